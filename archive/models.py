@@ -1,0 +1,592 @@
+"""The archive: places, agencies and GCM objectives, and the documents that link them.
+
+Articles, plans and conferences share one concrete `Document` table (multi-table inheritance) so
+they are listed, filtered and later searched together; each subclass adds only its own fields.
+Every model has a natural key so the fixtures load into a database that already holds data.
+"""
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .numbers import DocumentNumberError, parse_number
+from .text import nfc
+
+# The 63 provinces became 34 on this day (Nghị quyết 202/2025/QH15, operative from 1/7/2025).
+MERGER_DATE = datetime.date(2025, 7, 1)
+
+
+class NaturalKeyManager(models.Manager):
+    """A manager whose get_by_natural_key() looks up the model's `natural_key_fields`."""
+
+    def get_by_natural_key(self, *values):
+        return self.get(**dict(zip(self.model.natural_key_fields, values, strict=True)))
+
+
+class NfcTextMixin:
+    """Store every text field in Unicode NFC, so "Hoà" typed on any keyboard is one spelling."""
+
+    def normalize_text(self):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField):
+                value = getattr(self, field.attname)
+                if isinstance(value, str):
+                    setattr(self, field.attname, nfc(value))
+
+    def save(self, *args, **kwargs):
+        self.normalize_text()
+        super().save(*args, **kwargs)
+
+
+class Province(NfcTextMixin, models.Model):
+    """A province-level unit of one era: the 63 before 1 July 2025 or the 34 after it.
+
+    Official codes repeat across eras (24 was Bắc Giang, is now Bắc Ninh), so a unit is identified
+    by (era, code), and its slug carries the era for the units that no longer exist.
+    """
+
+    class Era(models.TextChoices):
+        BEFORE_2025 = "63", _("63 tỉnh, thành phố (trước 1/7/2025)")
+        FROM_2025 = "34", _("34 tỉnh, thành phố (từ 1/7/2025)")
+
+    class UnitType(models.TextChoices):
+        PROVINCE = "tinh", _("Tỉnh")
+        CITY = "thanh_pho", _("Thành phố trực thuộc trung ương")
+
+    era = models.CharField(_("thời kỳ"), max_length=2, choices=Era.choices)
+    code = models.CharField(_("mã"), max_length=2, help_text=_("Mã đơn vị hành chính cấp tỉnh, ví dụ 92."))
+    name = models.CharField(_("tên"), max_length=100)
+    full_name = models.CharField(_("tên đầy đủ"), max_length=120)
+    unit_type = models.CharField(_("loại đơn vị"), max_length=10, choices=UnitType.choices)
+    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("sáp nhập vào"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        limit_choices_to={"era": Era.FROM_2025},
+        help_text=_("Đơn vị hành chính mới kế thừa đơn vị này từ 1/7/2025."),
+    )
+
+    natural_key_fields = ("era", "code")
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["-era", "name"]
+        verbose_name = _("tỉnh, thành phố")
+        verbose_name_plural = _("tỉnh, thành phố")
+        constraints = [
+            models.UniqueConstraint(fields=["era", "code"], name="province_unique_code_per_era"),
+            models.CheckConstraint(
+                condition=Q(era="63") | Q(merged_into__isnull=True),
+                name="province_only_old_units_merge",
+            ),
+        ]
+
+    def __str__(self):
+        if self.era == self.Era.BEFORE_2025:
+            return _("%(name)s (trước 2025)") % {"name": self.name}
+        return self.name
+
+    def natural_key(self):
+        return (self.era, self.code)
+
+    @property
+    def is_current(self):
+        return self.era == self.Era.FROM_2025
+
+
+class Agency(NfcTextMixin, models.Model):
+    """A body that issues, organises or takes part: ministry, department, province body, IO."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Chính phủ, Thủ tướng, Quốc hội")
+        MINISTRY = "ministry", _("Bộ, cơ quan ngang bộ")
+        DEPARTMENT = "department", _("Cục, vụ, đơn vị thuộc bộ")
+        PROVINCIAL = "provincial", _("Cơ quan cấp tỉnh")
+        PARTY = "party", _("Cơ quan Đảng")
+        MASS_ORGANISATION = "mass_org", _("Tổ chức chính trị - xã hội")
+        INTERNATIONAL = "international", _("Tổ chức quốc tế")
+        FOREIGN = "foreign", _("Cơ quan nước ngoài")
+
+    name = models.CharField(_("tên"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    abbreviation = models.CharField(
+        _("tên viết tắt"), max_length=30, blank=True,
+        help_text=_("Như trong ký hiệu văn bản: BNG, BCA, TTg, UBND, SNgV; hoặc IOM, ILO."),
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    slug = models.SlugField(_("đường dẫn"), max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("cơ quan cấp trên"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="children",
+    )
+    province = models.ForeignKey(
+        Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="agencies",
+        help_text=_("Với cơ quan cấp tỉnh: tỉnh, thành phố của cơ quan."),
+    )
+
+    natural_key_fields = ("slug",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cơ quan, tổ chức")
+        verbose_name_plural = _("cơ quan, tổ chức")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="agency_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class GcmObjective(NfcTextMixin, models.Model):
+    """One of the 23 objectives of the Global Compact for Migration (A/RES/73/195)."""
+
+    number = models.PositiveSmallIntegerField(_("số"), unique=True)
+    title_en = models.CharField(_("tên tiếng Anh"), max_length=300)
+    short_label_en = models.CharField(_("tên ngắn tiếng Anh"), max_length=100)
+    title_vi = models.CharField(_("tên tiếng Việt"), max_length=300)
+    title_vi_official = models.BooleanField(
+        _("bản dịch chính thức"), default=False,
+        help_text=_("Bỏ chọn khi tên tiếng Việt là bản dịch làm việc, không chính thức."),
+    )
+
+    natural_key_fields = ("number",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("mục tiêu GCM")
+        verbose_name_plural = _("mục tiêu GCM")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=23), name="gcm_objective_number_1_to_23"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Mục tiêu %(number)s: %(title)s") % {"number": self.number, "title": self.title_vi}
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class DocumentType(NfcTextMixin, models.Model):
+    """A type of administrative or legal document (Kế hoạch, Quyết định, Công văn...)."""
+
+    class Group(models.TextChoices):
+        ADMINISTRATIVE = "hanh_chinh", _("Văn bản hành chính")
+        LEGAL = "qppl", _("Văn bản quy phạm pháp luật")
+        COPY = "ban_sao", _("Bản sao")
+        CONSOLIDATED = "hop_nhat", _("Văn bản hợp nhất")
+        PARTY = "dang", _("Văn bản của Đảng")
+
+    name = models.CharField(_("tên"), max_length=100)
+    abbreviation = models.CharField(
+        _("chữ viết tắt"), max_length=10, blank=True,
+        help_text=_("Theo Phụ lục III Nghị định 30/2020/NĐ-CP; để trống với công văn, luật."),
+    )
+    group = models.CharField(_("nhóm"), max_length=12, choices=Group.choices)
+    slug = models.SlugField(_("đường dẫn"), max_length=100, unique=True)
+
+    natural_key_fields = ("slug",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("loại văn bản")
+        verbose_name_plural = _("loại văn bản")
+
+    def __str__(self):
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        """Return the documents anyone may see."""
+        return self.filter(status=Document.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Return what this user may see: everything for staff, published documents otherwise."""
+        return self if user.is_staff else self.published()
+
+    def latest_first(self):
+        return self.order_by(models.F("date").desc(nulls_last=True), "-created_at")
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Document(NfcTextMixin, models.Model):
+    """What all kinds share: the title, text, dates, status and what the document is about."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Bài viết")
+        PLAN = "plan", _("Văn bản")
+        CONFERENCE = "conference", _("Hội nghị")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        PUBLISHED = "published", _("Đã công bố")
+
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, editable=False)
+    title = models.CharField(_("tiêu đề"), max_length=500)
+    slug = models.SlugField(
+        _("đường dẫn"), max_length=200, unique=True,
+        help_text=_("Phần cuối của địa chỉ trang, chỉ gồm chữ không dấu, số và gạch nối."),
+    )
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    body = models.TextField(_("nội dung"), blank=True)
+    date = models.DateField(
+        _("ngày"), null=True, blank=True, db_index=True,
+        help_text=_("Ngày ban hành (văn bản), ngày khai mạc (hội nghị) hoặc ngày đăng (bài viết)."),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT,
+    )
+    provinces = models.ManyToManyField(
+        Province, verbose_name=_("tỉnh, thành phố"), blank=True, related_name="documents",
+    )
+    agencies = models.ManyToManyField(
+        Agency, verbose_name=_("cơ quan, tổ chức"), blank=True, related_name="documents",
+        help_text=_("Mọi cơ quan liên quan: ban hành, tổ chức, tham dự hoặc được nhắc đến."),
+    )
+    objectives = models.ManyToManyField(
+        GcmObjective, verbose_name=_("mục tiêu GCM"), blank=True, related_name="documents",
+    )
+    source_url = models.URLField(_("địa chỉ nguồn"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
+
+    natural_key_fields = ("slug",)
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("date").desc(nulls_last=True), "-created_at"]
+        verbose_name = _("tài liệu")
+        verbose_name_plural = _("tất cả tài liệu")
+        indexes = [models.Index(fields=["kind", "status"], name="document_kind_status")]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse(f"archive:{self.kind}", kwargs={"slug": self.slug})
+
+    @property
+    def specific(self):
+        """Return this document as its own kind (Plan, Conference or Article)."""
+        if type(self) is not Document:
+            return self
+        return getattr(self, self.kind)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class Plan(Document):
+    """A plan, decision or other administrative or legal document with its number."""
+
+    class Validity(models.TextChoices):
+        IN_FORCE = "con_hieu_luc", _("Còn hiệu lực")
+        PARTLY_EXPIRED = "het_hieu_luc_mot_phan", _("Hết hiệu lực một phần")
+        EXPIRED = "het_hieu_luc", _("Hết hiệu lực")
+        NOT_YET = "chua_co_hieu_luc", _("Chưa có hiệu lực")
+        SUSPENDED = "ngung_hieu_luc", _("Ngưng hiệu lực")
+        UNKNOWN = "khong_xac_dinh", _("Chưa xác định")
+
+    number = models.CharField(
+        _("số, ký hiệu"), max_length=60,
+        help_text=_("Như trên văn bản: 1614/KH-UBND, 402/QĐ-TTg, 30/2020/NĐ-CP, 60-NQ/TW."),
+    )
+    # Derived from `number` on save: what every spelling shares (402/QĐ-TTg = 402/qd-ttg), and
+    # the year that numbering restarts in (in the number, or the issue date's), which together
+    # with the issuer make a number unique.
+    number_normalized = models.CharField(_("số, ký hiệu chuẩn hoá"), max_length=60, editable=False, db_index=True)
+    number_year = models.PositiveSmallIntegerField(_("năm của số"), null=True, editable=False)
+    document_type = models.ForeignKey(
+        DocumentType, verbose_name=_("loại văn bản"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="plans",
+    )
+    issuer = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="issued_plans",
+    )
+    signer = models.CharField(_("người ký"), max_length=200, blank=True)
+    effective_date = models.DateField(_("ngày có hiệu lực"), null=True, blank=True)
+    validity = models.CharField(
+        _("tình trạng hiệu lực"), max_length=24, choices=Validity.choices, default=Validity.UNKNOWN,
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("văn bản (kế hoạch, quyết định...)")
+        verbose_name_plural = _("văn bản (kế hoạch, quyết định...)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "number_year", "number_normalized"],
+                name="plan_number_unique_per_issuer_year",
+                nulls_distinct=False,
+                violation_error_message=_(
+                    "Cơ quan này đã có một văn bản mang số, ký hiệu này trong cùng năm."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} – {self.title}"
+
+    @property
+    def parsed_number(self):
+        """Return the parsed number, or None if it does not parse."""
+        try:
+            return parse_number(self.number)
+        except DocumentNumberError:
+            return None
+
+    def clean(self):
+        super().clean()
+        try:
+            parsed = parse_number(self.number)
+        except DocumentNumberError as error:
+            raise ValidationError({"number": str(error)}) from error
+        type_abbreviation = self.document_type.abbreviation if self.document_type_id else ""
+        if type_abbreviation and parsed.type_abbreviation and type_abbreviation != parsed.type_abbreviation:
+            raise ValidationError({
+                "document_type": _(
+                    "Ký hiệu %(number)s là của %(type)s, không phải %(chosen)s."
+                ) % {"number": parsed, "type": parsed.type_name or parsed.type_abbreviation,
+                     "chosen": self.document_type.name}
+            })
+        if self.effective_date and self.date and self.effective_date < self.date:
+            raise ValidationError({"effective_date": _("Ngày có hiệu lực không thể trước ngày ban hành.")})
+
+    def save(self, *args, **kwargs):
+        self.kind = Document.Kind.PLAN
+        parsed = self.parsed_number
+        if parsed:
+            self.number = str(parsed)
+            self.number_normalized = parsed.normalized
+            self.number_year = parsed.year or (self.date.year if self.date else None)
+        super().save(*args, **kwargs)
+
+
+class Conference(Document):
+    """A conference, workshop or review meeting, at home or abroad."""
+
+    end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    place = models.CharField(
+        _("địa điểm"), max_length=200, blank=True,
+        help_text=_("Thành phố, tỉnh; hoặc ở nước ngoài: «Bắc Kinh, Trung Quốc»."),
+    )
+    is_abroad = models.BooleanField(_("ở nước ngoài"), default=False)
+    organisers = models.ManyToManyField(
+        Agency, verbose_name=_("cơ quan tổ chức"), blank=True, related_name="organised_conferences",
+    )
+    participants = models.ManyToManyField(
+        Agency, verbose_name=_("cơ quan tham dự"), blank=True, related_name="attended_conferences",
+    )
+    participant_note = models.TextField(
+        _("ghi chú về thành phần tham dự"), blank=True,
+        help_text=_("Ví dụ: «khoảng 100 đại biểu, 31 địa phương»."),
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hội nghị")
+        verbose_name_plural = _("hội nghị")
+
+    def clean(self):
+        super().clean()
+        if self.end_date and self.date and self.end_date < self.date:
+            raise ValidationError({"end_date": _("Hội nghị không thể kết thúc trước ngày bắt đầu.")})
+
+    def save(self, *args, **kwargs):
+        self.kind = Document.Kind.CONFERENCE
+        super().save(*args, **kwargs)
+
+
+class ConferenceSessionManager(models.Manager):
+    def get_by_natural_key(self, conference_slug, position):
+        return self.get(conference__slug=conference_slug, position=position)
+
+
+class ConferenceSession(NfcTextMixin, models.Model):
+    """A named session (phiên) of a conference, in order."""
+
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("hội nghị"), on_delete=models.CASCADE, related_name="sessions",
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    title = models.CharField(_("tên phiên"), max_length=300)
+
+    objects = ConferenceSessionManager()
+
+    class Meta:
+        ordering = ["conference", "position"]
+        verbose_name = _("phiên hội nghị")
+        verbose_name_plural = _("phiên hội nghị")
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "position"], name="session_unique_position"),
+        ]
+
+    def __str__(self):
+        return _("Phiên %(position)s: %(title)s") % {"position": self.position, "title": self.title}
+
+    def natural_key(self):
+        return (*self.conference.natural_key(), self.position)
+
+    natural_key.dependencies = ["archive.conference"]
+
+
+class Article(Document):
+    """A news article or portal post that reports on the others."""
+
+    publication = models.CharField(
+        _("báo, trang tin"), max_length=200, blank=True,
+        help_text=_("Ví dụ: Báo Quốc tế (baoquocte.vn), Cổng thông tin điện tử tỉnh Hậu Giang."),
+    )
+    author = models.CharField(_("tác giả"), max_length=200, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bài viết")
+        verbose_name_plural = _("bài viết")
+
+    def save(self, *args, **kwargs):
+        self.kind = Document.Kind.ARTICLE
+        super().save(*args, **kwargs)
+
+
+class Relation(models.TextChoices):
+    """How one document relates to another, in the vocabulary of the legal portals."""
+
+    BASED_ON = "can_cu", _("Căn cứ")
+    IMPLEMENTS = "trien_khai", _("Hướng dẫn, triển khai")
+    AMENDS = "sua_doi", _("Sửa đổi, bổ sung")
+    REPLACES = "thay_the", _("Thay thế")
+    REPEALS = "bai_bo", _("Bãi bỏ")
+    RELATED = "lien_quan", _("Liên quan")
+    REVIEWS = "ra_soat", _("Rà soát, đánh giá")
+    REPORTS = "dua_tin", _("Đưa tin về")
+    MENTIONS = "nhac_den", _("Nhắc đến")
+
+
+# How a link reads from its target's page ("QĐ 402 is implemented by 1614/KH-UBND").
+REVERSE_LABELS = {
+    Relation.BASED_ON: _("Là căn cứ của"),
+    Relation.IMPLEMENTS: _("Được hướng dẫn, triển khai bởi"),
+    Relation.AMENDS: _("Bị sửa đổi, bổ sung bởi"),
+    Relation.REPLACES: _("Bị thay thế bởi"),
+    Relation.REPEALS: _("Bị bãi bỏ bởi"),
+    Relation.RELATED: _("Liên quan"),
+    Relation.REVIEWS: _("Được rà soát, đánh giá tại"),
+    Relation.REPORTS: _("Được đưa tin bởi"),
+    Relation.MENTIONS: _("Được nhắc đến trong"),
+}
+
+# Which kinds may stand at each end of a relation; links between legal texts join plans only.
+_LEGAL = {Document.Kind.PLAN}
+_ANY = {Document.Kind.PLAN, Document.Kind.CONFERENCE, Document.Kind.ARTICLE}
+RELATION_KINDS = {
+    Relation.BASED_ON: (_LEGAL, _LEGAL),
+    Relation.IMPLEMENTS: (_LEGAL, _LEGAL),
+    Relation.AMENDS: (_LEGAL, _LEGAL),
+    Relation.REPLACES: (_LEGAL, _LEGAL),
+    Relation.REPEALS: (_LEGAL, _LEGAL),
+    Relation.RELATED: (_ANY, _ANY),
+    Relation.REVIEWS: ({Document.Kind.CONFERENCE}, _ANY),
+    Relation.REPORTS: ({Document.Kind.ARTICLE}, _ANY),
+    Relation.MENTIONS: (_ANY, _ANY),
+}
+
+
+class DocumentLinkManager(models.Manager):
+    def get_by_natural_key(self, source_slug, relation, target_slug):
+        return self.get(source__slug=source_slug, relation=relation, target__slug=target_slug)
+
+
+class DocumentLink(models.Model):
+    """A typed, directed link: `source` <relation> `target` ("1614/KH-UBND triển khai 402/QĐ-TTg")."""
+
+    source = models.ForeignKey(
+        Document, verbose_name=_("tài liệu"), on_delete=models.CASCADE, related_name="outgoing_links",
+    )
+    relation = models.CharField(_("quan hệ"), max_length=12, choices=Relation.choices)
+    target = models.ForeignKey(
+        Document, verbose_name=_("tài liệu được liên kết"), on_delete=models.CASCADE,
+        related_name="incoming_links",
+    )
+    note = models.CharField(
+        _("ghi chú"), max_length=300, blank=True,
+        help_text=_("Ví dụ: «Căn cứ Quyết định số 402/QĐ-TTg ngày 20/3/2020»."),
+    )
+
+    objects = DocumentLinkManager()
+
+    class Meta:
+        ordering = ["relation", "target__date"]
+        verbose_name = _("liên kết giữa tài liệu")
+        verbose_name_plural = _("liên kết giữa tài liệu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "relation", "target"], name="link_unique",
+                violation_error_message=_("Liên kết này đã có."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="link_not_to_itself",
+                violation_error_message=_("Một tài liệu không thể liên kết với chính nó."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.get_relation_display()} → {self.target}"
+
+    def natural_key(self):
+        return (self.source.slug, self.relation, self.target.slug)
+
+    natural_key.dependencies = ["archive.document"]
+
+    @property
+    def reverse_label(self):
+        return REVERSE_LABELS[self.relation]
+
+    def clean(self):
+        super().clean()
+        if not (self.source_id and self.target_id and self.relation):
+            return
+        source_kinds, target_kinds = RELATION_KINDS[self.relation]
+        if self.source.kind not in source_kinds or self.target.kind not in target_kinds:
+            raise ValidationError({
+                "relation": _("Quan hệ «%(relation)s» không dùng được giữa %(source)s và %(target)s.")
+                % {
+                    "relation": self.get_relation_display(),
+                    "source": self.source.get_kind_display().lower(),
+                    "target": self.target.get_kind_display().lower(),
+                }
+            })
