@@ -279,11 +279,20 @@ class Document(NfcTextMixin, models.Model):
     natural_key_fields = ("slug",)
     objects = DocumentQuerySet.as_manager()
 
+    # Each subclass names its kind; set at construction so an unsaved plan on the admin's add
+    # page already knows it is a plan when its links are validated.
+    KIND = None
+
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "-created_at"]
         verbose_name = _("tài liệu")
         verbose_name_plural = _("tất cả tài liệu")
         indexes = [models.Index(fields=["kind", "status"], name="document_kind_status")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.KIND:
+            self.kind = self.KIND
 
     def __str__(self):
         return self.title
@@ -308,6 +317,8 @@ class Document(NfcTextMixin, models.Model):
 
 class Plan(Document):
     """A plan, decision or other administrative or legal document with its number."""
+
+    KIND = Document.Kind.PLAN
 
     class Validity(models.TextChoices):
         IN_FORCE = "con_hieu_luc", _("Còn hiệu lực")
@@ -367,12 +378,33 @@ class Plan(Document):
         except DocumentNumberError:
             return None
 
+    def derive_number_fields(self):
+        """Write the number in its canonical spelling and fill its normalised form and year."""
+        parsed = self.parsed_number
+        if parsed:
+            self.number = str(parsed)
+            self.number_normalized = parsed.normalized
+            self.number_year = parsed.year or (self.date.year if self.date else None)
+        return parsed
+
     def clean(self):
         super().clean()
         try:
             parsed = parse_number(self.number)
         except DocumentNumberError as error:
             raise ValidationError({"number": str(error)}) from error
+        self.derive_number_fields()
+        # The unique constraint spans derived fields the admin form does not show, so Django's
+        # own constraint validation skips it: check it here to answer with a message, not a 500.
+        twins = Plan.objects.filter(
+            issuer=self.issuer_id, number_year=self.number_year,
+            number_normalized=self.number_normalized,
+        ).exclude(pk=self.pk)
+        if twins.exists():
+            raise ValidationError({
+                "number": _("Đã có văn bản số %(number)s của cùng cơ quan ban hành trong năm %(year)s.")
+                % {"number": parsed, "year": self.number_year or "?"}
+            })
         type_abbreviation = self.document_type.abbreviation if self.document_type_id else ""
         if type_abbreviation and parsed.type_abbreviation and type_abbreviation != parsed.type_abbreviation:
             raise ValidationError({
@@ -385,17 +417,14 @@ class Plan(Document):
             raise ValidationError({"effective_date": _("Ngày có hiệu lực không thể trước ngày ban hành.")})
 
     def save(self, *args, **kwargs):
-        self.kind = Document.Kind.PLAN
-        parsed = self.parsed_number
-        if parsed:
-            self.number = str(parsed)
-            self.number_normalized = parsed.normalized
-            self.number_year = parsed.year or (self.date.year if self.date else None)
+        self.derive_number_fields()
         super().save(*args, **kwargs)
 
 
 class Conference(Document):
     """A conference, workshop or review meeting, at home or abroad."""
+
+    KIND = Document.Kind.CONFERENCE
 
     end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     place = models.CharField(
@@ -424,10 +453,6 @@ class Conference(Document):
         super().clean()
         if self.end_date and self.date and self.end_date < self.date:
             raise ValidationError({"end_date": _("Hội nghị không thể kết thúc trước ngày bắt đầu.")})
-
-    def save(self, *args, **kwargs):
-        self.kind = Document.Kind.CONFERENCE
-        super().save(*args, **kwargs)
 
 
 class ConferenceSessionManager(models.Manager):
@@ -466,6 +491,8 @@ class ConferenceSession(NfcTextMixin, models.Model):
 class Article(Document):
     """A news article or portal post that reports on the others."""
 
+    KIND = Document.Kind.ARTICLE
+
     publication = models.CharField(
         _("báo, trang tin"), max_length=200, blank=True,
         help_text=_("Ví dụ: Báo Quốc tế (baoquocte.vn), Cổng thông tin điện tử tỉnh Hậu Giang."),
@@ -477,10 +504,6 @@ class Article(Document):
     class Meta:
         verbose_name = _("bài viết")
         verbose_name_plural = _("bài viết")
-
-    def save(self, *args, **kwargs):
-        self.kind = Document.Kind.ARTICLE
-        super().save(*args, **kwargs)
 
 
 class Relation(models.TextChoices):
@@ -578,15 +601,20 @@ class DocumentLink(models.Model):
 
     def clean(self):
         super().clean()
-        if not (self.source_id and self.target_id and self.relation):
+        if self.source_id and self.source_id == self.target_id:
+            raise ValidationError({"target": _("Một tài liệu không thể liên kết với chính nó.")})
+        # An inline on the admin's add page links from a document not saved yet: it is cached
+        # on the link without an id.
+        source = self.source if self.source_id else self._state.fields_cache.get("source")
+        if not (source and self.target_id and self.relation):
             return
         source_kinds, target_kinds = RELATION_KINDS[self.relation]
-        if self.source.kind not in source_kinds or self.target.kind not in target_kinds:
+        if source.kind not in source_kinds or self.target.kind not in target_kinds:
             raise ValidationError({
                 "relation": _("Quan hệ «%(relation)s» không dùng được giữa %(source)s và %(target)s.")
                 % {
                     "relation": self.get_relation_display(),
-                    "source": self.source.get_kind_display().lower(),
+                    "source": source.get_kind_display().lower(),
                     "target": self.target.get_kind_display().lower(),
                 }
             })

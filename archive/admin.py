@@ -1,0 +1,217 @@
+"""Data entry in the Django admin, in Vietnamese: an editor enters a whole plan with its links here."""
+from django.contrib import admin, messages
+from django.db import models
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import (
+    Agency,
+    Article,
+    Conference,
+    ConferenceSession,
+    Document,
+    DocumentLink,
+    DocumentType,
+    GcmObjective,
+    Plan,
+    Province,
+)
+
+admin.site.site_header = _("Lưu trữ chính sách di cư – Quản trị")
+admin.site.site_title = _("Quản trị lưu trữ")
+admin.site.index_title = _("Nhập và quản lý dữ liệu")
+admin.site.site_url = "/"
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "era", "unit_type", "merged_into"]
+    list_filter = ["era", "unit_type"]
+    search_fields = ["name", "full_name", "code", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["merged_into"]
+    list_select_related = ["merged_into"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "abbreviation", "kind", "parent", "province"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_en", "abbreviation", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent", "province"]
+    list_select_related = ["parent", "province"]
+
+
+@admin.register(GcmObjective)
+class GcmObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["number", "title_vi", "short_label_en", "title_vi_official"]
+    list_display_links = ["number", "title_vi"]
+    list_filter = ["title_vi_official"]
+    search_fields = ["title_vi", "title_en", "short_label_en"]
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "abbreviation", "group"]
+    list_filter = ["group"]
+    search_fields = ["name", "abbreviation"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class OutgoingLinkInline(admin.TabularInline):
+    model = DocumentLink
+    fk_name = "source"
+    extra = 1
+    autocomplete_fields = ["target"]
+    fields = ["relation", "target", "note"]
+    verbose_name = _("liên kết đến tài liệu khác")
+    verbose_name_plural = _("Tài liệu này liên kết đến (căn cứ, triển khai, sửa đổi, rà soát, đưa tin...)")
+
+
+class IncomingLinkInline(admin.TabularInline):
+    model = DocumentLink
+    fk_name = "target"
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "relation", "note"]
+    verbose_name = _("liên kết từ tài liệu khác")
+    verbose_name_plural = _("Tài liệu khác liên kết đến tài liệu này")
+
+
+@admin.action(description=_("Công bố các tài liệu đã chọn"))
+def publish(modeladmin, request, queryset):
+    changed = queryset.exclude(status=Document.Status.PUBLISHED).update(status=Document.Status.PUBLISHED)
+    modeladmin.message_user(
+        request,
+        ngettext("Đã công bố %d tài liệu.", "Đã công bố %d tài liệu.", changed) % changed,
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Chuyển các tài liệu đã chọn về bản nháp"))
+def unpublish(modeladmin, request, queryset):
+    changed = queryset.exclude(status=Document.Status.DRAFT).update(status=Document.Status.DRAFT)
+    modeladmin.message_user(
+        request,
+        ngettext("Đã chuyển %d tài liệu về bản nháp.", "Đã chuyển %d tài liệu về bản nháp.", changed)
+        % changed,
+        messages.SUCCESS,
+    )
+
+
+class DocumentKindAdmin(admin.ModelAdmin):
+    """What the admins of plans, conferences and articles share."""
+
+    # The label of the shared `date` field for this kind ("Ngày ban hành" for a plan).
+    date_label = _("Ngày")
+    list_filter = ["status", "provinces", "agencies", "objectives"]
+    date_hierarchy = "date"
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["provinces", "agencies", "objectives"]
+    inlines = [OutgoingLinkInline, IncomingLinkInline]
+    actions = [publish, unpublish]
+    readonly_fields = ["created_at", "updated_at"]
+    save_on_top = True
+    # Django 6's default now: a source URL typed without a scheme is taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "date" in form.base_fields:
+            form.base_fields["date"].label = self.date_label
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The agency facet reads Document.agencies: keep the issuer, organisers and
+        # participants in it so an editor need not tag them twice.
+        form.instance.agencies.add(*self.involved_agencies(form.instance))
+
+    def involved_agencies(self, document):
+        return []
+
+
+@admin.register(Plan)
+class PlanAdmin(DocumentKindAdmin):
+    date_label = _("Ngày ban hành")
+    list_display = ["number", "title", "document_type", "issuer", "date", "validity", "status"]
+    list_display_links = ["number", "title"]
+    list_filter = ["status", "document_type", "validity", "provinces", "issuer"]
+    list_select_related = ["document_type", "issuer"]
+    search_fields = ["number", "number_normalized", "title", "slug", "summary"]
+    autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "document_type", "issuer"]
+    fieldsets = [
+        (None, {"fields": ["number", "document_type", "title", "slug", "issuer", "signer", "status"]}),
+        (_("Ngày và hiệu lực"), {"fields": ["date", "effective_date", "validity"]}),
+        (_("Nội dung"), {"fields": ["summary", "body", "source_url"]}),
+        (_("Phân loại"), {"fields": ["provinces", "agencies", "objectives"]}),
+        (_("Lịch sử"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def involved_agencies(self, document):
+        return [document.issuer] if document.issuer_id else []
+
+
+class ConferenceSessionInline(admin.TabularInline):
+    model = ConferenceSession
+    extra = 1
+    fields = ["position", "title"]
+
+
+@admin.register(Conference)
+class ConferenceAdmin(DocumentKindAdmin):
+    date_label = _("Ngày bắt đầu")
+    list_display = ["title", "date", "end_date", "place", "is_abroad", "status"]
+    list_filter = ["status", "is_abroad", "provinces", "organisers"]
+    autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "organisers", "participants"]
+    inlines = [ConferenceSessionInline, OutgoingLinkInline, IncomingLinkInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status"]}),
+        (_("Thời gian và địa điểm"), {"fields": ["date", "end_date", "place", "is_abroad"]}),
+        (_("Thành phần"), {"fields": ["organisers", "participants", "participant_note"]}),
+        (_("Nội dung"), {"fields": ["summary", "body", "source_url"]}),
+        (_("Phân loại"), {"fields": ["provinces", "agencies", "objectives"]}),
+        (_("Lịch sử"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def involved_agencies(self, document):
+        return [*document.organisers.all(), *document.participants.all()]
+
+
+@admin.register(Article)
+class ArticleAdmin(DocumentKindAdmin):
+    date_label = _("Ngày đăng")
+    list_display = ["title", "publication", "author", "date", "status"]
+    list_filter = ["status", "publication", "provinces", "agencies"]
+    search_fields = [*DocumentKindAdmin.search_fields, "publication", "author"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status"]}),
+        (_("Nguồn"), {"fields": ["publication", "author", "date", "source_url"]}),
+        (_("Nội dung"), {"fields": ["summary", "body"]}),
+        (_("Phân loại"), {"fields": ["provinces", "agencies", "objectives"]}),
+        (_("Lịch sử"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Every document in one list, for the autocomplete of links; edits go to the kind's admin."""
+
+    list_display = ["title", "kind", "date", "status"]
+    list_filter = ["kind", "status"]
+    date_hierarchy = "date"
+    search_fields = ["title", "slug", "plan__number", "plan__number_normalized"]
+    actions = [publish, unpublish]
+
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        document = self.get_object(request, object_id)
+        if document is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        return redirect(reverse(f"admin:archive_{document.kind}_change", args=[document.pk]))

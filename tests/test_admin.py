@@ -1,0 +1,174 @@
+"""The admin: every page renders, and an editor enters a whole plan with its links in one form."""
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from archive.models import Conference, Document, DocumentLink, GcmObjective, Plan, Relation
+
+from .factories import AgencyFactory, ArticleFactory, ConferenceFactory, DocumentTypeFactory, PlanFactory, ProvinceFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = ["province", "agency", "gcmobjective", "documenttype", "plan", "conference", "article"]
+
+
+def inline_management(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def document_form(**fields):
+    data = {"status": "published", "summary": "", "body": "", "source_url": "", "date": "", "_save": "Lưu"}
+    data |= inline_management("outgoing_links") | inline_management("incoming_links")
+    data.update(fields)
+    return data
+
+
+@pytest.fixture
+def objects():
+    province = ProvinceFactory(era="63", code="93", name="Hậu Giang", slug="hau-giang-truoc-2025")
+    agency = AgencyFactory(name="UBND tỉnh Hậu Giang", abbreviation="UBND", kind="provincial")
+    objective = GcmObjective.objects.create(number=10, title_en="Trafficking", short_label_en="Trafficking", title_vi="Mua bán người")
+    return {
+        "province": province,
+        "agency": agency,
+        "gcmobjective": objective,
+        "documenttype": DocumentTypeFactory(),
+        "plan": PlanFactory(),
+        "conference": ConferenceFactory(),
+        "article": ArticleFactory(),
+    }
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_add_changelist_and_change_pages_render(staff_client, objects, model):
+    for url in [
+        reverse(f"admin:archive_{model}_add"),
+        reverse(f"admin:archive_{model}_changelist"),
+        reverse(f"admin:archive_{model}_changelist") + "?q=h%E1%BA%ADu",
+        reverse(f"admin:archive_{model}_change", args=[objects[model].pk]),
+    ]:
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_admin_speaks_vietnamese(staff_client, objects):
+    response = staff_client.get(reverse("admin:archive_plan_add"))
+    content = response.content.decode()
+    assert "Số, ký hiệu" in content
+    assert "Ngày ban hành" in content
+    assert "Tài liệu này liên kết đến" in content
+
+
+def test_document_list_sends_edits_to_the_kind_admin(staff_client, objects):
+    plan = objects["plan"]
+    response = staff_client.get(reverse("admin:archive_document_change", args=[plan.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("admin:archive_plan_change", args=[plan.pk])
+
+
+def test_editor_enters_a_complete_plan_with_its_links(staff_client, objects):
+    national = PlanFactory(title="Kế hoạch triển khai GCM", number="402/QĐ-TTg", date=datetime.date(2020, 3, 20))
+    review = ConferenceFactory(title="Hội nghị sơ kết")
+    data = document_form(
+        number="1614/kh-ubnd", title="Kế hoạch của tỉnh Hậu Giang", slug="ke-hoach-hau-giang",
+        document_type=objects["documenttype"].pk, issuer=objects["agency"].pk, signer="",
+        date="30/07/2020", effective_date="", validity="con_hieu_luc",
+        provinces=[objects["province"].pk], objectives=[objects["gcmobjective"].pk],
+    )
+    data |= inline_management("outgoing_links", total=1) | {
+        "outgoing_links-0-relation": Relation.IMPLEMENTS, "outgoing_links-0-target": national.pk,
+        "outgoing_links-0-note": "Thực hiện Quyết định số 402/QĐ-TTg",
+    }
+    data |= inline_management("incoming_links", total=1) | {
+        "incoming_links-0-source": review.pk, "incoming_links-0-relation": Relation.REVIEWS,
+        "incoming_links-0-note": "",
+    }
+    response = staff_client.post(reverse("admin:archive_plan_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    plan = Plan.objects.get(slug="ke-hoach-hau-giang")
+    assert (plan.number, plan.number_normalized, plan.number_year) == ("1614/KH-UBND", "1614/kh-ubnd", 2020)
+    assert list(plan.agencies.all()) == [objects["agency"]]  # the issuer joins the agency facet
+    assert DocumentLink.objects.filter(source=plan, relation=Relation.IMPLEMENTS, target=national).exists()
+    assert DocumentLink.objects.filter(source=review, relation=Relation.REVIEWS, target=plan).exists()
+
+
+def test_malformed_number_is_refused_in_vietnamese_and_nothing_is_saved(staff_client, objects):
+    data = document_form(number="1614 KH UBND", title="Sai", slug="sai", validity="khong_xac_dinh")
+    response = staff_client.post(reverse("admin:archive_plan_add"), data)
+    assert response.status_code == 200
+    assert "không có khoảng trắng trong số, ký hiệu" in response.content.decode()
+    assert not Plan.objects.filter(slug="sai").exists()
+
+
+def test_a_wrong_link_kind_is_refused_and_the_plan_is_not_half_written(staff_client, objects):
+    article = ArticleFactory()
+    data = document_form(number="5/KH-UBND", title="Có liên kết sai", slug="lien-ket-sai", validity="khong_xac_dinh")
+    data |= inline_management("outgoing_links", total=1) | {
+        "outgoing_links-0-relation": Relation.BASED_ON, "outgoing_links-0-target": article.pk,
+        "outgoing_links-0-note": "",
+    }
+    response = staff_client.post(reverse("admin:archive_plan_add"), data)
+    assert response.status_code == 200
+    assert "không dùng được giữa" in response.content.decode()
+    assert not Document.objects.filter(slug="lien-ket-sai").exists()
+
+
+def test_conference_ending_before_it_starts_is_refused(staff_client, objects):
+    data = document_form(
+        title="Hội nghị ngược", slug="hoi-nghi-nguoc", date="19/12/2025", end_date="18/12/2025",
+        place="Hà Nội", participant_note="",
+    ) | inline_management("sessions")
+    response = staff_client.post(reverse("admin:archive_conference_add"), data)
+    assert response.status_code == 200
+    assert "Hội nghị không thể kết thúc trước ngày bắt đầu." in response.content.decode()
+    assert not Conference.objects.filter(slug="hoi-nghi-nguoc").exists()
+
+
+def test_conference_with_sessions_and_organisers(staff_client, objects):
+    organiser = AgencyFactory(name="Bộ Ngoại giao", abbreviation="BNG")
+    data = document_form(
+        title="Hội nghị sơ kết 5 năm", slug="hoi-nghi-so-ket", date="19/12/2025", end_date="19/12/2025",
+        place="Hà Nội", participant_note="khoảng 100 đại biểu", organisers=[organiser.pk],
+    ) | inline_management("sessions", total=2) | {
+        "sessions-0-position": "1", "sessions-0-title": "Tình hình triển khai Thỏa thuận GCM năm 2025",
+        "sessions-1-position": "2", "sessions-1-title": "Di cư lao động",
+    }
+    response = staff_client.post(reverse("admin:archive_conference_add"), data)
+    assert response.status_code == 302
+    conference = Conference.objects.get(slug="hoi-nghi-so-ket")
+    assert [s.title for s in conference.sessions.all()] == ["Tình hình triển khai Thỏa thuận GCM năm 2025", "Di cư lao động"]
+    assert list(conference.agencies.all()) == [organiser]
+
+
+def test_publish_and_unpublish_actions(staff_client, objects):
+    draft = PlanFactory(status=Document.Status.DRAFT)
+    url = reverse("admin:archive_plan_changelist")
+    staff_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Document.Status.PUBLISHED
+    staff_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Document.Status.DRAFT
+
+
+def test_autocomplete_finds_documents_by_number_in_any_spelling(staff_client, objects):
+    plan = PlanFactory(number="402/QĐ-TTg", title="Kế hoạch triển khai GCM")
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "402/qd-ttg", "app_label": "archive", "model_name": "documentlink", "field_name": "target"},
+    )
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [str(plan.pk)]
+
+
+def test_view_on_site_points_at_the_public_page(staff_client, objects):
+    plan = objects["plan"]
+    response = staff_client.get(reverse("admin:archive_plan_change", args=[plan.pk]))
+    assert f"/admin/r/" in response.content.decode()
+    assert plan.get_absolute_url() == f"/van-ban/{plan.slug}/"

@@ -1,0 +1,146 @@
+"""Models and their constraints against real PostgreSQL."""
+import datetime
+import unicodedata
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from archive.models import Document, DocumentLink, Plan, Province, Relation
+
+from .factories import AgencyFactory, ArticleFactory, ConferenceFactory, DocumentTypeFactory, PlanFactory, ProvinceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_province_code_repeats_across_eras_but_not_within_one():
+    old = ProvinceFactory(era=Province.Era.BEFORE_2025, code="24", name="Bắc Giang", slug="bac-giang-truoc-2025")
+    new = ProvinceFactory(era=Province.Era.FROM_2025, code="24", name="Bắc Ninh", slug="bac-ninh")
+    assert old.pk != new.pk
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Province.objects.create(era="34", code="24", name="Trùng", full_name="Trùng", unit_type="tinh", slug="trung")
+
+
+def test_only_old_units_merge_into_another():
+    new = ProvinceFactory(era="34", code="92", name="Cần Thơ", slug="can-tho")
+    other = ProvinceFactory(era="34", code="96", name="Cà Mau", slug="ca-mau")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.merged_into = new
+        other.save()
+
+
+def test_text_is_stored_as_nfc():
+    decomposed = unicodedata.normalize("NFD", "Kế hoạch Hoà Bình")
+    plan = PlanFactory(title=decomposed)
+    plan.refresh_from_db()
+    assert plan.title == unicodedata.normalize("NFC", "Kế hoạch Hoà Bình")
+
+
+def test_subclasses_set_their_kind_before_saving():
+    assert Plan().kind == Document.Kind.PLAN
+    assert ConferenceFactory().kind == Document.Kind.CONFERENCE
+    assert Document.objects.get(pk=ArticleFactory().pk).specific.__class__.__name__ == "Article"
+
+
+def test_plan_number_is_stored_canonical_and_normalised():
+    plan = PlanFactory(number="402/qd-ttg", date=datetime.date(2020, 3, 20))
+    plan.refresh_from_db()
+    assert (plan.number, plan.number_normalized, plan.number_year) == ("402/QĐ-TTg", "402/qd-ttg", 2020)
+
+
+def test_year_inside_the_number_wins_over_the_date():
+    plan = PlanFactory(number="30/2020/NĐ-CP", date=datetime.date(2021, 1, 1))
+    assert plan.number_year == 2020
+
+
+def test_same_number_same_issuer_same_year_is_refused_by_the_database():
+    issuer = AgencyFactory(name="Thủ tướng Chính phủ", abbreviation="TTg")
+    PlanFactory(number="402/QĐ-TTg", issuer=issuer, date=datetime.date(2020, 3, 20))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanFactory(number="402/QD-TTg", issuer=issuer, date=datetime.date(2020, 5, 1))
+
+
+def test_same_number_is_allowed_in_another_year_or_for_another_issuer():
+    ttg = AgencyFactory(name="Thủ tướng Chính phủ")
+    ubnd = AgencyFactory(name="UBND tỉnh Hậu Giang")
+    PlanFactory(number="402/QĐ-TTg", issuer=ttg, date=datetime.date(2020, 3, 20))
+    PlanFactory(number="402/QĐ-TTg", issuer=ttg, date=datetime.date(2021, 3, 20))
+    PlanFactory(number="402/QĐ-UBND", issuer=ubnd, date=datetime.date(2020, 3, 20))
+    assert Plan.objects.filter(number_normalized__startswith="402/").count() == 3
+
+
+def test_duplicate_number_is_a_validation_error_not_a_crash():
+    issuer = AgencyFactory(name="Thủ tướng Chính phủ")
+    PlanFactory(number="402/QĐ-TTg", issuer=issuer, date=datetime.date(2020, 3, 20))
+    twin = Plan(title="Bản trùng", slug="ban-trung", number="402/qđ-ttg", issuer=issuer, date=datetime.date(2020, 3, 20))
+    with pytest.raises(ValidationError) as error:
+        twin.full_clean()
+    assert "Đã có văn bản số 402/QĐ-TTg" in error.value.message_dict["number"][0]
+
+
+def test_malformed_number_is_a_vietnamese_validation_error():
+    plan = Plan(title="Sai số", slug="sai-so", number="402 QĐ TTg")
+    with pytest.raises(ValidationError) as error:
+        plan.full_clean()
+    assert "không có khoảng trắng" in error.value.message_dict["number"][0]
+
+
+def test_number_type_must_match_the_chosen_document_type():
+    decision = DocumentTypeFactory(name="Quyết định", abbreviation="QĐ")
+    plan = Plan(title="Lệch loại", slug="lech-loai", number="1614/KH-UBND", document_type=decision)
+    with pytest.raises(ValidationError) as error:
+        plan.full_clean()
+    assert "là của Kế hoạch, không phải Quyết định" in error.value.message_dict["document_type"][0]
+
+
+def test_conference_cannot_end_before_it_starts():
+    conference = ConferenceFactory.build(date=datetime.date(2025, 12, 19), end_date=datetime.date(2025, 12, 18))
+    with pytest.raises(ValidationError) as error:
+        conference.full_clean()
+    assert error.value.message_dict["end_date"] == ["Hội nghị không thể kết thúc trước ngày bắt đầu."]
+
+
+def test_link_to_itself_is_refused_by_validation_and_by_the_database():
+    plan = PlanFactory()
+    link = DocumentLink(source=plan, target=plan, relation=Relation.RELATED)
+    with pytest.raises(ValidationError):
+        link.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        link.save()
+
+
+def test_same_link_twice_is_refused():
+    a, b = PlanFactory(), PlanFactory()
+    DocumentLink.objects.create(source=a, target=b, relation=Relation.IMPLEMENTS)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DocumentLink.objects.create(source=a, target=b, relation=Relation.IMPLEMENTS)
+
+
+@pytest.mark.parametrize(
+    ("source_factory", "relation", "target_factory", "allowed"),
+    [
+        (PlanFactory, Relation.IMPLEMENTS, PlanFactory, True),
+        (ConferenceFactory, Relation.REVIEWS, PlanFactory, True),
+        (ArticleFactory, Relation.REPORTS, ConferenceFactory, True),
+        (ArticleFactory, Relation.MENTIONS, PlanFactory, True),
+        (ArticleFactory, Relation.IMPLEMENTS, PlanFactory, False),
+        (PlanFactory, Relation.REVIEWS, PlanFactory, False),
+        (ConferenceFactory, Relation.REPORTS, PlanFactory, False),
+    ],
+)
+def test_relation_kinds_are_checked(source_factory, relation, target_factory, allowed):
+    link = DocumentLink(source=source_factory(), target=target_factory(), relation=relation)
+    if allowed:
+        link.full_clean()
+    else:
+        with pytest.raises(ValidationError, match="không dùng được giữa"):
+            link.full_clean()
+
+
+def test_visible_to_hides_drafts_from_everyone_but_staff(django_user_model):
+    published = PlanFactory()
+    draft = PlanFactory(status=Document.Status.DRAFT)
+    anonymous = django_user_model(is_staff=False)
+    staff = django_user_model(is_staff=True)
+    assert list(Document.objects.visible_to(anonymous)) == [published.document_ptr]
+    assert set(Document.objects.visible_to(staff)) == {published.document_ptr, draft.document_ptr}
