@@ -1,6 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
+from .models import Document
+
+app_patterns = [
+    path("", views.home, name="home"),
+    path("van-ban/<slug:slug>/", views.document_detail, {"kind": Document.Kind.PLAN}, name="plan"),
+    path("hoi-nghi/<slug:slug>/", views.document_detail, {"kind": Document.Kind.CONFERENCE}, name="conference"),
+    path("bai-viet/<slug:slug>/", views.document_detail, {"kind": Document.Kind.ARTICLE}, name="article"),
+]
+
 urlpatterns = [
+    path("", include((app_patterns, "archive"))),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
