@@ -1,5 +1,4 @@
 """Browser tests: Playwright drives Debian's chromium (no browser is downloaded)."""
-import os
 import shutil
 from pathlib import Path
 
@@ -10,10 +9,6 @@ from archive.management.commands.bootstrap import FIXTURES
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test body
-# (loading fixtures) are still plain synchronous calls, which Django must be told to allow.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -40,7 +35,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes here
+    # are still plain synchronous calls, which Django must be told to allow.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
