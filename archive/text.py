@@ -28,3 +28,11 @@ def vn_slugify(value):
 def squash_spaces(value):
     """Return the text with runs of whitespace reduced to one space and the ends stripped."""
     return re.sub(r"\s+", " ", value).strip()
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(value):
+    """Return the text without control characters (PostgreSQL refuses NUL; the others are noise)."""
+    return _CONTROLS.sub("", value)

@@ -6,6 +6,10 @@ from .models import Document
 
 app_patterns = [
     path("", views.home, name="home"),
+    path("tim-kiem/", views.search_page, name="search"),
+    path("tim-kiem/csv/", views.search_csv, name="search-csv"),
+    path("api/search/", views.api_search, name="api-search"),
+    path("api/suggest/", views.api_suggest, name="api-suggest"),
     path("van-ban/<slug:slug>/", views.document_detail, {"kind": Document.Kind.PLAN}, name="plan"),
     path("hoi-nghi/<slug:slug>/", views.document_detail, {"kind": Document.Kind.CONFERENCE}, name="conference"),
     path("bai-viet/<slug:slug>/", views.document_detail, {"kind": Document.Kind.ARTICLE}, name="article"),

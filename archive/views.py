@@ -1,10 +1,23 @@
 """Pages people read: the home page and one page per document kind, with links both ways."""
+import csv
 from itertools import groupby
 
-from django.db.models import Count
+from django.contrib.postgres.lookups import Unaccent
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Greatest, Lower
+from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
+from . import search
+from .filters import SORT_CHOICES, DocumentFilter, facet_groups
 from .models import REVERSE_LABELS, Article, Conference, Document, DocumentLink, Plan, Relation
+from .numbers import normalize_number
+from .templatetags.archive_tags import highlight
+from .text import fold
 
 HOME_PAGE_SIZE = 20
 KIND_MODELS = {
@@ -22,7 +35,7 @@ def home(request):
         .prefetch_related("provinces")[:HOME_PAGE_SIZE]
     )
     counts = dict(documents.order_by().values_list("kind").annotate(n=Count("pk")))
-    kinds = [(label, counts.get(value, 0)) for value, label in Document.Kind.choices]
+    kinds = [(value, label, counts.get(value, 0)) for value, label in Document.Kind.choices]
     return render(request, "archive/home.html", {"latest": latest, "kinds": kinds})
 
 
@@ -62,3 +75,204 @@ def grouped_links(document, user, *, outgoing):
         label = Relation(relation).label if outgoing else REVERSE_LABELS[relation]
         groups.append((label, [(getattr(link, other), link.note) for link in members]))
     return groups
+
+
+# ---------------------------------------------------------------------------------------------
+# Search: the page, the JSON API, the CSV export and the suggestions share one FilterSet.
+# ---------------------------------------------------------------------------------------------
+
+PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
+
+
+def bind_search(request):
+    """Return the FilterSet bound to the request's parameters, with NUL bytes dropped."""
+    params = request.GET.copy()
+    for key in params:
+        params.setlist(key, [value.replace("\x00", "") for value in params.getlist(key)])
+    return DocumentFilter(params, queryset=Document.objects.visible_to(request.user), request=request)
+
+
+def results_page(filterset, number, size):
+    """Return the Page of results with what the result list shows, and their snippets."""
+    documents = filterset.ordered_qs().select_related(
+        "plan__document_type", "plan__issuer", "conference", "article"
+    ).prefetch_related("provinces", "agencies")
+    page = Paginator(documents, size).get_page(number)
+    page.object_list = list(page.object_list)
+    attach_snippets(page.object_list, filterset.parsed_query)
+    return page
+
+
+def attach_snippets(documents, query):
+    """Give each shown document a highlighted title and snippet: one query for the page only."""
+    if query.is_empty or not documents:
+        for document in documents:
+            document.title_highlighted = document.title
+            document.snippet = Truncator(document.summary or document.body).words(40)
+        return
+    snippets = {
+        pk: (title, snippet)
+        for pk, title, snippet in Document.objects.filter(pk__in=[d.pk for d in documents])
+        .annotate(**search.snippet_expressions(query))
+        .values_list("pk", "title_highlighted", "snippet")
+    }
+    for document in documents:
+        document.title_highlighted, document.snippet = snippets[document.pk]
+
+
+def search_page(request):
+    filterset = bind_search(request)
+    if not filterset.is_valid():
+        return render(request, "archive/search.html", {"filterset": filterset, "errors": filterset.errors}, status=400)
+    page = results_page(filterset, request.GET.get("page"), PAGE_SIZE)
+    context = {
+        "filterset": filterset,
+        "query": filterset.parsed_query,
+        "page": page,
+        "facets": facet_groups(filterset),
+        "sort": filterset.chosen_sort,
+        "sort_choices": SORT_CHOICES,
+        "suggestions": closest(filterset.parsed_query, request.user) if not page.paginator.count else [],
+    }
+    return render(request, "archive/search.html", context)
+
+
+def closest(query, user, limit=5):
+    """Return the titles and numbers closest to a query that found nothing (pg_trgm)."""
+    if query.is_empty:
+        return []
+    folded = fold(query.text)
+    return list(
+        Document.objects.visible_to(user)
+        .annotate(similarity=Greatest(
+            TrigramWordSimilarity(Value(folded), Unaccent(Lower("title"))),
+            TrigramSimilarity(Value(normalize_number(query.text)), "search_number"),
+        ))
+        .filter(similarity__gt=0.3)
+        .select_related("plan")
+        .order_by("-similarity")[:limit]
+    )
+
+
+def api_error(parameter, message, status=400):
+    return JsonResponse({"error": str(message), "parameter": parameter}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def positive_int(params, name, default, maximum=None):
+    """Return a positive integer parameter, or raise ValueError with a message for the user."""
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(_("«%(value)s» không phải số nguyên dương.") % {"value": raw[:20]})
+    if maximum and int(raw) > maximum:
+        raise ValueError(_("Tối đa %(maximum)s.") % {"maximum": maximum})
+    return int(raw)
+
+
+def api_search(request):
+    filterset = bind_search(request)
+    if not filterset.is_valid():
+        name, messages = next(iter(filterset.errors.items()))
+        return api_error(name, " ".join(messages))
+    try:
+        size = positive_int(request.GET, "page_size", PAGE_SIZE, MAX_PAGE_SIZE)
+    except ValueError as error:
+        return api_error("page_size", error)
+    try:
+        number = positive_int(request.GET, "page", 1)
+    except ValueError as error:
+        return api_error("page", error)
+    page = results_page(filterset, number, size)
+    if page.number != number:
+        return api_error("page", _("Trang %(page)s không tồn tại: chỉ có %(pages)s trang.") % {
+            "page": number, "pages": page.paginator.num_pages})
+    payload = {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "results": [result_json(request, document) for document in page.object_list],
+        "facets": {
+            group["name"]: [{k: item[k] for k in ("value", "label", "count", "selected")} for item in group["values"]]
+            for group in facet_groups(filterset)
+        },
+    }
+    if filterset.parsed_query.truncated:
+        payload["warnings"] = [str(_("Câu tìm kiếm dài quá %(limit)s ký tự nên đã được cắt bớt.") % {"limit": search.MAX_QUERY_LENGTH})]
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def result_json(request, document):
+    return {
+        "kind": document.kind,
+        "id": document.pk,
+        "title": document.title,
+        "url": request.build_absolute_uri(document.get_absolute_url()),
+        "number": document.plan.number if document.kind == Document.Kind.PLAN else None,
+        "date": document.date.isoformat() if document.date else None,
+        "snippet": str(highlight(document.snippet)),
+        "provinces": [str(province) for province in document.provinces.all()],
+        "agencies": [agency.name for agency in document.agencies.all()],
+    }
+
+
+CSV_COLUMNS = [
+    _("Loại"), _("Số, ký hiệu"), _("Tiêu đề"), _("Ngày"), _("Tỉnh, thành phố"), _("Cơ quan, tổ chức"), _("Địa chỉ"),
+]
+
+
+class Echo:
+    """A file-like object whose write() returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+def search_csv(request):
+    filterset = bind_search(request)
+    if not filterset.is_valid():
+        name, messages = next(iter(filterset.errors.items()))
+        return HttpResponseBadRequest(f"{name}: {' '.join(messages)}", content_type="text/plain; charset=utf-8")
+    documents = (
+        filterset.ordered_qs()
+        .select_related("plan")
+        .prefetch_related("provinces", "agencies")
+        .iterator(chunk_size=1000)
+    )
+    writer = csv.writer(Echo())
+
+    def rows():
+        # A byte-order mark first, so Excel opens the Vietnamese text as UTF-8.
+        yield "\ufeff" + writer.writerow([str(column) for column in CSV_COLUMNS])
+        for document in documents:
+            yield writer.writerow([
+                document.get_kind_display(),
+                document.plan.number if document.kind == Document.Kind.PLAN else "",
+                document.title,
+                document.date.strftime("%d/%m/%Y") if document.date else "",
+                "; ".join(str(province) for province in document.provinces.all()),
+                "; ".join(agency.name for agency in document.agencies.all()),
+                request.build_absolute_uri(document.get_absolute_url()),
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tim-kiem-luu-tru-di-cu.csv"'
+    return response
+
+
+SUGGESTION_LIMIT = 8
+
+
+def api_suggest(request):
+    """Return titles and numbers close to what the user is typing (pg_trgm), as JSON."""
+    query = search.parse_query(request.GET.get("q", "").replace("\x00", ""))
+    if len(query.text) < 2:
+        return JsonResponse({"suggestions": []})
+    documents = Document.objects.visible_to(request.user).filter(
+        Q(search_number__startswith=normalize_number(query.text)) | Q(title__unaccent__icontains=query.text)
+    ).select_related("plan").order_by(F("date").desc(nulls_last=True))[:SUGGESTION_LIMIT]
+    documents = list(documents) or closest(query, request.user, SUGGESTION_LIMIT)
+    return JsonResponse({"suggestions": [
+        {"title": d.title, "number": d.plan.number if d.kind == Document.Kind.PLAN else None, "url": d.get_absolute_url()}
+        for d in documents
+    ]}, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,218 @@
+"""Full-text search over all kinds: query parsing, ranking, headlines and facet counts.
+
+Matching folds diacritics and tone placement: the stored vector uses the `vi_unaccent` text
+search configuration (the `unaccent` dictionary inside a configuration, which keeps the generated
+column immutable, PostgreSQL docs F.48 "unaccent"). Ranking then prefers what the user really
+typed: documents containing the accented words exactly (a second vector in the `simple`
+configuration), the words as an adjacent phrase, and plans whose number was asked for.
+"""
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
+
+from .numbers import TYPE_ABBREVIATIONS, DocumentNumberError, normalize_number, parse_number
+from .text import fold, nfc
+
+CONFIG = "vi_unaccent"
+EXACT_CONFIG = "simple"
+MAX_QUERY_LENGTH = 200
+
+# Sentinels marking highlights in headlines; the |highlight filter escapes the text first and
+# only then turns them into <mark>, so stored text can never inject markup.
+START_MARK, STOP_MARK = "\x02", "\x03"
+
+# Ranking: a number asked for outranks any text match; then an exact phrase, then the accented
+# words as typed; ts_rank_cd (cover density) already rewards terms that stand close together.
+NUMBER_EXACT, NUMBER_TYPE_ORDINAL, NUMBER_ORDINAL = 100.0, 40.0, 5.0
+PHRASE_BONUS, EXACT_WORDS_WEIGHT = 1.0, 1.0
+
+# Type names and abbreviations that introduce a number: "Quyết định 402", "QĐ 402", "KH số 1614".
+_TYPE_WORDS = {fold(name): abbreviation for abbreviation, name in TYPE_ABBREVIATIONS.items()}
+_TYPE_WORDS |= {fold(abbreviation): abbreviation for abbreviation in TYPE_ABBREVIATIONS}
+_TYPE_PATTERN = "|".join(sorted((re.escape(word) for word in _TYPE_WORDS), key=len, reverse=True))
+_FULL_NUMBER = re.compile(
+    r"(?<![\w/])\d{1,6}(?:\s*/\s*\d{4})?\s*/\s*[^\W\d_][\w&]*(?:\s*[-/]\s*[\w&]+)*"  # 402/QĐ-TTg
+    r"|(?<![\w/])\d{1,6}-[^\W\d_]+/[^\W\d_]+"  # 60-NQ/TW
+)
+_SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  # 1614 KH-UBND
+_TYPED_ORDINAL = re.compile(rf"(?<!\w)({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?!\w)")
+_WORD = re.compile(r"[^\W_]+")
+_OPERATORS = re.compile(r'["]|(?<!\S)-|\bOR\b')
+
+
+@dataclass
+class ParsedQuery:
+    """What a user typed, cleaned, with the document numbers found in it."""
+
+    raw: str
+    text: str = ""  # what the text search receives, numbers respelled
+    shown: str = ""  # the cleaned query as the user typed it
+    truncated: bool = False
+    numbers: list = field(default_factory=list)  # normalised full numbers, "402/qd-ttg"
+    typed_ordinals: list = field(default_factory=list)  # ("qd", "402")
+    ordinals: list = field(default_factory=list)  # "1614"
+
+    @property
+    def is_empty(self):
+        return not self.text
+
+    @property
+    def uses_operators(self):
+        return bool(_OPERATORS.search(self.text))
+
+    @property
+    def words(self):
+        """Return the plain words of the query, without operators or excluded words."""
+        kept = re.sub(r'(?<!\S)-"[^"]*"|(?<!\S)-\S+|\bOR\b', " ", self.text)
+        return _WORD.findall(kept)
+
+
+def clean_query(raw):
+    """Return the query as NFC text without control characters, capped in length."""
+    text = nfc(raw or "")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    truncated = len(text) > MAX_QUERY_LENGTH
+    return text[:MAX_QUERY_LENGTH].strip(), truncated
+
+
+def parse_query(raw):
+    """Find document numbers in a query and give them the spelling the vector holds."""
+    text, truncated = clean_query(raw)
+    query = ParsedQuery(raw=raw or "", text=text, shown=text, truncated=truncated)
+    if not text:
+        return query
+
+    def full_number(match):
+        try:
+            number = parse_number(match.group(0))
+        except DocumentNumberError:
+            return match.group(0)
+        query.numbers.append(number.normalized)
+        # The default parser splits "402/QĐ-TTg" into junk ("402/q", "đ-ttg"); the folded,
+        # normalised spelling is one token, the one the stored vector holds.
+        return f" {number.normalized} "
+
+    def spaced_number(match):
+        try:
+            number = parse_number(f"{match.group(1)}/{match.group(2)}")
+        except DocumentNumberError:
+            return match.group(0)
+        query.numbers.append(number.normalized)
+        return f" {number.normalized} "
+
+    text = _FULL_NUMBER.sub(full_number, text)
+    text = _SPACED_NUMBER.sub(spaced_number, text)
+    folded = fold(text)
+    for word, ordinal in _TYPED_ORDINAL.findall(folded):
+        query.typed_ordinals.append((fold(_TYPE_WORDS[word]), ordinal))
+    # A bare number ("1614") is a number lookup only when it is the whole query: in "100 đại
+    # biểu" it is just a word.
+    if re.fullmatch(r"\d{1,6}", folded):
+        query.ordinals = [folded]
+    query.text = re.sub(r"\s+", " ", text).strip()
+    return query
+
+
+# A word-final "oa", "oe" or "uy" carries its tone on either vowel (Hòa/Hoà, Thỏa/Thoả,
+# khỏe/khoẻ, Thủy/Thuỷ): both spellings are the same word, exactly.
+_TONED = {"o": "òóỏõọ", "u": "ùúủũụ"}
+_TONED_SECOND = {"a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ"}
+_TONE_OLD = re.compile(r"([òóỏõọ])([ae])$|([ùúủũụ])(y)$")
+_TONE_NEW = re.compile(r"(o)([àáảãạèéẻẽẹ])$|(u)([ỳýỷỹỵ])$")
+
+
+def tone_variants(word):
+    """Return the word with its tone mark in both customary places ("hòa" gives hòa, hoà)."""
+    variants = {word}
+    if match := _TONE_OLD.search(word):
+        toned, second = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        base = "o" if toned in _TONED["o"] else "u"
+        mark = _TONED[base].index(toned)
+        variants.add(word[: match.start()] + base + _TONED_SECOND[second][mark])
+    elif match := _TONE_NEW.search(word):
+        base, toned = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        second = next(key for key, marks in _TONED_SECOND.items() if toned in marks)
+        mark = _TONED_SECOND[second].index(toned)
+        variants.add(word[: match.start()] + _TONED[base][mark] + second)
+    return variants
+
+
+def _exact_words_query(words):
+    """Return a raw tsquery ORing the accented words, or None when none carries a diacritic."""
+    accented = {word.lower() for word in words if fold(word) != word.lower()}
+    spellings = sorted({variant for word in accented for variant in tone_variants(word)})
+    if not spellings:
+        return None
+    return " | ".join(f"'{word}'" for word in spellings)
+
+
+def number_condition(query):
+    """Return a Q matching plans whose number the query names, or None."""
+    condition = Q()
+    for number in query.numbers:
+        condition |= Q(search_number=number)
+    for type_abbreviation, ordinal in query.typed_ordinals:
+        condition |= Q(search_number__regex=rf"^0*{ordinal}/(\d{{4}}/)?{re.escape(type_abbreviation)}-")
+    for ordinal in query.ordinals:
+        condition |= Q(search_number__regex=rf"^0*{ordinal}[/-]")
+    return condition or None
+
+
+def number_score(query):
+    """Return an expression scoring how closely a document's number matches the query."""
+    whens = [When(search_number=number, then=Value(NUMBER_EXACT)) for number in query.numbers]
+    whens += [
+        When(search_number__regex=rf"^0*{ordinal}/(\d{{4}}/)?{re.escape(abbr)}-", then=Value(NUMBER_TYPE_ORDINAL))
+        for abbr, ordinal in query.typed_ordinals
+    ]
+    whens += [When(search_number__regex=rf"^0*{o}[/-]", then=Value(NUMBER_ORDINAL)) for o in query.ordinals]
+    return Case(*whens, default=Value(0.0), output_field=FloatField()) if whens else Value(0.0)
+
+
+def text_query(query):
+    return SearchQuery(query.text, config=CONFIG, search_type="websearch")
+
+
+def rank_expression(query):
+    """Return the relevance of a matched document: number, text, phrase and exact-word scores."""
+    search = text_query(query)
+    rank = SearchRank(F("search_vector"), search, cover_density=True) + number_score(query)
+    words = query.words
+    if len(words) > 1 and not query.uses_operators:
+        phrase = SearchQuery(" ".join(words), config=CONFIG, search_type="phrase")
+        rank += Case(When(search_vector=phrase, then=Value(PHRASE_BONUS)), default=Value(0.0), output_field=FloatField())
+    exact = _exact_words_query(words)
+    if exact:
+        rank += EXACT_WORDS_WEIGHT * SearchRank(
+            F("search_vector_exact"), SearchQuery(exact, config=EXACT_CONFIG, search_type="raw")
+        )
+    return rank
+
+
+def match_condition(query):
+    """Return the Q a document must satisfy: its text matches, or its number was asked for."""
+    condition = Q(search_vector=text_query(query))
+    numbers = number_condition(query)
+    return condition | numbers if numbers else condition
+
+
+def headline(expression, query, **options):
+    return SearchHeadline(
+        expression, text_query(query), config=CONFIG,
+        start_sel=START_MARK, stop_sel=STOP_MARK, **options,
+    )
+
+
+def snippet_expressions(query):
+    """Return annotations for a result's highlighted title and snippet."""
+    text = Coalesce(NullIf("body", Value("")), "summary")
+    return {
+        "title_highlighted": headline("title", query, highlight_all=True),
+        "snippet": headline(
+            text, query, max_fragments=2, max_words=28, min_words=12, fragment_delimiter=" … ",
+        ),
+    }
