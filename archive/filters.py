@@ -3,6 +3,7 @@
 Several values of one facet combine with OR, different facets with AND. Each M2M facet filters
 through a subquery on its join table, so a document tagged twice is never counted twice.
 """
+
 import django_filters
 from django import forms
 from django.db.models import Count, Q
@@ -40,7 +41,9 @@ class YearsField(forms.Field):
         for item in value or []:
             item = str(item).strip()
             if not item.isdigit() or not 1900 <= int(item) <= 2100:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": item[:20]})
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": item[:20]}
+                )
             years.append(int(item))
         return sorted(set(years))
 
@@ -67,30 +70,45 @@ def through_filter(relation, column):
 
 class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
-    kind = django_filters.MultipleChoiceFilter(label=_("Loại tài liệu"), choices=Document.Kind.choices, distinct=False)
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Loại tài liệu"), choices=Document.Kind.choices, distinct=False
+    )
     province = django_filters.ModelMultipleChoiceFilter(
-        label=_("Tỉnh, thành phố"), queryset=Province.objects.all(), to_field_name="slug",
+        label=_("Tỉnh, thành phố"),
+        queryset=Province.objects.all(),
+        to_field_name="slug",
         method="filter_province",
     )
     exact_province = django_filters.BooleanFilter(
-        label=_("Chỉ đúng đơn vị đã chọn"), method="keep", widget=forms.CheckboxInput,
+        label=_("Chỉ đúng đơn vị đã chọn"),
+        method="keep",
+        widget=forms.CheckboxInput,
     )
     agency = django_filters.ModelMultipleChoiceFilter(
-        label=_("Cơ quan, tổ chức"), queryset=Agency.objects.all(), to_field_name="slug",
+        label=_("Cơ quan, tổ chức"),
+        queryset=Agency.objects.all(),
+        to_field_name="slug",
         method=through_filter("agencies", "agency"),
     )
     objective = django_filters.ModelMultipleChoiceFilter(
-        label=_("Mục tiêu GCM"), queryset=GcmObjective.objects.all(), to_field_name="number",
+        label=_("Mục tiêu GCM"),
+        queryset=GcmObjective.objects.all(),
+        to_field_name="number",
         method=through_filter("objectives", "gcmobjective"),
     )
     doc_type = django_filters.ModelMultipleChoiceFilter(
-        label=_("Loại văn bản"), queryset=DocumentType.objects.all(), to_field_name="slug",
-        field_name="plan__document_type__slug", distinct=False,
+        label=_("Loại văn bản"),
+        queryset=DocumentType.objects.all(),
+        to_field_name="slug",
+        field_name="plan__document_type__slug",
+        distinct=False,
     )
     year = YearsFilter(label=_("Năm"))
     date_from = django_filters.DateFilter(label=_("Từ ngày"), field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("Đến ngày"), field_name="date", lookup_expr="lte")
-    sort = django_filters.ChoiceFilter(label=_("Sắp xếp"), choices=SORT_CHOICES, method="keep", empty_label=None)
+    sort = django_filters.ChoiceFilter(
+        label=_("Sắp xếp"), choices=SORT_CHOICES, method="keep", empty_label=None
+    )
 
     class Meta:
         model = Document
@@ -100,14 +118,16 @@ class DocumentFilter(django_filters.FilterSet):
         return queryset.search(self.parsed_query)
 
     def filter_province(self, queryset, name, value):
-        """Keep documents of the chosen units; a current unit also brings the units merged into it."""
+        """Keep documents of the chosen units; a current unit brings the units merged into it."""
         if not value:
             return queryset
         units = Q(pk__in=[province.pk for province in value])
         if not self.form.cleaned_data.get("exact_province"):
             units |= Q(merged_into__in=[province.pk for province in value if province.is_current])
         through = Document.provinces.through
-        linked = through.objects.filter(province__in=Province.objects.filter(units)).values("document_id")
+        linked = through.objects.filter(province__in=Province.objects.filter(units)).values(
+            "document_id"
+        )
         return queryset.filter(pk__in=linked)
 
     def queryset_without(self, name):
@@ -170,9 +190,12 @@ def _count_provinces(queryset, filterset):
     if filterset.form.cleaned_data.get("exact_province"):
         return exact
     expanded = dict(
-        tags.filter(Q(province__era=Province.Era.FROM_2025) | Q(province__merged_into__isnull=False))
+        tags.filter(
+            Q(province__era=Province.Era.FROM_2025) | Q(province__merged_into__isnull=False)
+        )
         .annotate(unit=Coalesce("province__merged_into__slug", "province__slug"))
-        .values_list("unit").annotate(n=Count("document_id", distinct=True))
+        .values_list("unit")
+        .annotate(n=Count("document_id", distinct=True))
     )
     return exact | expanded
 
@@ -180,7 +203,11 @@ def _count_provinces(queryset, filterset):
 def _through_counter(relation, key):
     def count(queryset, filterset):
         through = getattr(Document, relation).through
-        return dict(through.objects.filter(document__in=queryset).values_list(key).annotate(n=Count("document_id")))
+        return dict(
+            through.objects.filter(document__in=queryset)
+            .values_list(key)
+            .annotate(n=Count("document_id"))
+        )
 
     return count
 
@@ -211,7 +238,9 @@ FACET_LIMIT = 15
 def _labels(name, values):
     """Return {value: label} for the facet values shown."""
     if name == "kind":
-        return {value: Document.Kind(value).label for value in values if value in Document.Kind.values}
+        return {
+            value: Document.Kind(value).label for value in values if value in Document.Kind.values
+        }
     if name == "year":
         return {value: value for value in values}
     if name == "province":
@@ -223,7 +252,10 @@ def _labels(name, values):
         }
     if name == "objective":
         numbers = [int(value) for value in values if value.isdigit()]
-        return {str(o.number): f"{o.number}. {o.title_vi}" for o in GcmObjective.objects.filter(number__in=numbers)}
+        return {
+            str(o.number): f"{o.number}. {o.title_vi}"
+            for o in GcmObjective.objects.filter(number__in=numbers)
+        }
     return {t.slug: t.name for t in DocumentType.objects.filter(slug__in=values)}
 
 
@@ -255,16 +287,22 @@ def facet_groups(filterset):
     for name, label in FACETS:
         counts = {str(value): n for value, n in filterset.facet_counts[name].items() if n}
         selected = _selected(filterset, name)
-        shown = [v for v in _order(name, counts, {}) if v not in selected][: FACET_LIMIT]
+        shown = [v for v in _order(name, counts, {}) if v not in selected][:FACET_LIMIT]
         values = selected + shown
         labels = _labels(name, values)
-        groups.append({
-            "name": name,
-            "label": label,
-            "values": [
-                {"value": value, "label": labels.get(value, value), "count": counts.get(value, 0),
-                 "selected": value in selected}
-                for value in _order(name, {v: counts.get(v, 0) for v in values}, labels)
-            ],
-        })
+        groups.append(
+            {
+                "name": name,
+                "label": label,
+                "values": [
+                    {
+                        "value": value,
+                        "label": labels.get(value, value),
+                        "count": counts.get(value, 0),
+                        "selected": value in selected,
+                    }
+                    for value in _order(name, {v: counts.get(v, 0) for v in values}, labels)
+                ],
+            }
+        )
     return groups

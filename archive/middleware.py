@@ -1,4 +1,5 @@
 """Vietnamese first: the interface language is the user's choice (a cookie), never the browser's."""
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers

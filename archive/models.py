@@ -4,6 +4,7 @@ Articles, plans and conferences share one concrete `Document` table (multi-table
 they are listed, filtered and later searched together; each subclass adds only its own fields.
 Every model has a natural key so the fixtures load into a database that already holds data.
 """
+
 import datetime
 
 from django.contrib.postgres.indexes import GinIndex
@@ -14,6 +15,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import search
 from .numbers import DocumentNumberError, parse_number
@@ -61,7 +63,9 @@ class Province(NfcTextMixin, models.Model):
         CITY = "thanh_pho", _("Thành phố trực thuộc trung ương")
 
     era = models.CharField(_("thời kỳ"), max_length=2, choices=Era.choices)
-    code = models.CharField(_("mã"), max_length=2, help_text=_("Mã đơn vị hành chính cấp tỉnh, ví dụ 92."))
+    code = models.CharField(
+        _("mã"), max_length=2, help_text=_("Mã đơn vị hành chính cấp tỉnh, ví dụ 92.")
+    )
     name = models.CharField(_("tên"), max_length=100)
     full_name = models.CharField(_("tên đầy đủ"), max_length=120)
     unit_type = models.CharField(_("loại đơn vị"), max_length=10, choices=UnitType.choices)
@@ -85,7 +89,7 @@ class Province(NfcTextMixin, models.Model):
     class Meta:
         ordering = ["-era", "name"]
         verbose_name = _("tỉnh, thành phố")
-        verbose_name_plural = _("tỉnh, thành phố")
+        verbose_name_plural = pgettext_lazy("plural", "tỉnh, thành phố")
         constraints = [
             models.UniqueConstraint(fields=["era", "code"], name="province_unique_code_per_era"),
             models.CheckConstraint(
@@ -123,18 +127,28 @@ class Agency(NfcTextMixin, models.Model):
     name = models.CharField(_("tên"), max_length=200)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
     abbreviation = models.CharField(
-        _("tên viết tắt"), max_length=30, blank=True,
+        _("tên viết tắt"),
+        max_length=30,
+        blank=True,
         help_text=_("Như trong ký hiệu văn bản: BNG, BCA, TTg, UBND, SNgV; hoặc IOM, ILO."),
     )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     slug = models.SlugField(_("đường dẫn"), max_length=200, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="children",
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     province = models.ForeignKey(
-        Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="agencies",
+        Province,
+        verbose_name=_("tỉnh, thành phố"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
         help_text=_("Với cơ quan cấp tỉnh: tỉnh, thành phố của cơ quan."),
     )
 
@@ -144,7 +158,7 @@ class Agency(NfcTextMixin, models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("cơ quan, tổ chức")
-        verbose_name_plural = _("cơ quan, tổ chức")
+        verbose_name_plural = pgettext_lazy("plural", "cơ quan, tổ chức")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="agency_not_own_parent"
@@ -166,7 +180,8 @@ class GcmObjective(NfcTextMixin, models.Model):
     short_label_en = models.CharField(_("tên ngắn tiếng Anh"), max_length=100)
     title_vi = models.CharField(_("tên tiếng Việt"), max_length=300)
     title_vi_official = models.BooleanField(
-        _("bản dịch chính thức"), default=False,
+        _("bản dịch chính thức"),
+        default=False,
         help_text=_("Bỏ chọn khi tên tiếng Việt là bản dịch làm việc, không chính thức."),
     )
 
@@ -176,7 +191,7 @@ class GcmObjective(NfcTextMixin, models.Model):
     class Meta:
         ordering = ["number"]
         verbose_name = _("mục tiêu GCM")
-        verbose_name_plural = _("mục tiêu GCM")
+        verbose_name_plural = pgettext_lazy("plural", "mục tiêu GCM")
         constraints = [
             models.CheckConstraint(
                 condition=Q(number__gte=1, number__lte=23), name="gcm_objective_number_1_to_23"
@@ -202,7 +217,9 @@ class DocumentType(NfcTextMixin, models.Model):
 
     name = models.CharField(_("tên"), max_length=100)
     abbreviation = models.CharField(
-        _("chữ viết tắt"), max_length=10, blank=True,
+        _("chữ viết tắt"),
+        max_length=10,
+        blank=True,
         help_text=_("Theo Phụ lục III Nghị định 30/2020/NĐ-CP; để trống với công văn, luật."),
     )
     group = models.CharField(_("nhóm"), max_length=12, choices=Group.choices)
@@ -214,7 +231,7 @@ class DocumentType(NfcTextMixin, models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("loại văn bản")
-        verbose_name_plural = _("loại văn bản")
+        verbose_name_plural = pgettext_lazy("plural", "loại văn bản")
 
     def __str__(self):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
@@ -272,34 +289,53 @@ class Document(NfcTextMixin, models.Model):
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, editable=False)
     title = models.CharField(_("tiêu đề"), max_length=500)
     slug = models.SlugField(
-        _("đường dẫn"), max_length=200, unique=True,
+        _("đường dẫn"),
+        max_length=200,
+        unique=True,
         help_text=_("Phần cuối của địa chỉ trang, chỉ gồm chữ không dấu, số và gạch nối."),
     )
     summary = models.TextField(_("tóm tắt"), blank=True)
     body = models.TextField(_("nội dung"), blank=True)
     date = models.DateField(
-        _("ngày"), null=True, blank=True, db_index=True,
+        _("ngày"),
+        null=True,
+        blank=True,
+        db_index=True,
         help_text=_("Ngày ban hành (văn bản), ngày khai mạc (hội nghị) hoặc ngày đăng (bài viết)."),
     )
     status = models.CharField(
-        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT,
+        _("trạng thái"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
     )
     provinces = models.ManyToManyField(
-        Province, verbose_name=_("tỉnh, thành phố"), blank=True, related_name="documents",
+        Province,
+        verbose_name=_("tỉnh, thành phố"),
+        blank=True,
+        related_name="documents",
     )
     agencies = models.ManyToManyField(
-        Agency, verbose_name=_("cơ quan, tổ chức"), blank=True, related_name="documents",
+        Agency,
+        verbose_name=_("cơ quan, tổ chức"),
+        blank=True,
+        related_name="documents",
         help_text=_("Mọi cơ quan liên quan: ban hành, tổ chức, tham dự hoặc được nhắc đến."),
     )
     objectives = models.ManyToManyField(
-        GcmObjective, verbose_name=_("mục tiêu GCM"), blank=True, related_name="documents",
+        GcmObjective,
+        verbose_name=_("mục tiêu GCM"),
+        blank=True,
+        related_name="documents",
     )
     source_url = models.URLField(_("địa chỉ nguồn"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
     # A plan's normalised number ("402/qd-ttg"), copied here by Plan.save() because the search
     # vector is generated from this table's columns only.
-    search_number = models.CharField(_("số, ký hiệu để tìm kiếm"), max_length=60, blank=True, editable=False)
+    search_number = models.CharField(
+        _("số, ký hiệu để tìm kiếm"), max_length=60, blank=True, editable=False
+    )
     # Generated by PostgreSQL, never by Python: title A, number and summary B, body C, folded by
     # the vi_unaccent configuration; the number both whole ("402/qd-ttg") and in parts.
     search_vector = models.GeneratedField(
@@ -309,7 +345,8 @@ class Document(NfcTextMixin, models.Model):
                 "search_number",
                 Replace(Replace("search_number", Value("/"), Value(" ")), Value("-"), Value(" ")),
                 "summary",
-                weight="B", config=search.CONFIG,
+                weight="B",
+                config=search.CONFIG,
             )
             + SearchVector("body", weight="C", config=search.CONFIG)
         ),
@@ -337,7 +374,7 @@ class Document(NfcTextMixin, models.Model):
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "-created_at"]
         verbose_name = _("tài liệu")
-        verbose_name_plural = _("tất cả tài liệu")
+        verbose_name_plural = pgettext_lazy("plural", "tất cả tài liệu")
         indexes = [
             models.Index(fields=["kind", "status"], name="document_kind_status"),
             GinIndex(fields=["search_vector"], name="document_search_vector"),
@@ -351,11 +388,11 @@ class Document(NfcTextMixin, models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse(f"archive:{self.kind}", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def specific(self):
@@ -383,33 +420,47 @@ class Plan(Document):
         UNKNOWN = "khong_xac_dinh", _("Chưa xác định")
 
     number = models.CharField(
-        _("số, ký hiệu"), max_length=60,
+        _("số, ký hiệu"),
+        max_length=60,
         help_text=_("Như trên văn bản: 1614/KH-UBND, 402/QĐ-TTg, 30/2020/NĐ-CP, 60-NQ/TW."),
     )
     # Derived from `number` on save: what every spelling shares (402/QĐ-TTg = 402/qd-ttg), and
     # the year that numbering restarts in (in the number, or the issue date's), which together
     # with the issuer make a number unique.
-    number_normalized = models.CharField(_("số, ký hiệu chuẩn hoá"), max_length=60, editable=False, db_index=True)
+    number_normalized = models.CharField(
+        _("số, ký hiệu chuẩn hoá"), max_length=60, editable=False, db_index=True
+    )
     number_year = models.PositiveSmallIntegerField(_("năm của số"), null=True, editable=False)
     document_type = models.ForeignKey(
-        DocumentType, verbose_name=_("loại văn bản"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="plans",
+        DocumentType,
+        verbose_name=_("loại văn bản"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
     )
     issuer = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="issued_plans",
+        Agency,
+        verbose_name=_("cơ quan ban hành"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_plans",
     )
     signer = models.CharField(_("người ký"), max_length=200, blank=True)
     effective_date = models.DateField(_("ngày có hiệu lực"), null=True, blank=True)
     validity = models.CharField(
-        _("tình trạng hiệu lực"), max_length=24, choices=Validity.choices, default=Validity.UNKNOWN,
+        _("tình trạng hiệu lực"),
+        max_length=24,
+        choices=Validity.choices,
+        default=Validity.UNKNOWN,
     )
 
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("văn bản (kế hoạch, quyết định...)")
-        verbose_name_plural = _("văn bản (kế hoạch, quyết định...)")
+        verbose_name_plural = pgettext_lazy("plural", "văn bản (kế hoạch, quyết định...)")
         constraints = [
             models.UniqueConstraint(
                 fields=["issuer", "number_year", "number_normalized"],
@@ -423,6 +474,10 @@ class Plan(Document):
 
     def __str__(self):
         return f"{self.number} – {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.derive_number_fields()
+        super().save(*args, **kwargs)
 
     @property
     def parsed_number(self):
@@ -452,28 +507,39 @@ class Plan(Document):
         # The unique constraint spans derived fields the admin form does not show, so Django's
         # own constraint validation skips it: check it here to answer with a message, not a 500.
         twins = Plan.objects.filter(
-            issuer=self.issuer_id, number_year=self.number_year,
+            issuer=self.issuer_id,
+            number_year=self.number_year,
             number_normalized=self.number_normalized,
         ).exclude(pk=self.pk)
         if twins.exists():
-            raise ValidationError({
-                "number": _("Đã có văn bản số %(number)s của cùng cơ quan ban hành trong năm %(year)s.")
-                % {"number": parsed, "year": self.number_year or "?"}
-            })
+            raise ValidationError(
+                {
+                    "number": _(
+                        "Đã có văn bản số %(number)s của cùng cơ quan ban hành trong năm %(year)s."
+                    )
+                    % {"number": parsed, "year": self.number_year or "?"}
+                }
+            )
         type_abbreviation = self.document_type.abbreviation if self.document_type_id else ""
-        if type_abbreviation and parsed.type_abbreviation and type_abbreviation != parsed.type_abbreviation:
-            raise ValidationError({
-                "document_type": _(
-                    "Ký hiệu %(number)s là của %(type)s, không phải %(chosen)s."
-                ) % {"number": parsed, "type": parsed.type_name or parsed.type_abbreviation,
-                     "chosen": self.document_type.name}
-            })
+        if (
+            type_abbreviation
+            and parsed.type_abbreviation
+            and type_abbreviation != parsed.type_abbreviation
+        ):
+            raise ValidationError(
+                {
+                    "document_type": _("Ký hiệu %(number)s là của %(type)s, không phải %(chosen)s.")
+                    % {
+                        "number": parsed,
+                        "type": parsed.type_name or parsed.type_abbreviation,
+                        "chosen": self.document_type.name,
+                    }
+                }
+            )
         if self.effective_date and self.date and self.effective_date < self.date:
-            raise ValidationError({"effective_date": _("Ngày có hiệu lực không thể trước ngày ban hành.")})
-
-    def save(self, *args, **kwargs):
-        self.derive_number_fields()
-        super().save(*args, **kwargs)
+            raise ValidationError(
+                {"effective_date": _("Ngày có hiệu lực không thể trước ngày ban hành.")}
+            )
 
 
 class Conference(Document):
@@ -483,18 +549,27 @@ class Conference(Document):
 
     end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     place = models.CharField(
-        _("địa điểm"), max_length=200, blank=True,
+        _("địa điểm"),
+        max_length=200,
+        blank=True,
         help_text=_("Thành phố, tỉnh; hoặc ở nước ngoài: «Bắc Kinh, Trung Quốc»."),
     )
     is_abroad = models.BooleanField(_("ở nước ngoài"), default=False)
     organisers = models.ManyToManyField(
-        Agency, verbose_name=_("cơ quan tổ chức"), blank=True, related_name="organised_conferences",
+        Agency,
+        verbose_name=_("cơ quan tổ chức"),
+        blank=True,
+        related_name="organised_conferences",
     )
     participants = models.ManyToManyField(
-        Agency, verbose_name=_("cơ quan tham dự"), blank=True, related_name="attended_conferences",
+        Agency,
+        verbose_name=_("cơ quan tham dự"),
+        blank=True,
+        related_name="attended_conferences",
     )
     participant_note = models.TextField(
-        _("ghi chú về thành phần tham dự"), blank=True,
+        _("ghi chú về thành phần tham dự"),
+        blank=True,
         help_text=_("Ví dụ: «khoảng 100 đại biểu, 31 địa phương»."),
     )
 
@@ -502,12 +577,14 @@ class Conference(Document):
 
     class Meta:
         verbose_name = _("hội nghị")
-        verbose_name_plural = _("hội nghị")
+        verbose_name_plural = pgettext_lazy("plural", "hội nghị")
 
     def clean(self):
         super().clean()
         if self.end_date and self.date and self.end_date < self.date:
-            raise ValidationError({"end_date": _("Hội nghị không thể kết thúc trước ngày bắt đầu.")})
+            raise ValidationError(
+                {"end_date": _("Hội nghị không thể kết thúc trước ngày bắt đầu.")}
+            )
 
 
 class ConferenceSessionManager(models.Manager):
@@ -519,7 +596,10 @@ class ConferenceSession(NfcTextMixin, models.Model):
     """A named session (phiên) of a conference, in order."""
 
     conference = models.ForeignKey(
-        Conference, verbose_name=_("hội nghị"), on_delete=models.CASCADE, related_name="sessions",
+        Conference,
+        verbose_name=_("hội nghị"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
     )
     position = models.PositiveSmallIntegerField(_("thứ tự"))
     title = models.CharField(_("tên phiên"), max_length=300)
@@ -529,9 +609,11 @@ class ConferenceSession(NfcTextMixin, models.Model):
     class Meta:
         ordering = ["conference", "position"]
         verbose_name = _("phiên hội nghị")
-        verbose_name_plural = _("phiên hội nghị")
+        verbose_name_plural = pgettext_lazy("plural", "phiên hội nghị")
         constraints = [
-            models.UniqueConstraint(fields=["conference", "position"], name="session_unique_position"),
+            models.UniqueConstraint(
+                fields=["conference", "position"], name="session_unique_position"
+            ),
         ]
 
     def __str__(self):
@@ -549,7 +631,9 @@ class Article(Document):
     KIND = Document.Kind.ARTICLE
 
     publication = models.CharField(
-        _("báo, trang tin"), max_length=200, blank=True,
+        _("báo, trang tin"),
+        max_length=200,
+        blank=True,
         help_text=_("Ví dụ: Báo Quốc tế (baoquocte.vn), Cổng thông tin điện tử tỉnh Hậu Giang."),
     )
     author = models.CharField(_("tác giả"), max_length=200, blank=True)
@@ -558,7 +642,7 @@ class Article(Document):
 
     class Meta:
         verbose_name = _("bài viết")
-        verbose_name_plural = _("bài viết")
+        verbose_name_plural = pgettext_lazy("plural", "bài viết")
 
 
 class Relation(models.TextChoices):
@@ -610,18 +694,25 @@ class DocumentLinkManager(models.Manager):
 
 
 class DocumentLink(models.Model):
-    """A typed, directed link: `source` <relation> `target` ("1614/KH-UBND triển khai 402/QĐ-TTg")."""
+    """A typed, directed link: `source` <relation> `target` (1614/KH-UBND triển khai 402/QĐ-TTg)."""
 
     source = models.ForeignKey(
-        Document, verbose_name=_("tài liệu"), on_delete=models.CASCADE, related_name="outgoing_links",
+        Document,
+        verbose_name=_("tài liệu"),
+        on_delete=models.CASCADE,
+        related_name="outgoing_links",
     )
     relation = models.CharField(_("quan hệ"), max_length=12, choices=Relation.choices)
     target = models.ForeignKey(
-        Document, verbose_name=_("tài liệu được liên kết"), on_delete=models.CASCADE,
+        Document,
+        verbose_name=_("tài liệu được liên kết"),
+        on_delete=models.CASCADE,
         related_name="incoming_links",
     )
     note = models.CharField(
-        _("ghi chú"), max_length=300, blank=True,
+        _("ghi chú"),
+        max_length=300,
+        blank=True,
         help_text=_("Ví dụ: «Căn cứ Quyết định số 402/QĐ-TTg ngày 20/3/2020»."),
     )
 
@@ -630,14 +721,16 @@ class DocumentLink(models.Model):
     class Meta:
         ordering = ["relation", "target__date"]
         verbose_name = _("liên kết giữa tài liệu")
-        verbose_name_plural = _("liên kết giữa tài liệu")
+        verbose_name_plural = pgettext_lazy("plural", "liên kết giữa tài liệu")
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "relation", "target"], name="link_unique",
+                fields=["source", "relation", "target"],
+                name="link_unique",
                 violation_error_message=_("Liên kết này đã có."),
             ),
             models.CheckConstraint(
-                condition=~Q(source=models.F("target")), name="link_not_to_itself",
+                condition=~Q(source=models.F("target")),
+                name="link_not_to_itself",
                 violation_error_message=_("Một tài liệu không thể liên kết với chính nó."),
             ),
         ]
@@ -665,11 +758,15 @@ class DocumentLink(models.Model):
             return
         source_kinds, target_kinds = RELATION_KINDS[self.relation]
         if source.kind not in source_kinds or self.target.kind not in target_kinds:
-            raise ValidationError({
-                "relation": _("Quan hệ «%(relation)s» không dùng được giữa %(source)s và %(target)s.")
-                % {
-                    "relation": self.get_relation_display(),
-                    "source": source.get_kind_display().lower(),
-                    "target": self.target.get_kind_display().lower(),
+            raise ValidationError(
+                {
+                    "relation": _(
+                        "Quan hệ «%(relation)s» không dùng được giữa %(source)s và %(target)s."
+                    )
+                    % {
+                        "relation": self.get_relation_display(),
+                        "source": source.get_kind_display().lower(),
+                        "target": self.target.get_kind_display().lower(),
+                    }
                 }
-            })
+            )

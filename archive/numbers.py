@@ -13,6 +13,7 @@ The normalised form folds case and diacritics (Đ becomes D), so "402/QĐ-TTg", 
 "402/qđ-ttg" are one number. The display form restores the canonical spelling of the type and
 issuer abbreviations we know and writes the rest in capitals, as the decree asks.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -61,9 +62,40 @@ TYPE_ABBREVIATIONS = {
 # Issuer and unit abbreviations observed in real numbers
 # (../shared/domain/issuer_abbreviations_observed.csv), for their canonical spelling.
 ISSUER_ABBREVIATIONS = [
-    "TTg", "CP", "CTN", "BNG", "LS", "BCA", "BLĐTBXH", "BTC", "BNV", "BGDĐT", "BTP", "BQP",
-    "BCT", "BKH", "BNN", "VPCP", "VPQH", "BCĐ138/CP", "BCĐ", "UBND", "HĐND", "SNgV", "STP",
-    "SKHĐT", "CTK", "CSCL", "TW", "TU", "HDBCQG", "QHQT", "UBBG", "CNV", "TCLN", "TCTL",
+    "TTg",
+    "CP",
+    "CTN",
+    "BNG",
+    "LS",
+    "BCA",
+    "BLĐTBXH",
+    "BTC",
+    "BNV",
+    "BGDĐT",
+    "BTP",
+    "BQP",
+    "BCT",
+    "BKH",
+    "BNN",
+    "VPCP",
+    "VPQH",
+    "BCĐ138/CP",
+    "BCĐ",
+    "UBND",
+    "HĐND",
+    "SNgV",
+    "STP",
+    "SKHĐT",
+    "CTK",
+    "CSCL",
+    "TW",
+    "TU",
+    "HDBCQG",
+    "QHQT",
+    "UBBG",
+    "CNV",
+    "TCLN",
+    "TCTL",
 ]
 
 
@@ -129,7 +161,6 @@ def normalize_number(text):
     return re.sub(r"\s+", "", fold(text))
 
 
-
 def _canonical_group(group):
     """Return a symbol group in its canonical spelling, or in capitals when unknown."""
     if group in ISSUER_ABBREVIATIONS or group in TYPE_ABBREVIATIONS:
@@ -155,7 +186,7 @@ def _symbol_groups(symbol, raw):
 
 
 def parse_number(raw):
-    """Parse a document number as written and return a DocumentNumber, or raise DocumentNumberError."""
+    """Parse a number as written into a DocumentNumber, or raise DocumentNumberError."""
     text = _PREFIX.sub("", nfc(raw or "").strip())
     text = re.sub(r"\s*([/-])\s*", r"\1", text)
     if not text:
@@ -168,8 +199,11 @@ def parse_number(raw):
     if match := _PARTY.match(text):
         ordinal, type_group, issuer = match.groups()
         return DocumentNumber(
-            ordinal, None, _type_of(type_group) or type_group.upper(),
-            _canonical_group(issuer), DocumentNumber.PARTY,
+            ordinal,
+            None,
+            _type_of(type_group) or type_group.upper(),
+            _canonical_group(issuer),
+            DocumentNumber.PARTY,
         )
     if match := _WITH_YEAR.match(text):
         ordinal, year, symbol = match.groups()
@@ -199,7 +233,9 @@ def parse_number(raw):
         issuer_groups = groups[1:] if type_abbreviation else groups
         issuer = "-".join(_canonical_group(group) for group in issuer_groups)
         if type_abbreviation:
-            return DocumentNumber(ordinal, None, type_abbreviation, issuer, DocumentNumber.ADMINISTRATIVE)
+            return DocumentNumber(
+                ordinal, None, type_abbreviation, issuer, DocumentNumber.ADMINISTRATIVE
+            )
         return DocumentNumber(ordinal, None, "", issuer, DocumentNumber.OFFICIAL_LETTER)
     raise DocumentNumberError(
         f"«{raw}» không phải số, ký hiệu hợp lệ. Theo Nghị định 30/2020/NĐ-CP, số và ký hiệu "

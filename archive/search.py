@@ -6,6 +6,7 @@ column immutable, PostgreSQL docs F.48 "unaccent"). Ranking then prefers what th
 typed: documents containing the accented words exactly (a second vector in the `simple`
 configuration), the words as an adjacent phrase, and plans whose number was asked for.
 """
+
 import re
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
-from .numbers import TYPE_ABBREVIATIONS, DocumentNumberError, normalize_number, parse_number
+from .numbers import TYPE_ABBREVIATIONS, DocumentNumberError, parse_number
 from .text import fold, nfc
 
 CONFIG = "vi_unaccent"
@@ -129,12 +130,16 @@ def tone_variants(word):
     """Return the word with its tone mark in both customary places ("hòa" gives hòa, hoà)."""
     variants = {word}
     if match := _TONE_OLD.search(word):
-        toned, second = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        toned, second = (
+            (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        )
         base = "o" if toned in _TONED["o"] else "u"
         mark = _TONED[base].index(toned)
         variants.add(word[: match.start()] + base + _TONED_SECOND[second][mark])
     elif match := _TONE_NEW.search(word):
-        base, toned = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        base, toned = (
+            (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        )
         second = next(key for key, marks in _TONED_SECOND.items() if toned in marks)
         mark = _TONED_SECOND[second].index(toned)
         variants.add(word[: match.start()] + _TONED[base][mark] + second)
@@ -156,7 +161,9 @@ def number_condition(query):
     for number in query.numbers:
         condition |= Q(search_number=number)
     for type_abbreviation, ordinal in query.typed_ordinals:
-        condition |= Q(search_number__regex=rf"^0*{ordinal}/(\d{{4}}/)?{re.escape(type_abbreviation)}-")
+        condition |= Q(
+            search_number__regex=rf"^0*{ordinal}/(\d{{4}}/)?{re.escape(type_abbreviation)}-"
+        )
     for ordinal in query.ordinals:
         condition |= Q(search_number__regex=rf"^0*{ordinal}[/-]")
     return condition or None
@@ -166,10 +173,16 @@ def number_score(query):
     """Return an expression scoring how closely a document's number matches the query."""
     whens = [When(search_number=number, then=Value(NUMBER_EXACT)) for number in query.numbers]
     whens += [
-        When(search_number__regex=rf"^0*{ordinal}/(\d{{4}}/)?{re.escape(abbr)}-", then=Value(NUMBER_TYPE_ORDINAL))
+        When(
+            search_number__regex=rf"^0*{ordinal}/(\d{{4}}/)?{re.escape(abbr)}-",
+            then=Value(NUMBER_TYPE_ORDINAL),
+        )
         for abbr, ordinal in query.typed_ordinals
     ]
-    whens += [When(search_number__regex=rf"^0*{o}[/-]", then=Value(NUMBER_ORDINAL)) for o in query.ordinals]
+    whens += [
+        When(search_number__regex=rf"^0*{o}[/-]", then=Value(NUMBER_ORDINAL))
+        for o in query.ordinals
+    ]
     return Case(*whens, default=Value(0.0), output_field=FloatField()) if whens else Value(0.0)
 
 
@@ -184,7 +197,11 @@ def rank_expression(query):
     words = query.words
     if len(words) > 1 and not query.uses_operators:
         phrase = SearchQuery(" ".join(words), config=CONFIG, search_type="phrase")
-        rank += Case(When(search_vector=phrase, then=Value(PHRASE_BONUS)), default=Value(0.0), output_field=FloatField())
+        rank += Case(
+            When(search_vector=phrase, then=Value(PHRASE_BONUS)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
     exact = _exact_words_query(words)
     if exact:
         rank += EXACT_WORDS_WEIGHT * SearchRank(
@@ -202,8 +219,12 @@ def match_condition(query):
 
 def headline(expression, query, **options):
     return SearchHeadline(
-        expression, text_query(query), config=CONFIG,
-        start_sel=START_MARK, stop_sel=STOP_MARK, **options,
+        expression,
+        text_query(query),
+        config=CONFIG,
+        start_sel=START_MARK,
+        stop_sel=STOP_MARK,
+        **options,
     )
 
 
@@ -213,6 +234,11 @@ def snippet_expressions(query):
     return {
         "title_highlighted": headline("title", query, highlight_all=True),
         "snippet": headline(
-            text, query, max_fragments=2, max_words=28, min_words=12, fragment_delimiter=" … ",
+            text,
+            query,
+            max_fragments=2,
+            max_words=28,
+            min_words=12,
+            fragment_delimiter=" … ",
         ),
     }

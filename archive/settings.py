@@ -3,6 +3,7 @@
 Production is the default: DEBUG is off and SECRET_KEY must be given unless DEBUG=1.
 `make run` and `make test` set DEBUG=1 and a DATABASE_URL for the embedded server.
 """
+
 import os
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Vietnamese text helpers: NFC storage, diacritic folding and ASCII slugs."""
+
 import re
 import unicodedata
 

@@ -11,8 +11,18 @@ app_patterns = [
     path("api/search/", views.api_search, name="api-search"),
     path("api/suggest/", views.api_suggest, name="api-suggest"),
     path("van-ban/<slug:slug>/", views.document_detail, {"kind": Document.Kind.PLAN}, name="plan"),
-    path("hoi-nghi/<slug:slug>/", views.document_detail, {"kind": Document.Kind.CONFERENCE}, name="conference"),
-    path("bai-viet/<slug:slug>/", views.document_detail, {"kind": Document.Kind.ARTICLE}, name="article"),
+    path(
+        "hoi-nghi/<slug:slug>/",
+        views.document_detail,
+        {"kind": Document.Kind.CONFERENCE},
+        name="conference",
+    ),
+    path(
+        "bai-viet/<slug:slug>/",
+        views.document_detail,
+        {"kind": Document.Kind.ARTICLE},
+        name="article",
+    ),
 ]
 
 urlpatterns = [

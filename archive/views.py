@@ -1,4 +1,5 @@
 """Pages people read: the home page and one page per document kind, with links both ways."""
+
 import csv
 from itertools import groupby
 
@@ -49,11 +50,15 @@ def document_detail(request, slug, kind):
     elif kind == Document.Kind.CONFERENCE:
         queryset = queryset.prefetch_related("sessions", "organisers", "participants")
     document = get_object_or_404(queryset, slug=slug)
-    return render(request, f"archive/{kind}_detail.html", {
-        "document": document,
-        "outgoing": grouped_links(document, request.user, outgoing=True),
-        "incoming": grouped_links(document, request.user, outgoing=False),
-    })
+    return render(
+        request,
+        f"archive/{kind}_detail.html",
+        {
+            "document": document,
+            "outgoing": grouped_links(document, request.user, outgoing=True),
+            "incoming": grouped_links(document, request.user, outgoing=False),
+        },
+    )
 
 
 def grouped_links(document, user, *, outgoing):
@@ -89,14 +94,18 @@ def bind_search(request):
     params = request.GET.copy()
     for key in params:
         params.setlist(key, [value.replace("\x00", "") for value in params.getlist(key)])
-    return DocumentFilter(params, queryset=Document.objects.visible_to(request.user), request=request)
+    return DocumentFilter(
+        params, queryset=Document.objects.visible_to(request.user), request=request
+    )
 
 
 def results_page(filterset, number, size):
     """Return the Page of results with what the result list shows, and their snippets."""
-    documents = filterset.ordered_qs().select_related(
-        "plan__document_type", "plan__issuer", "conference", "article"
-    ).prefetch_related("provinces", "agencies")
+    documents = (
+        filterset.ordered_qs()
+        .select_related("plan__document_type", "plan__issuer", "conference", "article")
+        .prefetch_related("provinces", "agencies")
+    )
     page = Paginator(documents, size).get_page(number)
     page.object_list = list(page.object_list)
     attach_snippets(page.object_list, filterset.parsed_query)
@@ -123,7 +132,12 @@ def attach_snippets(documents, query):
 def search_page(request):
     filterset = bind_search(request)
     if not filterset.is_valid():
-        return render(request, "archive/search.html", {"filterset": filterset, "errors": filterset.errors}, status=400)
+        return render(
+            request,
+            "archive/search.html",
+            {"filterset": filterset, "errors": filterset.errors},
+            status=400,
+        )
     page = results_page(filterset, request.GET.get("page"), PAGE_SIZE)
     context = {
         "filterset": filterset,
@@ -132,7 +146,9 @@ def search_page(request):
         "facets": facet_groups(filterset),
         "sort": filterset.chosen_sort,
         "sort_choices": SORT_CHOICES,
-        "suggestions": closest(filterset.parsed_query, request.user) if not page.paginator.count else [],
+        "suggestions": closest(filterset.parsed_query, request.user)
+        if not page.paginator.count
+        else [],
     }
     return render(request, "archive/search.html", context)
 
@@ -144,10 +160,12 @@ def closest(query, user, limit=5):
     folded = fold(query.text)
     return list(
         Document.objects.visible_to(user)
-        .annotate(similarity=Greatest(
-            TrigramWordSimilarity(Value(folded), Unaccent(Lower("title"))),
-            TrigramSimilarity(Value(normalize_number(query.text)), "search_number"),
-        ))
+        .annotate(
+            similarity=Greatest(
+                TrigramWordSimilarity(Value(folded), Unaccent(Lower("title"))),
+                TrigramSimilarity(Value(normalize_number(query.text)), "search_number"),
+            )
+        )
         .filter(similarity__gt=0.3)
         .select_related("plan")
         .order_by("-similarity")[:limit]
@@ -155,7 +173,11 @@ def closest(query, user, limit=5):
 
 
 def api_error(parameter, message, status=400):
-    return JsonResponse({"error": str(message), "parameter": parameter}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"error": str(message), "parameter": parameter},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def positive_int(params, name, default, maximum=None):
@@ -185,20 +207,31 @@ def api_search(request):
         return api_error("page", error)
     page = results_page(filterset, number, size)
     if page.number != number:
-        return api_error("page", _("Trang %(page)s không tồn tại: chỉ có %(pages)s trang.") % {
-            "page": number, "pages": page.paginator.num_pages})
+        return api_error(
+            "page",
+            _("Trang %(page)s không tồn tại: chỉ có %(pages)s trang.")
+            % {"page": number, "pages": page.paginator.num_pages},
+        )
     payload = {
         "count": page.paginator.count,
         "page": page.number,
         "pages": page.paginator.num_pages,
         "results": [result_json(request, document) for document in page.object_list],
         "facets": {
-            group["name"]: [{k: item[k] for k in ("value", "label", "count", "selected")} for item in group["values"]]
+            group["name"]: [
+                {k: item[k] for k in ("value", "label", "count", "selected")}
+                for item in group["values"]
+            ]
             for group in facet_groups(filterset)
         },
     }
     if filterset.parsed_query.truncated:
-        payload["warnings"] = [str(_("Câu tìm kiếm dài quá %(limit)s ký tự nên đã được cắt bớt.") % {"limit": search.MAX_QUERY_LENGTH})]
+        payload["warnings"] = [
+            str(
+                _("Câu tìm kiếm dài quá %(limit)s ký tự nên đã được cắt bớt.")
+                % {"limit": search.MAX_QUERY_LENGTH}
+            )
+        ]
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
 
 
@@ -217,7 +250,13 @@ def result_json(request, document):
 
 
 CSV_COLUMNS = [
-    _("Loại"), _("Số, ký hiệu"), _("Tiêu đề"), _("Ngày"), _("Tỉnh, thành phố"), _("Cơ quan, tổ chức"), _("Địa chỉ"),
+    _("Loại"),
+    _("Số, ký hiệu"),
+    _("Tiêu đề"),
+    _("Ngày"),
+    _("Tỉnh, thành phố"),
+    _("Cơ quan, tổ chức"),
+    _("Địa chỉ"),
 ]
 
 
@@ -232,7 +271,9 @@ def search_csv(request):
     filterset = bind_search(request)
     if not filterset.is_valid():
         name, messages = next(iter(filterset.errors.items()))
-        return HttpResponseBadRequest(f"{name}: {' '.join(messages)}", content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            f"{name}: {' '.join(messages)}", content_type="text/plain; charset=utf-8"
+        )
     documents = (
         filterset.ordered_qs()
         .select_related("plan")
@@ -245,15 +286,17 @@ def search_csv(request):
         # A byte-order mark first, so Excel opens the Vietnamese text as UTF-8.
         yield "\ufeff" + writer.writerow([str(column) for column in CSV_COLUMNS])
         for document in documents:
-            yield writer.writerow([
-                document.get_kind_display(),
-                document.plan.number if document.kind == Document.Kind.PLAN else "",
-                document.title,
-                document.date.strftime("%d/%m/%Y") if document.date else "",
-                "; ".join(str(province) for province in document.provinces.all()),
-                "; ".join(agency.name for agency in document.agencies.all()),
-                request.build_absolute_uri(document.get_absolute_url()),
-            ])
+            yield writer.writerow(
+                [
+                    document.get_kind_display(),
+                    document.plan.number if document.kind == Document.Kind.PLAN else "",
+                    document.title,
+                    document.date.strftime("%d/%m/%Y") if document.date else "",
+                    "; ".join(str(province) for province in document.provinces.all()),
+                    "; ".join(agency.name for agency in document.agencies.all()),
+                    request.build_absolute_uri(document.get_absolute_url()),
+                ]
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tim-kiem-luu-tru-di-cu.csv"'
@@ -268,11 +311,26 @@ def api_suggest(request):
     query = search.parse_query(request.GET.get("q", "").replace("\x00", ""))
     if len(query.text) < 2:
         return JsonResponse({"suggestions": []})
-    documents = Document.objects.visible_to(request.user).filter(
-        Q(search_number__startswith=normalize_number(query.text)) | Q(title__unaccent__icontains=query.text)
-    ).select_related("plan").order_by(F("date").desc(nulls_last=True))[:SUGGESTION_LIMIT]
+    documents = (
+        Document.objects.visible_to(request.user)
+        .filter(
+            Q(search_number__startswith=normalize_number(query.text))
+            | Q(title__unaccent__icontains=query.text)
+        )
+        .select_related("plan")
+        .order_by(F("date").desc(nulls_last=True))[:SUGGESTION_LIMIT]
+    )
     documents = list(documents) or closest(query, request.user, SUGGESTION_LIMIT)
-    return JsonResponse({"suggestions": [
-        {"title": d.title, "number": d.plan.number if d.kind == Document.Kind.PLAN else None, "url": d.get_absolute_url()}
-        for d in documents
-    ]}, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {
+            "suggestions": [
+                {
+                    "title": d.title,
+                    "number": d.plan.number if d.kind == Document.Kind.PLAN else None,
+                    "url": d.get_absolute_url(),
+                }
+                for d in documents
+            ]
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,4 +1,5 @@
 """factory_boy factories for the archive's models: small, valid, unpublished unless asked."""
+
 import datetime
 
 import factory

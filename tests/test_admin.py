@@ -1,4 +1,5 @@
 """The admin: every page renders, and an editor enters a whole plan with its links in one form."""
+
 import datetime
 
 import pytest
@@ -6,7 +7,14 @@ from django.urls import reverse
 
 from archive.models import Conference, Document, DocumentLink, GcmObjective, Plan, Relation
 
-from .factories import AgencyFactory, ArticleFactory, ConferenceFactory, DocumentTypeFactory, PlanFactory, ProvinceFactory
+from .factories import (
+    AgencyFactory,
+    ArticleFactory,
+    ConferenceFactory,
+    DocumentTypeFactory,
+    PlanFactory,
+    ProvinceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +31,14 @@ def inline_management(prefix, total=0, initial=0):
 
 
 def document_form(**fields):
-    data = {"status": "published", "summary": "", "body": "", "source_url": "", "date": "", "_save": "Lưu"}
+    data = {
+        "status": "published",
+        "summary": "",
+        "body": "",
+        "source_url": "",
+        "date": "",
+        "_save": "Lưu",
+    }
     data |= inline_management("outgoing_links") | inline_management("incoming_links")
     data.update(fields)
     return data
@@ -33,7 +48,9 @@ def document_form(**fields):
 def objects():
     province = ProvinceFactory(era="63", code="93", name="Hậu Giang", slug="hau-giang-truoc-2025")
     agency = AgencyFactory(name="UBND tỉnh Hậu Giang", abbreviation="UBND", kind="provincial")
-    objective = GcmObjective.objects.create(number=10, title_en="Trafficking", short_label_en="Trafficking", title_vi="Mua bán người")
+    objective = GcmObjective.objects.create(
+        number=10, title_en="Trafficking", short_label_en="Trafficking", title_vi="Mua bán người"
+    )
     return {
         "province": province,
         "agency": agency,
@@ -73,29 +90,50 @@ def test_document_list_sends_edits_to_the_kind_admin(staff_client, objects):
 
 
 def test_editor_enters_a_complete_plan_with_its_links(staff_client, objects):
-    national = PlanFactory(title="Kế hoạch triển khai GCM", number="402/QĐ-TTg", date=datetime.date(2020, 3, 20))
+    national = PlanFactory(
+        title="Kế hoạch triển khai GCM", number="402/QĐ-TTg", date=datetime.date(2020, 3, 20)
+    )
     review = ConferenceFactory(title="Hội nghị sơ kết")
     data = document_form(
-        number="1614/kh-ubnd", title="Kế hoạch của tỉnh Hậu Giang", slug="ke-hoach-hau-giang",
-        document_type=objects["documenttype"].pk, issuer=objects["agency"].pk, signer="",
-        date="30/07/2020", effective_date="", validity="con_hieu_luc",
-        provinces=[objects["province"].pk], objectives=[objects["gcmobjective"].pk],
+        number="1614/kh-ubnd",
+        title="Kế hoạch của tỉnh Hậu Giang",
+        slug="ke-hoach-hau-giang",
+        document_type=objects["documenttype"].pk,
+        issuer=objects["agency"].pk,
+        signer="",
+        date="30/07/2020",
+        effective_date="",
+        validity="con_hieu_luc",
+        provinces=[objects["province"].pk],
+        objectives=[objects["gcmobjective"].pk],
     )
     data |= inline_management("outgoing_links", total=1) | {
-        "outgoing_links-0-relation": Relation.IMPLEMENTS, "outgoing_links-0-target": national.pk,
+        "outgoing_links-0-relation": Relation.IMPLEMENTS,
+        "outgoing_links-0-target": national.pk,
         "outgoing_links-0-note": "Thực hiện Quyết định số 402/QĐ-TTg",
     }
     data |= inline_management("incoming_links", total=1) | {
-        "incoming_links-0-source": review.pk, "incoming_links-0-relation": Relation.REVIEWS,
+        "incoming_links-0-source": review.pk,
+        "incoming_links-0-relation": Relation.REVIEWS,
         "incoming_links-0-note": "",
     }
     response = staff_client.post(reverse("admin:archive_plan_add"), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else response
+    )
     plan = Plan.objects.get(slug="ke-hoach-hau-giang")
-    assert (plan.number, plan.number_normalized, plan.number_year) == ("1614/KH-UBND", "1614/kh-ubnd", 2020)
+    assert (plan.number, plan.number_normalized, plan.number_year) == (
+        "1614/KH-UBND",
+        "1614/kh-ubnd",
+        2020,
+    )
     assert list(plan.agencies.all()) == [objects["agency"]]  # the issuer joins the agency facet
-    assert DocumentLink.objects.filter(source=plan, relation=Relation.IMPLEMENTS, target=national).exists()
-    assert DocumentLink.objects.filter(source=review, relation=Relation.REVIEWS, target=plan).exists()
+    assert DocumentLink.objects.filter(
+        source=plan, relation=Relation.IMPLEMENTS, target=national
+    ).exists()
+    assert DocumentLink.objects.filter(
+        source=review, relation=Relation.REVIEWS, target=plan
+    ).exists()
 
 
 def test_malformed_number_is_refused_in_vietnamese_and_nothing_is_saved(staff_client, objects):
@@ -108,9 +146,12 @@ def test_malformed_number_is_refused_in_vietnamese_and_nothing_is_saved(staff_cl
 
 def test_a_wrong_link_kind_is_refused_and_the_plan_is_not_half_written(staff_client, objects):
     article = ArticleFactory()
-    data = document_form(number="5/KH-UBND", title="Có liên kết sai", slug="lien-ket-sai", validity="khong_xac_dinh")
+    data = document_form(
+        number="5/KH-UBND", title="Có liên kết sai", slug="lien-ket-sai", validity="khong_xac_dinh"
+    )
     data |= inline_management("outgoing_links", total=1) | {
-        "outgoing_links-0-relation": Relation.BASED_ON, "outgoing_links-0-target": article.pk,
+        "outgoing_links-0-relation": Relation.BASED_ON,
+        "outgoing_links-0-target": article.pk,
         "outgoing_links-0-note": "",
     }
     response = staff_client.post(reverse("admin:archive_plan_add"), data)
@@ -121,8 +162,12 @@ def test_a_wrong_link_kind_is_refused_and_the_plan_is_not_half_written(staff_cli
 
 def test_conference_ending_before_it_starts_is_refused(staff_client, objects):
     data = document_form(
-        title="Hội nghị ngược", slug="hoi-nghi-nguoc", date="19/12/2025", end_date="18/12/2025",
-        place="Hà Nội", participant_note="",
+        title="Hội nghị ngược",
+        slug="hoi-nghi-nguoc",
+        date="19/12/2025",
+        end_date="18/12/2025",
+        place="Hà Nội",
+        participant_note="",
     ) | inline_management("sessions")
     response = staff_client.post(reverse("admin:archive_conference_add"), data)
     assert response.status_code == 200
@@ -132,17 +177,31 @@ def test_conference_ending_before_it_starts_is_refused(staff_client, objects):
 
 def test_conference_with_sessions_and_organisers(staff_client, objects):
     organiser = AgencyFactory(name="Bộ Ngoại giao", abbreviation="BNG")
-    data = document_form(
-        title="Hội nghị sơ kết 5 năm", slug="hoi-nghi-so-ket", date="19/12/2025", end_date="19/12/2025",
-        place="Hà Nội", participant_note="khoảng 100 đại biểu", organisers=[organiser.pk],
-    ) | inline_management("sessions", total=2) | {
-        "sessions-0-position": "1", "sessions-0-title": "Tình hình triển khai Thỏa thuận GCM năm 2025",
-        "sessions-1-position": "2", "sessions-1-title": "Di cư lao động",
-    }
+    data = (
+        document_form(
+            title="Hội nghị sơ kết 5 năm",
+            slug="hoi-nghi-so-ket",
+            date="19/12/2025",
+            end_date="19/12/2025",
+            place="Hà Nội",
+            participant_note="khoảng 100 đại biểu",
+            organisers=[organiser.pk],
+        )
+        | inline_management("sessions", total=2)
+        | {
+            "sessions-0-position": "1",
+            "sessions-0-title": "Tình hình triển khai Thỏa thuận GCM năm 2025",
+            "sessions-1-position": "2",
+            "sessions-1-title": "Di cư lao động",
+        }
+    )
     response = staff_client.post(reverse("admin:archive_conference_add"), data)
     assert response.status_code == 302
     conference = Conference.objects.get(slug="hoi-nghi-so-ket")
-    assert [s.title for s in conference.sessions.all()] == ["Tình hình triển khai Thỏa thuận GCM năm 2025", "Di cư lao động"]
+    assert [s.title for s in conference.sessions.all()] == [
+        "Tình hình triển khai Thỏa thuận GCM năm 2025",
+        "Di cư lao động",
+    ]
     assert list(conference.agencies.all()) == [organiser]
 
 
@@ -161,7 +220,12 @@ def test_autocomplete_finds_documents_by_number_in_any_spelling(staff_client, ob
     plan = PlanFactory(number="402/QĐ-TTg", title="Kế hoạch triển khai GCM")
     response = staff_client.get(
         reverse("admin:autocomplete"),
-        {"term": "402/qd-ttg", "app_label": "archive", "model_name": "documentlink", "field_name": "target"},
+        {
+            "term": "402/qd-ttg",
+            "app_label": "archive",
+            "model_name": "documentlink",
+            "field_name": "target",
+        },
     )
     assert response.status_code == 200
     assert [item["id"] for item in response.json()["results"]] == [str(plan.pk)]
@@ -170,5 +234,5 @@ def test_autocomplete_finds_documents_by_number_in_any_spelling(staff_client, ob
 def test_view_on_site_points_at_the_public_page(staff_client, objects):
     plan = objects["plan"]
     response = staff_client.get(reverse("admin:archive_plan_change", args=[plan.pk]))
-    assert f"/admin/r/" in response.content.decode()
+    assert "/admin/r/" in response.content.decode()
     assert plan.get_absolute_url() == f"/van-ban/{plan.slug}/"

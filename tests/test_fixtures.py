@@ -1,4 +1,5 @@
 """The demo fixtures: load twice, hold every seed document with its links, agree with the models."""
+
 import unicodedata
 
 import pytest
@@ -21,7 +22,17 @@ from archive.numbers import parse_number
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Province, Agency, GcmObjective, DocumentType, Document, Plan, Conference, Article, DocumentLink]
+MODELS = [
+    Province,
+    Agency,
+    GcmObjective,
+    DocumentType,
+    Document,
+    Plan,
+    Conference,
+    Article,
+    DocumentLink,
+]
 
 
 def counts():
@@ -50,7 +61,11 @@ def test_provinces_of_both_eras_with_the_merger(demo):
     hau_giang = Province.objects.get(era="63", code="93")
     can_tho = Province.objects.get(era="34", code="92")
     assert hau_giang.merged_into == can_tho
-    assert set(can_tho.predecessors.values_list("name", flat=True)) == {"Cần Thơ", "Sóc Trăng", "Hậu Giang"}
+    assert set(can_tho.predecessors.values_list("name", flat=True)) == {
+        "Cần Thơ",
+        "Sóc Trăng",
+        "Hậu Giang",
+    }
     # Code 24 was Bắc Giang before the merger and is Bắc Ninh after it.
     assert Province.objects.get(era="63", code="24").name == "Bắc Giang"
     assert Province.objects.get(era="34", code="24").name == "Bắc Ninh"
@@ -60,17 +75,36 @@ def test_provinces_of_both_eras_with_the_merger(demo):
 
 def test_the_four_seed_articles(demo):
     articles = {a.title: a for a in Article.objects.all()}
-    hau_giang = articles["Triển khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự của Liên hợp quốc"]
+    hau_giang = articles[
+        "Triển khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự của Liên hợp quốc"
+    ]
     assert hau_giang.author == "Thanh Tâm"
     assert str(hau_giang.date) == "2020-07-31"
-    review = articles["Việt Nam sơ kết 5 năm thực hiện Kế hoạch triển khai Thỏa thuận toàn cầu về di cư hợp pháp, an toàn và trật tự"]
+    review = articles[
+        "Việt Nam sơ kết 5 năm thực hiện Kế hoạch triển khai Thỏa thuận toàn cầu về di cư hợp pháp, an toàn và trật tự"
+    ]
     assert (review.author, review.publication) == ("Thu Trang", "Báo Quốc tế (baoquocte.vn)")
     asean = articles["Thúc đẩy hợp tác giữa ASEAN và đối tác trong quản lý dòng di cư"]
     assert asean.author == "Vy Anh"
-    assert "Nghệ An tham dự Hội nghị triển khai 'Thỏa thuận toàn cầu về di cư hợp pháp, an toàn và trật tự'" in articles
+    assert (
+        "Nghệ An tham dự Hội nghị triển khai 'Thỏa thuận toàn cầu về di cư hợp pháp, an toàn và trật tự'"
+        in articles
+    )
 
 
-@pytest.mark.parametrize("noise", ["Theo dõi Baoquocte.vn", "Phiên bản di động", "Đọc thêm", "Bài viết cùng chủ đề", "Số lần xem", "Giá vàng", "Không có quảng cáo", "Song Hye Kyo"])
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "Theo dõi Baoquocte.vn",
+        "Phiên bản di động",
+        "Đọc thêm",
+        "Bài viết cùng chủ đề",
+        "Số lần xem",
+        "Giá vàng",
+        "Không có quảng cáo",
+        "Song Hye Kyo",
+    ],
+)
 def test_article_bodies_carry_no_site_noise(demo, noise):
     assert not Article.objects.filter(body__contains=noise).exists()
 
@@ -85,17 +119,29 @@ def test_article_bodies_keep_the_article(demo):
 
 def test_plans_with_their_numbers_issuers_and_dates(demo):
     hau_giang = Plan.objects.get(number="1614/KH-UBND")
-    assert (str(hau_giang.date), hau_giang.issuer.slug, hau_giang.document_type.abbreviation) == ("2020-07-30", "ubnd-tinh-hau-giang", "KH")
+    assert (str(hau_giang.date), hau_giang.issuer.slug, hau_giang.document_type.abbreviation) == (
+        "2020-07-30",
+        "ubnd-tinh-hau-giang",
+        "KH",
+    )
     assert list(hau_giang.provinces.values_list("era", "code")) == [("63", "93")]
     national = Plan.objects.get(number="402/QĐ-TTg")
-    assert (str(national.date), national.issuer.abbreviation, national.signer) == ("2020-03-20", "TTg", "Phạm Bình Minh")
+    assert (str(national.date), national.issuer.abbreviation, national.signer) == (
+        "2020-03-20",
+        "TTg",
+        "Phạm Bình Minh",
+    )
     assert str(Plan.objects.get(number="1676/QĐ-TTg").date) == "2018-12-03"
 
 
 def test_every_plan_number_is_stored_as_the_model_would(demo):
     for plan in Plan.objects.all():
         parsed = parse_number(plan.number)
-        assert (plan.number, plan.number_normalized, plan.search_number) == (str(parsed), parsed.normalized, parsed.normalized)
+        assert (plan.number, plan.number_normalized, plan.search_number) == (
+            str(parsed),
+            parsed.normalized,
+            parsed.normalized,
+        )
         assert plan.number_year == (parsed.year or plan.date.year)
         plan.full_clean()
 
@@ -133,9 +179,15 @@ def test_the_implementation_chain_is_linked_and_visible_both_ways(demo, client):
     national = Plan.objects.get(number="402/QĐ-TTg")
     hau_giang = Plan.objects.get(number="1614/KH-UBND")
     review = Conference.objects.get(date="2025-12-19", place="Hà Nội")
-    assert DocumentLink.objects.filter(source=national, relation=Relation.BASED_ON, target=gcm).exists()
-    assert DocumentLink.objects.filter(source=hau_giang, relation=Relation.IMPLEMENTS, target=national).exists()
-    assert DocumentLink.objects.filter(source=review, relation=Relation.REVIEWS, target=national).exists()
+    assert DocumentLink.objects.filter(
+        source=national, relation=Relation.BASED_ON, target=gcm
+    ).exists()
+    assert DocumentLink.objects.filter(
+        source=hau_giang, relation=Relation.IMPLEMENTS, target=national
+    ).exists()
+    assert DocumentLink.objects.filter(
+        source=review, relation=Relation.REVIEWS, target=national
+    ).exists()
     assert DocumentLink.objects.filter(relation=Relation.REPORTS, target=review).count() == 2
     page = client.get(national.get_absolute_url()).content.decode()
     for document in (gcm, hau_giang, review):

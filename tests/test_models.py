@@ -1,4 +1,5 @@
 """Models and their constraints against real PostgreSQL."""
+
 import datetime
 import unicodedata
 
@@ -8,17 +9,28 @@ from django.db import IntegrityError, transaction
 
 from archive.models import Document, DocumentLink, Plan, Province, Relation
 
-from .factories import AgencyFactory, ArticleFactory, ConferenceFactory, DocumentTypeFactory, PlanFactory, ProvinceFactory
+from .factories import (
+    AgencyFactory,
+    ArticleFactory,
+    ConferenceFactory,
+    DocumentTypeFactory,
+    PlanFactory,
+    ProvinceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_province_code_repeats_across_eras_but_not_within_one():
-    old = ProvinceFactory(era=Province.Era.BEFORE_2025, code="24", name="Bắc Giang", slug="bac-giang-truoc-2025")
+    old = ProvinceFactory(
+        era=Province.Era.BEFORE_2025, code="24", name="Bắc Giang", slug="bac-giang-truoc-2025"
+    )
     new = ProvinceFactory(era=Province.Era.FROM_2025, code="24", name="Bắc Ninh", slug="bac-ninh")
     assert old.pk != new.pk
     with pytest.raises(IntegrityError), transaction.atomic():
-        Province.objects.create(era="34", code="24", name="Trùng", full_name="Trùng", unit_type="tinh", slug="trung")
+        Province.objects.create(
+            era="34", code="24", name="Trùng", full_name="Trùng", unit_type="tinh", slug="trung"
+        )
 
 
 def test_only_old_units_merge_into_another():
@@ -45,7 +57,11 @@ def test_subclasses_set_their_kind_before_saving():
 def test_plan_number_is_stored_canonical_and_normalised():
     plan = PlanFactory(number="402/qd-ttg", date=datetime.date(2020, 3, 20))
     plan.refresh_from_db()
-    assert (plan.number, plan.number_normalized, plan.number_year) == ("402/QĐ-TTg", "402/qd-ttg", 2020)
+    assert (plan.number, plan.number_normalized, plan.number_year) == (
+        "402/QĐ-TTg",
+        "402/qd-ttg",
+        2020,
+    )
 
 
 def test_year_inside_the_number_wins_over_the_date():
@@ -72,7 +88,13 @@ def test_same_number_is_allowed_in_another_year_or_for_another_issuer():
 def test_duplicate_number_is_a_validation_error_not_a_crash():
     issuer = AgencyFactory(name="Thủ tướng Chính phủ")
     PlanFactory(number="402/QĐ-TTg", issuer=issuer, date=datetime.date(2020, 3, 20))
-    twin = Plan(title="Bản trùng", slug="ban-trung", number="402/qđ-ttg", issuer=issuer, date=datetime.date(2020, 3, 20))
+    twin = Plan(
+        title="Bản trùng",
+        slug="ban-trung",
+        number="402/qđ-ttg",
+        issuer=issuer,
+        date=datetime.date(2020, 3, 20),
+    )
     with pytest.raises(ValidationError) as error:
         twin.full_clean()
     assert "Đã có văn bản số 402/QĐ-TTg" in error.value.message_dict["number"][0]
@@ -94,10 +116,14 @@ def test_number_type_must_match_the_chosen_document_type():
 
 
 def test_conference_cannot_end_before_it_starts():
-    conference = ConferenceFactory.build(date=datetime.date(2025, 12, 19), end_date=datetime.date(2025, 12, 18))
+    conference = ConferenceFactory.build(
+        date=datetime.date(2025, 12, 19), end_date=datetime.date(2025, 12, 18)
+    )
     with pytest.raises(ValidationError) as error:
         conference.full_clean()
-    assert error.value.message_dict["end_date"] == ["Hội nghị không thể kết thúc trước ngày bắt đầu."]
+    assert error.value.message_dict["end_date"] == [
+        "Hội nghị không thể kết thúc trước ngày bắt đầu."
+    ]
 
 
 def test_link_to_itself_is_refused_by_validation_and_by_the_database():

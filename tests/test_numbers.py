@@ -1,4 +1,5 @@
 """Document numbers per Nghị định 30/2020/NĐ-CP: parsing, canonical spelling, normalisation."""
+
 import pytest
 
 from archive.numbers import DocumentNumber, DocumentNumberError, normalize_number, parse_number
@@ -10,23 +11,51 @@ from archive.numbers import DocumentNumber, DocumentNumberError, normalize_numbe
         ("1614/KH-UBND", "1614/KH-UBND", DocumentNumber.ADMINISTRATIVE, "KH", "UBND", None),
         ("402/QĐ-TTg", "402/QĐ-TTg", DocumentNumber.ADMINISTRATIVE, "QĐ", "TTg", None),
         ("30/2020/NĐ-CP", "30/2020/NĐ-CP", DocumentNumber.LEGAL, "NĐ", "CP", 2020),
-        ("09/2016/TTLT-BLĐTBXH-BTC", "09/2016/TTLT-BLĐTBXH-BTC", DocumentNumber.LEGAL, "TTLT", "BLĐTBXH-BTC", 2016),
+        (
+            "09/2016/TTLT-BLĐTBXH-BTC",
+            "09/2016/TTLT-BLĐTBXH-BTC",
+            DocumentNumber.LEGAL,
+            "TTLT",
+            "BLĐTBXH-BTC",
+            2016,
+        ),
         ("202/2025/QH15", "202/2025/QH15", DocumentNumber.LAW, "", "QH15", 2025),
         ("1378/BNG-LS", "1378/BNG-LS", DocumentNumber.OFFICIAL_LETTER, "", "BNG-LS", None),
         ("126/SKHĐT", "126/SKHĐT", DocumentNumber.OFFICIAL_LETTER, "", "SKHĐT", None),
         ("60-NQ/TW", "60-NQ/TW", DocumentNumber.PARTY, "NQ", "TW", None),
-        ("19/KH-BCĐ138/CP", "19/KH-BCĐ138/CP", DocumentNumber.ADMINISTRATIVE, "KH", "BCĐ138/CP", None),
-        ("5165/TTr-BNG-LS", "5165/TTr-BNG-LS", DocumentNumber.ADMINISTRATIVE, "TTr", "BNG-LS", None),
+        (
+            "19/KH-BCĐ138/CP",
+            "19/KH-BCĐ138/CP",
+            DocumentNumber.ADMINISTRATIVE,
+            "KH",
+            "BCĐ138/CP",
+            None,
+        ),
+        (
+            "5165/TTr-BNG-LS",
+            "5165/TTr-BNG-LS",
+            DocumentNumber.ADMINISTRATIVE,
+            "TTr",
+            "BNG-LS",
+            None,
+        ),
     ],
 )
 def test_valid_numbers_parse_into_their_parts(raw, text, form, type_abbreviation, issuer, year):
     number = parse_number(raw)
     assert (str(number), number.form, number.type_abbreviation, number.issuer, number.year) == (
-        text, form, type_abbreviation, issuer, year,
+        text,
+        form,
+        type_abbreviation,
+        issuer,
+        year,
     )
 
 
-@pytest.mark.parametrize("raw", ["402/QĐ-TTg", "402/QD-TTg", "402/qđ-ttg", "402/qd-ttg", " 402 / QĐ - TTg ", "Số: 402/QĐ-TTg"])
+@pytest.mark.parametrize(
+    "raw",
+    ["402/QĐ-TTg", "402/QD-TTg", "402/qđ-ttg", "402/qd-ttg", " 402 / QĐ - TTg ", "Số: 402/QĐ-TTg"],
+)
 def test_every_spelling_of_a_number_is_one_number(raw):
     number = parse_number(raw)
     assert str(number) == "402/QĐ-TTg"

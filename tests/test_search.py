@@ -1,6 +1,6 @@
 """Search over all kinds: matching, ranking, numbers, highlights and facets, pinned on a small corpus."""
+
 import datetime
-import json
 
 import pytest
 from django.urls import reverse
@@ -8,7 +8,14 @@ from django.urls import reverse
 from archive.models import Document, GcmObjective
 from archive.search import parse_query
 
-from .factories import AgencyFactory, ArticleFactory, ConferenceFactory, DocumentTypeFactory, PlanFactory, ProvinceFactory
+from .factories import (
+    AgencyFactory,
+    ArticleFactory,
+    ConferenceFactory,
+    DocumentTypeFactory,
+    PlanFactory,
+    ProvinceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -17,36 +24,98 @@ D = datetime.date
 @pytest.fixture
 def corpus():
     can_tho = ProvinceFactory(era="34", code="92", name="Cần Thơ", slug="can-tho")
-    hau_giang = ProvinceFactory(era="63", code="93", name="Hậu Giang", slug="hau-giang-truoc-2025", merged_into=can_tho)
+    hau_giang = ProvinceFactory(
+        era="63", code="93", name="Hậu Giang", slug="hau-giang-truoc-2025", merged_into=can_tho
+    )
     phu_tho = ProvinceFactory(era="34", code="25", name="Phú Thọ", slug="phu-tho")
-    hoa_binh = ProvinceFactory(era="63", code="17", name="Hoà Bình", slug="hoa-binh-truoc-2025", merged_into=phu_tho)
+    hoa_binh = ProvinceFactory(
+        era="63", code="17", name="Hoà Bình", slug="hoa-binh-truoc-2025", merged_into=phu_tho
+    )
     nghe_an = ProvinceFactory(era="34", code="40", name="Nghệ An", slug="nghe-an")
-    ttg = AgencyFactory(name="Thủ tướng Chính phủ", abbreviation="TTg", slug="thu-tuong", kind="government")
-    ubnd = AgencyFactory(name="UBND tỉnh Hậu Giang", abbreviation="UBND", slug="ubnd-hau-giang", kind="provincial")
+    ttg = AgencyFactory(
+        name="Thủ tướng Chính phủ", abbreviation="TTg", slug="thu-tuong", kind="government"
+    )
+    ubnd = AgencyFactory(
+        name="UBND tỉnh Hậu Giang", abbreviation="UBND", slug="ubnd-hau-giang", kind="provincial"
+    )
     plan_type = DocumentTypeFactory(name="Kế hoạch", abbreviation="KH", slug="ke-hoach")
     decision_type = DocumentTypeFactory(name="Quyết định", abbreviation="QĐ", slug="quyet-dinh")
-    trafficking = GcmObjective.objects.create(number=10, title_en="Trafficking", short_label_en="Trafficking", title_vi="Phòng, chống mua bán người")
+    trafficking = GcmObjective.objects.create(
+        number=10,
+        title_en="Trafficking",
+        short_label_en="Trafficking",
+        title_vi="Phòng, chống mua bán người",
+    )
     docs = {
         "qd402": PlanFactory(
             title="Quyết định ban hành Kế hoạch triển khai Thỏa thuận toàn cầu về Di cư hợp pháp",
-            slug="qd-402", number="402/QĐ-TTg", date=D(2020, 3, 20), issuer=ttg, document_type=decision_type,
-            body="Bộ Ngoại giao là cơ quan điều phối.", agencies=[ttg],
+            slug="qd-402",
+            number="402/QĐ-TTg",
+            date=D(2020, 3, 20),
+            issuer=ttg,
+            document_type=decision_type,
+            body="Bộ Ngoại giao là cơ quan điều phối.",
+            agencies=[ttg],
         ),
         "kh1614": PlanFactory(
             title="Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang",
-            slug="kh-1614", number="1614/KH-UBND", date=D(2020, 7, 30), issuer=ubnd, document_type=plan_type,
-            body="Tuyên truyền về di cư trái phép và mua bán người.", provinces=[hau_giang], agencies=[ubnd],
+            slug="kh-1614",
+            number="1614/KH-UBND",
+            date=D(2020, 7, 30),
+            issuer=ubnd,
+            document_type=plan_type,
+            body="Tuyên truyền về di cư trái phép và mua bán người.",
+            provinces=[hau_giang],
+            agencies=[ubnd],
         ),
         "kh402": PlanFactory(
-            title="Kế hoạch quản lý chợ nông thôn", slug="kh-402", number="402/KH-UBND", date=D(2021, 1, 5),
-            issuer=ubnd, document_type=plan_type, provinces=[can_tho], agencies=[ubnd],
+            title="Kế hoạch quản lý chợ nông thôn",
+            slug="kh-402",
+            number="402/KH-UBND",
+            date=D(2021, 1, 5),
+            issuer=ubnd,
+            document_type=plan_type,
+            provinces=[can_tho],
+            agencies=[ubnd],
         ),
-        "di_cu": ArticleFactory(title="Người di cư trở về quê", slug="di-cu", date=D(2024, 5, 1), body="Câu chuyện người di cư.", provinces=[nghe_an]),
-        "di_cu_x": ArticleFactory(title="Người di cũ trở về quê", slug="di-cu-x", date=D(2024, 5, 1), body="Câu chuyện người di cũ."),
-        "phrase": ArticleFactory(title="Bản tin tuần", slug="phrase", date=D(2023, 1, 1), body="Tòa án xử vụ mua bán người qua biên giới."),
-        "scattered": ArticleFactory(title="Chợ phiên", slug="scattered", date=D(2023, 1, 2), body="Người dân đi mua rau, rồi bán lại cho hàng xóm."),
-        "hoa_binh": ConferenceFactory(title="Hội nghị tuyên truyền tại Hòa Bình", slug="hoa-binh", date=D(2022, 9, 9), place="Hòa Bình", provinces=[hoa_binh]),
-        "draft": ArticleFactory(title="Bản nháp về di cư", slug="draft", status=Document.Status.DRAFT, date=D(2025, 1, 1)),
+        "di_cu": ArticleFactory(
+            title="Người di cư trở về quê",
+            slug="di-cu",
+            date=D(2024, 5, 1),
+            body="Câu chuyện người di cư.",
+            provinces=[nghe_an],
+        ),
+        "di_cu_x": ArticleFactory(
+            title="Người di cũ trở về quê",
+            slug="di-cu-x",
+            date=D(2024, 5, 1),
+            body="Câu chuyện người di cũ.",
+        ),
+        "phrase": ArticleFactory(
+            title="Bản tin tuần",
+            slug="phrase",
+            date=D(2023, 1, 1),
+            body="Tòa án xử vụ mua bán người qua biên giới.",
+        ),
+        "scattered": ArticleFactory(
+            title="Chợ phiên",
+            slug="scattered",
+            date=D(2023, 1, 2),
+            body="Người dân đi mua rau, rồi bán lại cho hàng xóm.",
+        ),
+        "hoa_binh": ConferenceFactory(
+            title="Hội nghị tuyên truyền tại Hòa Bình",
+            slug="hoa-binh",
+            date=D(2022, 9, 9),
+            place="Hòa Bình",
+            provinces=[hoa_binh],
+        ),
+        "draft": ArticleFactory(
+            title="Bản nháp về di cư",
+            slug="draft",
+            status=Document.Status.DRAFT,
+            date=D(2025, 1, 1),
+        ),
     }
     docs["kh1614"].objectives.add(trafficking)
     docs["phrase"].objectives.add(trafficking)
@@ -65,6 +134,7 @@ def slugs(client, **params):
 
 
 # Matching and ranking ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("q", ["di cu hop phap", "di cư hợp pháp", "DI CƯ HỢP PHÁP"])
 def test_diacritics_and_case_do_not_matter(client, corpus, q):
@@ -105,9 +175,17 @@ def test_or_and_exclusion(client, corpus):
 @pytest.mark.parametrize(
     ("q", "first"),
     [
-        ("1614/KH-UBND", "kh-1614"), ("1614/kh-ubnd", "kh-1614"), ("1614 KH-UBND", "kh-1614"), ("1614", "kh-1614"),
-        ("402/QĐ-TTg", "qd-402"), ("402/QD-TTg", "qd-402"), ("402/qđ-ttg", "qd-402"), ("QĐ 402", "qd-402"),
-        ("Quyết định 402", "qd-402"), ("quyet dinh so 402", "qd-402"), ("KH 402", "kh-402"),
+        ("1614/KH-UBND", "kh-1614"),
+        ("1614/kh-ubnd", "kh-1614"),
+        ("1614 KH-UBND", "kh-1614"),
+        ("1614", "kh-1614"),
+        ("402/QĐ-TTg", "qd-402"),
+        ("402/QD-TTg", "qd-402"),
+        ("402/qđ-ttg", "qd-402"),
+        ("QĐ 402", "qd-402"),
+        ("Quyết định 402", "qd-402"),
+        ("quyet dinh so 402", "qd-402"),
+        ("KH 402", "kh-402"),
     ],
 )
 def test_every_spelling_of_a_document_number_puts_that_plan_first(client, corpus, q, first):
@@ -126,7 +204,9 @@ def test_parse_query_respells_numbers_for_the_vector():
 
 
 def test_empty_query_browses_everything_newest_first(client, corpus):
-    assert slugs(client, page_size=3) == ["di-cu", "di-cu-x", "scattered"] or slugs(client, page_size=3) == ["di-cu-x", "di-cu", "scattered"]
+    assert slugs(client, page_size=3) == ["di-cu", "di-cu-x", "scattered"] or slugs(
+        client, page_size=3
+    ) == ["di-cu-x", "di-cu", "scattered"]
     status, payload = api(client)
     assert payload["count"] == 8  # the draft is not shown
 
@@ -138,6 +218,7 @@ def test_drafts_are_searchable_by_staff_only(client, staff, corpus):
 
 
 # Highlights ----------------------------------------------------------------------------------
+
 
 def test_snippet_marks_the_original_accented_words(client, corpus):
     status, payload = api(client, q="nguoi di cu", kind="article", sort="newest")
@@ -153,13 +234,18 @@ def test_page_highlights_title_and_snippet(client, corpus):
 
 def test_hostile_text_is_escaped_before_it_is_marked(client, corpus):
     PlanFactory(
-        title='<script>alert("t")</script> di cư', slug="hostile", number="9/KH-UBND",
+        title='<script>alert("t")</script> di cư',
+        slug="hostile",
+        number="9/KH-UBND",
         body='<img src=x onerror="alert(1)"> di cư &lt;b&gt; đây',
     )
     content = client.get(reverse("archive:search"), {"q": "di cư", "kind": "plan"}).content.decode()
     assert "<script>alert" not in content
     assert "<img src=x" not in content
-    assert '&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; <mark>di</mark> <mark>cư</mark>' in content
+    assert (
+        "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; <mark>di</mark> <mark>cư</mark>"
+        in content
+    )
     # ts_headline drops the tag itself; what remains is escaped, then marked.
     assert "<mark>di</mark> <mark>cư</mark> &amp;lt;b&amp;gt; đây" in content
     status, payload = api(client, q="di cư", kind="plan")
@@ -170,28 +256,50 @@ def test_hostile_text_is_escaped_before_it_is_marked(client, corpus):
 
 # Facets --------------------------------------------------------------------------------------
 
+
 def facet(payload, name):
     return {item["value"]: (item["count"], item["selected"]) for item in payload["facets"][name]}
 
 
 def test_facets_count_every_kind(client, corpus):
     status, payload = api(client)
-    assert facet(payload, "kind") == {"plan": (3, False), "conference": (1, False), "article": (4, False)}
-    assert facet(payload, "year") == {"2024": (2, False), "2023": (2, False), "2022": (1, False), "2021": (1, False), "2020": (2, False)}
+    assert facet(payload, "kind") == {
+        "plan": (3, False),
+        "conference": (1, False),
+        "article": (4, False),
+    }
+    assert facet(payload, "year") == {
+        "2024": (2, False),
+        "2023": (2, False),
+        "2022": (1, False),
+        "2021": (1, False),
+        "2020": (2, False),
+    }
     assert facet(payload, "doc_type") == {"ke-hoach": (2, False), "quyet-dinh": (1, False)}
     assert facet(payload, "objective") == {"10": (2, False)}
 
 
 def test_values_of_one_facet_combine_with_or_and_facets_with_and(client, corpus):
-    assert set(slugs(client, kind=["plan", "conference"])) == {"qd-402", "kh-1614", "kh-402", "hoa-binh"}
-    assert slugs(client, kind=["plan", "conference"], year="2020", sort="oldest") == ["qd-402", "kh-1614"]
+    assert set(slugs(client, kind=["plan", "conference"])) == {
+        "qd-402",
+        "kh-1614",
+        "kh-402",
+        "hoa-binh",
+    }
+    assert slugs(client, kind=["plan", "conference"], year="2020", sort="oldest") == [
+        "qd-402",
+        "kh-1614",
+    ]
 
 
 def test_a_facet_is_counted_without_its_own_filter_so_a_choice_can_be_widened(client, corpus):
     status, payload = api(client, kind="plan", year="2021")
     assert payload["count"] == 1
     assert facet(payload, "kind") == {"plan": (1, True)}  # only 2021 documents, all kinds
-    assert facet(payload, "year") == {"2021": (1, True), "2020": (2, False)}  # only plans, all years
+    assert facet(payload, "year") == {
+        "2021": (1, True),
+        "2020": (2, False),
+    }  # only plans, all years
 
 
 def test_a_selected_value_with_no_match_stays_visible(client, corpus):
@@ -223,19 +331,40 @@ def test_agency_objective_and_doc_type_facets(client, corpus):
 
 
 def test_date_range_and_sorting(client, corpus):
-    assert slugs(client, date_from="2021-01-01", date_to="2022-12-31", sort="oldest") == ["kh-402", "hoa-binh"]
-    assert slugs(client, date_from="01/01/2021", date_to="31/12/2022", sort="newest") == ["hoa-binh", "kh-402"]
+    assert slugs(client, date_from="2021-01-01", date_to="2022-12-31", sort="oldest") == [
+        "kh-402",
+        "hoa-binh",
+    ]
+    assert slugs(client, date_from="01/01/2021", date_to="31/12/2022", sort="newest") == [
+        "hoa-binh",
+        "kh-402",
+    ]
 
 
 # The JSON API and bad input -------------------------------------------------------------------
+
 
 def test_api_answers_the_documented_shape(client, corpus):
     status, payload = api(client, q="1614", page_size=1)
     assert set(payload) == {"count", "page", "pages", "results", "facets"}
     assert set(payload["facets"]) == {"kind", "province", "agency", "objective", "doc_type", "year"}
     result = payload["results"][0]
-    assert set(result) == {"kind", "id", "title", "url", "number", "date", "snippet", "provinces", "agencies"}
-    assert (result["kind"], result["number"], result["date"]) == ("plan", "1614/KH-UBND", "2020-07-30")
+    assert set(result) == {
+        "kind",
+        "id",
+        "title",
+        "url",
+        "number",
+        "date",
+        "snippet",
+        "provinces",
+        "agencies",
+    }
+    assert (result["kind"], result["number"], result["date"]) == (
+        "plan",
+        "1614/KH-UBND",
+        "2020-07-30",
+    )
     assert result["provinces"] == ["Hậu Giang (trước 2025)"]
     assert result["url"].endswith("/van-ban/kh-1614/")
 
@@ -249,10 +378,19 @@ def test_pagination(client, corpus):
 @pytest.mark.parametrize(
     ("params", "parameter"),
     [
-        ({"kind": "poem"}, "kind"), ({"province": "atlantis"}, "province"), ({"agency": "nobody"}, "agency"),
-        ({"objective": "99"}, "objective"), ({"year": "20x0"}, "year"), ({"date_from": "2020-13-45"}, "date_from"),
-        ({"date_to": "hôm qua"}, "date_to"), ({"sort": "random"}, "sort"), ({"page_size": "101"}, "page_size"),
-        ({"page_size": "-1"}, "page_size"), ({"page": "0"}, "page"), ({"page": "abc"}, "page"), ({"page": "50"}, "page"),
+        ({"kind": "poem"}, "kind"),
+        ({"province": "atlantis"}, "province"),
+        ({"agency": "nobody"}, "agency"),
+        ({"objective": "99"}, "objective"),
+        ({"year": "20x0"}, "year"),
+        ({"date_from": "2020-13-45"}, "date_from"),
+        ({"date_to": "hôm qua"}, "date_to"),
+        ({"sort": "random"}, "sort"),
+        ({"page_size": "101"}, "page_size"),
+        ({"page_size": "-1"}, "page_size"),
+        ({"page": "0"}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "50"}, "page"),
     ],
 )
 def test_invalid_parameters_give_400_naming_the_parameter(client, corpus, params, parameter):
@@ -262,7 +400,10 @@ def test_invalid_parameters_give_400_naming_the_parameter(client, corpus, params
     assert payload["error"]
 
 
-@pytest.mark.parametrize("q", ['"unbalanced', "-", "OR", "OR OR", "a & b | !c", "di cư\x00", "((", "'", ":*", "402/", "<>"])
+@pytest.mark.parametrize(
+    "q",
+    ['"unbalanced', "-", "OR", "OR OR", "a & b | !c", "di cư\x00", "((", "'", ":*", "402/", "<>"],
+)
 def test_stray_operators_and_control_characters_never_fail(client, corpus, q):
     status, payload = api(client, q=q)
     assert status == 200
@@ -273,11 +414,15 @@ def test_an_overlong_query_is_capped_and_says_so(client, corpus):
     status, payload = api(client, q="di cư " * 100)
     assert status == 200
     assert "cắt bớt" in payload["warnings"][0]
-    assert "cắt bớt" in client.get(reverse("archive:search"), {"q": "di cư " * 100}).content.decode()
+    assert (
+        "cắt bớt" in client.get(reverse("archive:search"), {"q": "di cư " * 100}).content.decode()
+    )
 
 
 def test_the_page_shows_a_message_for_bad_parameters(client, corpus):
-    response = client.get(reverse("archive:search"), {"province": "atlantis", "date_from": "hôm qua"})
+    response = client.get(
+        reverse("archive:search"), {"province": "atlantis", "date_from": "hôm qua"}
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "province" in content and "date_from" in content
@@ -291,9 +436,12 @@ def test_a_page_beyond_the_last_shows_the_last_page(client, corpus):
 
 # The search page -----------------------------------------------------------------------------
 
+
 def test_search_page_runs_a_bounded_number_of_queries(client, corpus, django_assert_num_queries):
     for n in range(30):
-        ArticleFactory(title=f"Tin di cư số {n}", body="di cư", provinces=[corpus["di_cu"].provinces.first()])
+        ArticleFactory(
+            title=f"Tin di cư số {n}", body="di cư", provinces=[corpus["di_cu"].provinces.first()]
+        )
     params = {"q": "di cư", "province": "nghe-an", "kind": "article"}
     with django_assert_num_queries(14):
         response = client.get(reverse("archive:search"), params)
@@ -307,11 +455,16 @@ def test_search_page_runs_a_bounded_number_of_queries(client, corpus, django_ass
 
 
 def test_no_results_says_so_offers_close_titles_and_a_way_out(client, corpus):
-    response = client.get(reverse("archive:search"), {"q": "Ke hoach trien khai Thoa thuan Hau Giangg", "kind": "conference"})
+    response = client.get(
+        reverse("archive:search"),
+        {"q": "Ke hoach trien khai Thoa thuan Hau Giangg", "kind": "conference"},
+    )
     content = response.content.decode()
     assert "Không tìm thấy tài liệu nào" in content
     assert [doc.slug for doc in response.context["suggestions"]][0] == "kh-1614"
-    assert "?q=Ke+hoach+trien+khai+Thoa+thuan+Hau+Giangg" in content  # the link removing kind=conference
+    assert (
+        "?q=Ke+hoach+trien+khai+Thoa+thuan+Hau+Giangg" in content
+    )  # the link removing kind=conference
 
 
 def test_facet_links_keep_the_state_and_reset_the_page(client, corpus):
@@ -322,6 +475,7 @@ def test_facet_links_keep_the_state_and_reset_the_page(client, corpus):
 
 
 # CSV export and suggestions ------------------------------------------------------------------
+
 
 def test_csv_export_streams_all_matches_with_a_bom(client, corpus):
     response = client.get(reverse("archive:search-csv"), {"q": "người", "sort": "newest"})
@@ -337,5 +491,7 @@ def test_suggestions_for_numbers_and_titles(client, corpus):
     numbers = client.get(reverse("archive:api-suggest"), {"q": "1614/kh"}).json()["suggestions"]
     assert numbers[0]["number"] == "1614/KH-UBND"
     titles = client.get(reverse("archive:api-suggest"), {"q": "hau giang"}).json()["suggestions"]
-    assert [s["title"] for s in titles] == ["Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang"]
+    assert [s["title"] for s in titles] == [
+        "Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang"
+    ]
     assert client.get(reverse("archive:api-suggest"), {"q": "x"}).json() == {"suggestions": []}

@@ -1,4 +1,5 @@
 """Production settings are safe by default; the settings module refuses to start unsafely."""
+
 import os
 import secrets
 import subprocess
@@ -10,15 +11,25 @@ MANAGE = str(settings.BASE_DIR / "manage.py")
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     environment.update(env)
-    return subprocess.run([sys.executable, MANAGE, *args], env=environment, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, MANAGE, *args], env=environment, capture_output=True, text=True
+    )
 
 
 def test_check_deploy_is_clean_in_production_configuration():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="archive.example.gov.vn",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="archive.example.gov.vn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -31,5 +42,10 @@ def test_production_without_a_secret_key_refuses_to_start():
 
 
 def test_debug_is_off_unless_asked():
-    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", SECRET_KEY="x" * 60)
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        SECRET_KEY="x" * 60,
+    )
     assert result.stdout.strip().splitlines()[-1] == "False"

@@ -1,4 +1,5 @@
 """Public pages: the home page and the detail page of each kind, with links shown both ways."""
+
 import datetime
 
 import pytest
@@ -15,29 +16,54 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def chain():
     """QĐ 1676 ← QĐ 402 ← KH 1614, reviewed by a conference that an article reports."""
-    gcm = PlanFactory(title="Thông qua Thỏa thuận GCM", number="1676/QĐ-TTg", date=datetime.date(2018, 12, 3))
-    national = PlanFactory(title="Kế hoạch triển khai Thỏa thuận GCM", number="402/QĐ-TTg", date=datetime.date(2020, 3, 20))
-    provincial = PlanFactory(title="Kế hoạch của tỉnh Hậu Giang", number="1614/KH-UBND", date=datetime.date(2020, 7, 30))
-    conference = ConferenceFactory(title="Hội nghị sơ kết 5 năm", date=datetime.date(2025, 12, 19), place="Hà Nội")
+    gcm = PlanFactory(
+        title="Thông qua Thỏa thuận GCM", number="1676/QĐ-TTg", date=datetime.date(2018, 12, 3)
+    )
+    national = PlanFactory(
+        title="Kế hoạch triển khai Thỏa thuận GCM",
+        number="402/QĐ-TTg",
+        date=datetime.date(2020, 3, 20),
+    )
+    provincial = PlanFactory(
+        title="Kế hoạch của tỉnh Hậu Giang", number="1614/KH-UBND", date=datetime.date(2020, 7, 30)
+    )
+    conference = ConferenceFactory(
+        title="Hội nghị sơ kết 5 năm", date=datetime.date(2025, 12, 19), place="Hà Nội"
+    )
     article = ArticleFactory(title="Việt Nam sơ kết 5 năm", date=datetime.date(2025, 12, 19))
     DocumentLink.objects.create(source=national, relation=Relation.BASED_ON, target=gcm)
-    DocumentLink.objects.create(source=provincial, relation=Relation.IMPLEMENTS, target=national, note="Thực hiện QĐ 402")
+    DocumentLink.objects.create(
+        source=provincial, relation=Relation.IMPLEMENTS, target=national, note="Thực hiện QĐ 402"
+    )
     DocumentLink.objects.create(source=conference, relation=Relation.REVIEWS, target=national)
     DocumentLink.objects.create(source=article, relation=Relation.REPORTS, target=conference)
-    return {"gcm": gcm, "national": national, "provincial": provincial, "conference": conference, "article": article}
+    return {
+        "gcm": gcm,
+        "national": national,
+        "provincial": provincial,
+        "conference": conference,
+        "article": article,
+    }
 
 
 def test_home_lists_latest_published_documents_newest_first(client, chain):
-    draft = PlanFactory(title="Dự thảo chưa công bố", status=Document.Status.DRAFT, date=datetime.date(2026, 1, 1))
+    draft = PlanFactory(
+        title="Dự thảo chưa công bố", status=Document.Status.DRAFT, date=datetime.date(2026, 1, 1)
+    )
     response = client.get(reverse("archive:home"))
     titles = [doc.title for doc in response.context["latest"]]
-    assert titles[:2] == ["Hội nghị sơ kết 5 năm", "Việt Nam sơ kết 5 năm"] or titles[:2] == ["Việt Nam sơ kết 5 năm", "Hội nghị sơ kết 5 năm"]
+    assert titles[:2] == ["Hội nghị sơ kết 5 năm", "Việt Nam sơ kết 5 năm"] or titles[:2] == [
+        "Việt Nam sơ kết 5 năm",
+        "Hội nghị sơ kết 5 năm",
+    ]
     assert titles[-1] == "Thông qua Thỏa thuận GCM"
     assert draft.title not in response.content.decode()
 
 
 def test_home_shows_drafts_to_staff(staff_client, chain):
-    PlanFactory(title="Dự thảo chưa công bố", status=Document.Status.DRAFT, date=datetime.date(2026, 1, 1))
+    PlanFactory(
+        title="Dự thảo chưa công bố", status=Document.Status.DRAFT, date=datetime.date(2026, 1, 1)
+    )
     response = staff_client.get(reverse("archive:home"))
     assert response.context["latest"][0].title == "Dự thảo chưa công bố"
     assert "Bản nháp" in response.content.decode()
@@ -57,8 +83,12 @@ def test_plan_page_shows_links_both_ways(client, chain):
     outgoing = dict(response.context["outgoing"])
     incoming = dict(response.context["incoming"])
     assert [doc.title for doc, _ in outgoing["Căn cứ"]] == ["Thông qua Thỏa thuận GCM"]
-    assert [doc.title for doc, _ in incoming["Được hướng dẫn, triển khai bởi"]] == ["Kế hoạch của tỉnh Hậu Giang"]
-    assert [doc.title for doc, _ in incoming["Được rà soát, đánh giá tại"]] == ["Hội nghị sơ kết 5 năm"]
+    assert [doc.title for doc, _ in incoming["Được hướng dẫn, triển khai bởi"]] == [
+        "Kế hoạch của tỉnh Hậu Giang"
+    ]
+    assert [doc.title for doc, _ in incoming["Được rà soát, đánh giá tại"]] == [
+        "Hội nghị sơ kết 5 năm"
+    ]
     assert "402/QĐ-TTg" in content
     assert "20/03/2020" in content
 
@@ -73,7 +103,10 @@ def test_provincial_plan_page_names_the_national_plan_it_implements(client, chai
 
 def test_conference_and_article_pages(client, chain):
     conference = client.get(chain["conference"].get_absolute_url())
-    assert dict(conference.context["incoming"])["Được đưa tin bởi"][0][0].title == "Việt Nam sơ kết 5 năm"
+    assert (
+        dict(conference.context["incoming"])["Được đưa tin bởi"][0][0].title
+        == "Việt Nam sơ kết 5 năm"
+    )
     article = client.get(chain["article"].get_absolute_url())
     assert dict(article.context["outgoing"])["Đưa tin về"][0][0].title == "Hội nghị sơ kết 5 năm"
 
@@ -86,15 +119,22 @@ def test_a_draft_is_hidden_from_anonymous_visitors_and_from_links(client, staff,
     assert "Kế hoạch của tỉnh Hậu Giang" not in national.content.decode()
     client.force_login(staff)
     assert client.get(chain["provincial"].get_absolute_url()).status_code == 200
-    assert "Kế hoạch của tỉnh Hậu Giang" in client.get(chain["national"].get_absolute_url()).content.decode()
+    assert (
+        "Kế hoạch của tỉnh Hậu Giang"
+        in client.get(chain["national"].get_absolute_url()).content.decode()
+    )
 
 
 def test_a_document_is_only_found_under_its_own_kind(client, chain):
-    assert client.get(reverse("archive:conference", args=[chain["national"].slug])).status_code == 404
+    assert (
+        client.get(reverse("archive:conference", args=[chain["national"].slug])).status_code == 404
+    )
 
 
 def test_stored_text_is_escaped(client):
-    plan = PlanFactory(title="<script>alert(1)</script>", body='<img src=x onerror="alert(2)"> &lt;b&gt;')
+    plan = PlanFactory(
+        title="<script>alert(1)</script>", body='<img src=x onerror="alert(2)"> &lt;b&gt;'
+    )
     content = client.get(plan.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
@@ -103,7 +143,10 @@ def test_stored_text_is_escaped(client):
 
 
 def test_login_required_setting_closes_the_whole_site(client, settings, chain):
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.contrib.auth.middleware.LoginRequiredMiddleware"]
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    ]
     response = client.get(reverse("archive:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))

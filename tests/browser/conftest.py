@@ -1,4 +1,6 @@
 """Browser tests: Playwright drives Debian's chromium (no browser is downloaded)."""
+
+import os
 import shutil
 from pathlib import Path
 
@@ -14,7 +16,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM:
         return
-    skip = pytest.mark.skip(reason="chromium is not installed (apt-get install chromium); .ci/run installs it")
+    skip = pytest.mark.skip(
+        reason="chromium is not installed (apt-get install chromium); .ci/run installs it"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -24,21 +28,32 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread while the browser is
+    # open; the ORM calls the tests make (fixtures, flushes) are still plain synchronous calls,
+    # which Django must be told to allow.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
-def page(browser, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes here
-    # are still plain synchronous calls, which Django must be told to allow.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page

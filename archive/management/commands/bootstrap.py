@@ -1,4 +1,5 @@
 """Prepare a local archive on its first run: demo data and an admin account. Never overwrites."""
+
 import secrets
 
 from django.conf import settings
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             if not Province.objects.exists():
                 call_command("loaddata", FIXTURES / "reference.json", verbosity=0)
-                self.stdout.write("Đã nạp dữ liệu tham chiếu (tỉnh, cơ quan, mục tiêu GCM, loại văn bản).")
+                self.stdout.write(
+                    "Đã nạp dữ liệu tham chiếu (tỉnh, cơ quan, mục tiêu GCM, loại văn bản)."
+                )
             if not Document.objects.exists():
                 call_command("loaddata", FIXTURES / "demo.json", verbosity=0)
                 self.stdout.write("Đã nạp kho dữ liệu mẫu từ các văn bản gốc.")
@@ -35,13 +38,17 @@ class Command(BaseCommand):
             return
         if not settings.DEBUG:
             # Production never gets a generated account: its operator creates one on purpose.
-            self.stdout.write(self.style.WARNING(
-                "Chưa có người dùng nào: tạo tài khoản bằng `manage.py createsuperuser`."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    "Chưa có người dùng nào: tạo tài khoản bằng `manage.py createsuperuser`."
+                )
+            )
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser("admin", email="", password=password)
-        self.stdout.write(self.style.SUCCESS(
-            f"Đã tạo tài khoản quản trị «admin», mật khẩu: {password}\n"
-            "(chỉ hiện một lần; đổi mật khẩu trong trang quản trị)"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã tạo tài khoản quản trị «admin», mật khẩu: {password}\n"
+                "(chỉ hiện một lần; đổi mật khẩu trong trang quản trị)"
+            )
+        )

@@ -1,0 +1,103 @@
+"""What people do in a browser: browse, search, narrow, page, open, go back; switch language."""
+
+import re
+
+import pytest
+
+from archive.models import Plan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_page_leads_through_the_implementation_chain(page, demo_site, screenshot):
+    page.goto(demo_site.url + "/")
+    assert page.locator("h1").inner_text() == "Lưu trữ chính sách di cư"
+    assert page.locator("html").get_attribute("lang") == "vi"
+    page.get_by_role("link", name=re.compile("Hội nghị sơ kết 5 năm")).first.click()
+    page.locator("a", has_text="402/QĐ-TTg").first.click()
+    assert "402/QĐ-TTg" in page.locator("h1").inner_text()
+    assert page.get_by_role("heading", name="Được hướng dẫn, triển khai bởi").is_visible()
+    screenshot(page, "plan-402")
+    page.locator("a", has_text="1614/KH-UBND").first.click()
+    assert "1614/KH-UBND" in page.locator("h1").inner_text()
+    assert page.get_by_role("heading", name="Hướng dẫn, triển khai").is_visible()
+    assert page.get_by_role("heading", name="Được đưa tin bởi").is_visible()
+
+
+def test_search_narrow_page_open_and_come_back_to_the_same_state(page, demo_site, screenshot):
+    page.goto(demo_site.url + "/tim-kiem/")
+    page.get_by_label("Từ khóa, tiêu đề hoặc số, ký hiệu văn bản").fill("di cu")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=di\+cu"))
+    total = page.locator("#results-heading").inner_text()
+    page.locator(".facet-value", has_text="Văn bản").click()
+    page.wait_for_url(re.compile("kind=plan"))
+    page.locator("#facet-year + ul .facet-value", has_text="2020").click()
+    page.wait_for_url(re.compile("year=2020"))
+    narrowed = page.url
+    assert page.locator("#results-heading").inner_text() != total
+    assert page.locator(".facet-value.selected").count() == 2
+    first = page.locator(".results-list .doc-title").first
+    title = first.inner_text()
+    first.click()
+    assert (
+        page.locator("h1").inner_text().endswith(title.split(" ", 1)[-1][:20])
+        or title[:20] in page.locator("h1").inner_text()
+    )
+    page.go_back()
+    assert page.url == narrowed
+    assert page.locator(".facet-value.selected").count() == 2
+    assert page.get_by_label("Từ khóa, tiêu đề hoặc số, ký hiệu văn bản").input_value() == "di cu"
+    screenshot(page, "search")
+
+
+def test_paging_keeps_the_query(page, demo_site):
+    page.goto(demo_site.url + "/tim-kiem/?sort=oldest")
+    page.get_by_role("link", name=re.compile("Trang sau")).click()
+    assert "page=2" in page.url and "sort=oldest" in page.url
+    assert page.locator(".pagination .current").inner_text() == "Trang 2 / 2"
+    page.go_back()
+    assert page.locator(".pagination .current").inner_text() == "Trang 1 / 2"
+
+
+def test_language_switch(page, demo_site):
+    page.goto(demo_site.url + "/tim-kiem/?q=GCM")
+    page.get_by_label("Ngôn ngữ").select_option("en")
+    page.get_by_role("button", name="Đổi").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "q=GCM" in page.url
+    assert page.get_by_role("link", name="Search").is_visible()
+    page.get_by_label("Language").select_option("vi")
+    page.get_by_role("button", name="Switch").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "vi"
+
+
+def test_hostile_text_is_shown_not_run(page, demo_site, screenshot):
+    Plan.objects.create(
+        title='<script>window.__ran = "script"</script> di cư',
+        slug="doc-hai",
+        number="13/KH-UBND",
+        body="<img src=x onerror=\"window.__ran = 'img'\"> di cư &lt;b&gt; mẫu",
+        status="published",
+    )
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    page.goto(demo_site.url + "/tim-kiem/?q=di+c%C6%B0&kind=plan")
+    hostile = page.locator(".result", has_text="window.__ran")
+    assert '<script>window.__ran = "script"</script> di cư' in hostile.inner_text()
+    assert hostile.locator("mark").count() >= 2
+    page.get_by_role("link", name=re.compile("window.__ran")).click()
+    assert "<img src=x" in page.locator(".body").inner_text()
+    assert page.evaluate("window.__ran") is None
+    assert dialogs == []
+
+
+def test_search_page_on_a_phone(page, demo_site, screenshot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_site.url + "/tim-kiem/?q=402/QD-TTg")
+    assert page.locator(".results-list .number").first.inner_text() == "402/QĐ-TTg"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page scrolls sideways on a phone"
+    screenshot(page, "search-phone")
