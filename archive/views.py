@@ -138,7 +138,11 @@ def search_page(request):
             {"filterset": filterset, "errors": filterset.errors},
             status=400,
         )
-    page = results_page(filterset, request.GET.get("page"), PAGE_SIZE)
+    try:
+        size = positive_int(request.GET, "page_size", PAGE_SIZE, MAX_PAGE_SIZE)
+    except ValueError:
+        size = PAGE_SIZE  # the page forgives what the API refuses
+    page = results_page(filterset, request.GET.get("page"), size)
     context = {
         "filterset": filterset,
         "query": filterset.parsed_query,
@@ -321,16 +325,15 @@ def api_suggest(request):
         .order_by(F("date").desc(nulls_last=True))[:SUGGESTION_LIMIT]
     )
     documents = list(documents) or closest(query, request.user, SUGGESTION_LIMIT)
-    return JsonResponse(
+    if request.get_preferred_type(["application/json", "text/html"]) == "text/html":
+        # Opened in a browser (no script): the same suggestions as a page of links.
+        return render(request, "archive/suggestions.html", {"query": query, "documents": documents})
+    suggestions = [
         {
-            "suggestions": [
-                {
-                    "title": d.title,
-                    "number": d.plan.number if d.kind == Document.Kind.PLAN else None,
-                    "url": d.get_absolute_url(),
-                }
-                for d in documents
-            ]
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+            "title": d.title,
+            "number": d.plan.number if d.kind == Document.Kind.PLAN else None,
+            "url": d.get_absolute_url(),
+        }
+        for d in documents
+    ]
+    return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})

@@ -236,3 +236,110 @@ def test_view_on_site_points_at_the_public_page(staff_client, objects):
     response = staff_client.get(reverse("admin:archive_plan_change", args=[plan.pk]))
     assert "/admin/r/" in response.content.decode()
     assert plan.get_absolute_url() == f"/van-ban/{plan.slug}/"
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "lookup"),
+    [
+        (
+            "province",
+            {
+                "era": "34",
+                "code": "99",
+                "name": "Thử",
+                "full_name": "Tỉnh Thử",
+                "unit_type": "tinh",
+                "slug": "thu",
+                "valid_from": "01/07/2025",
+            },
+            {"slug": "thu"},
+        ),
+        (
+            "agency",
+            {
+                "name": "Sở Ngoại vụ tỉnh Thử",
+                "abbreviation": "SNgV",
+                "kind": "provincial",
+                "slug": "so-ngoai-vu-thu",
+            },
+            {"slug": "so-ngoai-vu-thu"},
+        ),
+        (
+            "gcmobjective",
+            {
+                "number": "11",
+                "title_en": "Manage borders",
+                "short_label_en": "Borders",
+                "title_vi": "Quản lý biên giới",
+            },
+            {"number": 11},
+        ),
+        (
+            "documenttype",
+            {"name": "Chỉ thị", "abbreviation": "CT", "group": "hanh_chinh", "slug": "chi-thi"},
+            {"slug": "chi-thi"},
+        ),
+    ],
+)
+def test_reference_data_is_saved_from_the_admin(staff_client, model, data, lookup):
+    response = staff_client.post(reverse(f"admin:archive_{model}_add"), data | {"_save": "Lưu"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    from django.apps import apps
+
+    assert apps.get_model("archive", model).objects.filter(**lookup).exists()
+
+
+def test_article_is_saved_from_the_admin_and_changed_again(staff_client, objects):
+    data = document_form(
+        title="Bài viết mới",
+        slug="bai-viet-moi",
+        publication="Báo Quốc tế",
+        author="Thu Trang",
+        date="19/12/2025",
+    )
+    assert staff_client.post(reverse("admin:archive_article_add"), data).status_code == 302
+    article = Document.objects.get(slug="bai-viet-moi").article
+    data |= {"title": "Bài viết đã sửa"}
+    response = staff_client.post(reverse("admin:archive_article_change", args=[article.pk]), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.author, str(article.date)) == (
+        "Bài viết đã sửa",
+        "Thu Trang",
+        "2025-12-19",
+    )
+
+
+def test_editor_and_viewer_groups_come_from_a_migration(db):
+    from django.contrib.auth.models import Group
+
+    editors = set(
+        Group.objects.get(name="Biên tập viên").permissions.values_list("codename", flat=True)
+    )
+    viewers = set(
+        Group.objects.get(name="Người xem").permissions.values_list("codename", flat=True)
+    )
+    assert {
+        "add_plan",
+        "change_plan",
+        "view_plan",
+        "add_documentlink",
+        "change_conference",
+    } <= editors
+    assert not any(codename.startswith("delete_") for codename in editors)
+    assert viewers == {codename for codename in editors if codename.startswith("view_")}
+
+
+def test_an_editor_in_the_group_can_use_the_admin_but_not_delete(
+    client, django_user_model, objects
+):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("bien-tap", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Biên tập viên"))
+    client.force_login(editor)
+    assert client.get(reverse("admin:archive_plan_add")).status_code == 200
+    assert (
+        client.get(reverse("admin:archive_plan_delete", args=[objects["plan"].pk])).status_code
+        == 403
+    )

@@ -495,3 +495,17 @@ def test_suggestions_for_numbers_and_titles(client, corpus):
         "Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang"
     ]
     assert client.get(reverse("archive:api-suggest"), {"q": "x"}).json() == {"suggestions": []}
+
+
+def test_suggestions_open_in_a_browser_as_a_page_of_links(client, corpus):
+    response = client.get(
+        reverse("archive:api-suggest"), {"q": "1614"}, HTTP_ACCEPT="text/html,*/*;q=0.8"
+    )
+    assert response["Content-Type"].startswith("text/html")
+    assert 'href="/van-ban/kh-1614/"' in response.content.decode()
+
+
+def test_the_page_accepts_a_page_size(client, corpus):
+    response = client.get(reverse("archive:search"), {"page_size": "3"})
+    assert len(response.context["page"].object_list) == 3
+    assert client.get(reverse("archive:search"), {"page_size": "9999"}).status_code == 200
