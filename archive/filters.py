@@ -6,8 +6,9 @@ through a subquery on its join table, so a document tagged twice is never counte
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce, ExtractYear
+from django.core.paginator import Paginator
+from django.db import connection
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import search
@@ -55,15 +56,15 @@ class YearsFilter(django_filters.Filter):
         return queryset.filter(date__year__in=value) if value else queryset
 
 
-def through_filter(relation, column):
-    """Return a filter method keeping documents linked (through `relation`) to any given value."""
+def array_filter(column):
+    """Return a filter method keeping documents whose facet array holds any chosen value."""
 
     def method(queryset, name, value):
-        if not value:
-            return queryset
-        through = getattr(Document, relation).through
-        linked = through.objects.filter(**{f"{column}__in": value}).values("document_id")
-        return queryset.filter(pk__in=linked)
+        return (
+            queryset.filter(**{f"{column}__overlap": [item.pk for item in value]})
+            if value
+            else queryset
+        )
 
     return method
 
@@ -88,20 +89,19 @@ class DocumentFilter(django_filters.FilterSet):
         label=_("Cơ quan, tổ chức"),
         queryset=Agency.objects.all(),
         to_field_name="slug",
-        method=through_filter("agencies", "agency"),
+        method=array_filter("facet_agencies"),
     )
     objective = django_filters.ModelMultipleChoiceFilter(
         label=_("Mục tiêu GCM"),
         queryset=GcmObjective.objects.all(),
         to_field_name="number",
-        method=through_filter("objectives", "gcmobjective"),
+        method=array_filter("facet_objectives"),
     )
     doc_type = django_filters.ModelMultipleChoiceFilter(
         label=_("Loại văn bản"),
         queryset=DocumentType.objects.all(),
         to_field_name="slug",
-        field_name="plan__document_type__slug",
-        distinct=False,
+        method="filter_doc_type",
     )
     year = YearsFilter(label=_("Năm"))
     date_from = django_filters.DateFilter(label=_("Từ ngày"), field_name="date", lookup_expr="gte")
@@ -121,22 +121,23 @@ class DocumentFilter(django_filters.FilterSet):
         """Keep documents of the chosen units; a current unit brings the units merged into it."""
         if not value:
             return queryset
-        units = Q(pk__in=[province.pk for province in value])
-        if not self.form.cleaned_data.get("exact_province"):
-            units |= Q(merged_into__in=[province.pk for province in value if province.is_current])
-        through = Document.provinces.through
-        linked = through.objects.filter(province__in=Province.objects.filter(units)).values(
-            "document_id"
-        )
-        return queryset.filter(pk__in=linked)
+        ids = [province.pk for province in value]
+        if self.form.cleaned_data.get("exact_province"):
+            return queryset.filter(facet_provinces__overlap=ids)
+        return queryset.filter(facet_units__overlap=ids)  # tagged units and what they merged into
 
-    def queryset_without(self, name):
-        """Return the documents matching every filter but `name`, to count that facet's values."""
+    def queryset_without(self, *names):
+        """Return the documents matching every filter but the named ones."""
         queryset = self.queryset.all()
         for filter_name, value in self.form.cleaned_data.items():
-            if filter_name != name:
+            if filter_name not in names:
                 queryset = self.filters[filter_name].filter(queryset, value)
         return queryset
+
+    def filter_doc_type(self, queryset, name, value):
+        return (
+            queryset.filter(facet_doc_type__in=[item.pk for item in value]) if value else queryset
+        )
 
     def keep(self, queryset, name, value):
         """Leave the queryset alone: the parameter is read elsewhere (sort, exact_province)."""
@@ -150,9 +151,15 @@ class DocumentFilter(django_filters.FilterSet):
 
     @property
     def facet_counts(self):
+        """Return {facet: {value: count}}, counted once per request (with the total)."""
         if not hasattr(self, "_facet_counts"):
-            self._facet_counts = facet_counts(self)
+            self._total, self._facet_counts = facet_counts(self)
         return self._facet_counts
+
+    @property
+    def total(self):
+        """Return how many documents match every filter (counted with the facets)."""
+        return self.facet_counts and self._total
 
     @property
     def chosen_sort(self):
@@ -171,111 +178,154 @@ class DocumentFilter(django_filters.FilterSet):
         return queryset.latest_first()
 
 
+# One statement counts every facet: the matches are read once (a MATERIALIZED CTE), each row
+# carries a flag per facet filter, and each facet counts the rows that pass every flag but its
+# own. Multi-valued facets unnest the arrays the database keeps on the row (migration 0004).
+FACET_SQL = """
+WITH hits AS MATERIALIZED ({base}),
+flags AS (SELECT hits.*, {flags} FROM hits)
+SELECT 'total', NULL, count(*) FROM flags WHERE {all_flags}
+UNION ALL SELECT 'kind', kind, count(*) FROM flags WHERE {without_kind} GROUP BY 2
+UNION ALL SELECT 'province', unit::text, count(*) FROM flags, unnest({province_column}) unit
+    WHERE {without_province} GROUP BY 2
+UNION ALL SELECT 'agency', agency::text, count(*) FROM flags, unnest(facet_agencies) agency
+    WHERE {without_agency} GROUP BY 2
+UNION ALL SELECT 'year', date_part('year', date)::int::text, count(*) FROM flags
+    WHERE date IS NOT NULL AND {without_year} GROUP BY 2
+UNION ALL SELECT 'objective', objective::text, count(*)
+    FROM flags, unnest(facet_objectives) objective WHERE {without_objective} GROUP BY 2
+UNION ALL SELECT 'doc_type', facet_doc_type::text, count(*) FROM flags
+    WHERE facet_doc_type IS NOT NULL AND {without_doc_type} GROUP BY 2
+"""
+FACET_NAMES = [name for name, _label in FACETS]
+
+
+def facet_conditions(filterset):
+    """Return {facet: (sql, params)}: the condition each active facet filter puts on a row."""
+    data = filterset.form.cleaned_data
+    conditions = {}
+    if data.get("kind"):
+        conditions["kind"] = ("kind = ANY(%s)", [list(data["kind"])])
+    if data.get("province"):
+        column = "facet_provinces" if data.get("exact_province") else "facet_units"
+        conditions["province"] = (f"{column} && %s::bigint[]", [[p.pk for p in data["province"]]])
+    if data.get("agency"):
+        conditions["agency"] = ("facet_agencies && %s::bigint[]", [[a.pk for a in data["agency"]]])
+    if data.get("year"):
+        conditions["year"] = ("date_part('year', date)::int = ANY(%s)", [list(data["year"])])
+    if data.get("objective"):
+        conditions["objective"] = (
+            "facet_objectives && %s::bigint[]",
+            [[o.pk for o in data["objective"]]],
+        )
+    if data.get("doc_type"):
+        conditions["doc_type"] = (
+            "facet_doc_type = ANY(%s::bigint[])",
+            [[t.pk for t in data["doc_type"]]],
+        )
+    return conditions
+
+
 def facet_counts(filterset):
-    """Return {facet: {value: count}}, each facet counted with every other filter but its own."""
-    return {
-        name: COUNTERS[name](filterset.queryset_without(name).order_by(), filterset)
-        for name, _label in FACETS
-    }
-
-
-def _count_kinds(queryset, filterset):
-    return dict(queryset.values_list("kind").annotate(n=Count("pk")))
-
-
-def _count_provinces(queryset, filterset):
-    """Count by unit; a current unit also counts the documents of the units merged into it."""
-    tags = Document.provinces.through.objects.filter(document__in=queryset)
-    exact = dict(tags.values_list("province__slug").annotate(n=Count("document_id")))
-    if filterset.form.cleaned_data.get("exact_province"):
-        return exact
-    expanded = dict(
-        tags.filter(
-            Q(province__era=Province.Era.FROM_2025) | Q(province__merged_into__isnull=False)
-        )
-        .annotate(unit=Coalesce("province__merged_into__slug", "province__slug"))
-        .values_list("unit")
-        .annotate(n=Count("document_id", distinct=True))
+    """Return {facet: {id or value: count}} and the total, each facet without its own filter."""
+    base = filterset.queryset_without(*FACET_NAMES).values(
+        "kind",
+        "date",
+        "facet_units",
+        "facet_provinces",
+        "facet_agencies",
+        "facet_objectives",
+        "facet_doc_type",
     )
-    return exact | expanded
+    base_sql, base_params = base.order_by().query.sql_with_params()
+    conditions = facet_conditions(filterset)
+    flags, flag_params = [], []
+    for name in FACET_NAMES:
+        sql, params = conditions.get(name, ("TRUE", []))
+        flags.append(f"({sql}) AS f_{name}")
+        flag_params += params
 
+    def passing(*skip):
+        return " AND ".join(f"f_{name}" for name in FACET_NAMES if name not in skip) or "TRUE"
 
-def _through_counter(relation, key):
-    def count(queryset, filterset):
-        through = getattr(Document, relation).through
-        return dict(
-            through.objects.filter(document__in=queryset)
-            .values_list(key)
-            .annotate(n=Count("document_id"))
-        )
-
-    return count
-
-
-def _count_years(queryset, filterset):
-    years = queryset.filter(date__isnull=False).annotate(year=ExtractYear("date"))
-    return {str(year): n for year, n in years.values_list("year").annotate(n=Count("pk"))}
-
-
-def _count_doc_types(queryset, filterset):
-    plans = queryset.filter(plan__document_type__isnull=False)
-    return dict(plans.values_list("plan__document_type__slug").annotate(n=Count("pk")))
-
-
-COUNTERS = {
-    "kind": _count_kinds,
-    "province": _count_provinces,
-    "agency": _through_counter("agencies", "agency__slug"),
-    "year": _count_years,
-    "objective": _through_counter("objectives", "gcmobjective__number"),
-    "doc_type": _count_doc_types,
-}
+    exact = filterset.form.cleaned_data.get("exact_province")
+    sql = FACET_SQL.format(
+        base=base_sql,
+        flags=", ".join(flags),
+        all_flags=passing(),
+        province_column="facet_provinces" if exact else "facet_units",
+        **{f"without_{name}": passing(name) for name in FACET_NAMES},
+    )
+    counts = {name: {} for name in FACET_NAMES}
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*base_params, *flag_params])
+        for name, value, count in cursor.fetchall():
+            if name == "total":
+                total = count
+            else:
+                counts[name][value] = count
+    return total, counts
 
 
 FACET_LIMIT = 15
+# Facets whose counts come keyed by database id, with the model and the field the filter takes.
+ID_FACETS = {
+    "province": (Province, "slug"),
+    "agency": (Agency, "slug"),
+    "objective": (GcmObjective, "number"),
+    "doc_type": (DocumentType, "slug"),
+}
 
 
-def _labels(name, values):
-    """Return {value: label} for the facet values shown."""
-    if name == "kind":
-        return {
-            value: Document.Kind(value).label for value in values if value in Document.Kind.values
-        }
-    if name == "year":
-        return {value: value for value in values}
-    if name == "province":
-        return {p.slug: str(p) for p in Province.objects.filter(slug__in=values)}
-    if name == "agency":
-        return {
-            a.slug: f"{a.name} ({a.abbreviation})" if a.abbreviation else a.name
-            for a in Agency.objects.filter(slug__in=values)
-        }
+def _label(name, item):
+    if name == "agency" and item.abbreviation:
+        return f"{item.name} ({item.abbreviation})"
     if name == "objective":
-        numbers = [int(value) for value in values if value.isdigit()]
-        return {
-            str(o.number): f"{o.number}. {o.title_vi}"
-            for o in GcmObjective.objects.filter(number__in=numbers)
-        }
-    return {t.slug: t.name for t in DocumentType.objects.filter(slug__in=values)}
+        return f"{item.number}. {item.title_vi}"
+    return item.name if name in ("agency", "doc_type") else str(item)
 
 
 def _selected(filterset, name):
+    """Return the selected values of a facet as the keys its counts use (ids, kinds, years)."""
     value = filterset.form.cleaned_data.get(name) or []
-    if name in {"province", "agency", "doc_type"}:
-        return [item.slug for item in value]
-    if name == "objective":
-        return [str(item.number) for item in value]
-    return [str(item) for item in value]
+    return [str(item.pk) if name in ID_FACETS else str(item) for item in value]
+
+
+def facet_values(filterset, name, keys):
+    """Return {key: (value the filter takes, label)} for the given count keys of one facet."""
+    if name == "kind":
+        return {key: (key, Document.Kind(key).label) for key in keys if key in Document.Kind.values}
+    if name == "year":
+        return {key: (key, key) for key in keys}
+    model, field = ID_FACETS[name]
+    ids = [int(key) for key in keys if key.isdigit()]
+    return {
+        str(item.pk): (str(getattr(item, field)), _label(name, item))
+        for item in model.objects.filter(pk__in=ids)
+    }
+
+
+def facet_counts_by_value(filterset):
+    """Return {facet: {value the filter takes: count}} for every value with a match."""
+    counts = {}
+    for name in FACET_NAMES:
+        keys = [key for key, n in filterset.facet_counts[name].items() if n]
+        values = facet_values(filterset, name, keys)
+        counts[name] = {
+            values[key][0]: filterset.facet_counts[name][key] for key in keys if key in values
+        }
+    return counts
 
 
 def _order(name, counts, labels):
     if name == "kind":
-        return [value for value in Document.Kind.values if value in counts]
+        return [key for key in Document.Kind.values if key in counts]
     if name == "year":
         return sorted(counts, reverse=True)
     if name == "objective":
-        return sorted(counts, key=int)
-    return sorted(counts, key=lambda value: (-counts[value], labels.get(value, value)))
+        return sorted(counts, key=lambda key: int(labels.get(key, ("0",))[0]))
+    return sorted(counts, key=lambda key: (-counts[key], labels.get(key, ("", key))[1]))
 
 
 def facet_groups(filterset):
@@ -285,24 +335,63 @@ def facet_groups(filterset):
     """
     groups = []
     for name, label in FACETS:
-        counts = {str(value): n for value, n in filterset.facet_counts[name].items() if n}
+        counts = {key: n for key, n in filterset.facet_counts[name].items() if n}
         selected = _selected(filterset, name)
-        shown = [v for v in _order(name, counts, {}) if v not in selected][:FACET_LIMIT]
-        values = selected + shown
-        labels = _labels(name, values)
+        ranked = sorted(counts, key=lambda key: -counts[key])
+        keys = selected + [key for key in ranked if key not in selected][:FACET_LIMIT]
+        values = facet_values(filterset, name, keys)
+        ordered = _order(name, {key: counts.get(key, 0) for key in keys}, values)
         groups.append(
             {
                 "name": name,
                 "label": label,
                 "values": [
                     {
-                        "value": value,
-                        "label": labels.get(value, value),
-                        "count": counts.get(value, 0),
-                        "selected": value in selected,
+                        "value": values[key][0],
+                        "label": values[key][1],
+                        "count": counts.get(key, 0),
+                        "selected": key in selected,
                     }
-                    for value in _order(name, {v: counts.get(v, 0) for v in values}, labels)
+                    for key in ordered
+                    if key in values
                 ],
             }
         )
     return groups
+
+
+def results_page(filterset, number, size):
+    """Return the Page of results with what the result list shows, and their snippets.
+
+    The facets, the page and the snippets run in one transaction with the search settings.
+    """
+    documents = (
+        filterset.ordered_qs()
+        .select_related("plan__document_type", "plan__issuer", "conference", "article")
+        .prefetch_related("provinces", "agencies")
+    )
+    with search.tuned():
+        paginator = Paginator(documents, size)
+        # The facet statement already counted the matches: no second COUNT(*) over them.
+        paginator.__dict__["count"] = filterset.total
+        page = paginator.get_page(number)
+        page.object_list = list(page.object_list)
+        attach_snippets(page.object_list, filterset.parsed_query)
+    return page
+
+
+def attach_snippets(documents, query):
+    """Give each shown document a highlighted title and snippet: one query for the page only."""
+    if query.is_empty or not documents:
+        for document in documents:
+            document.title_highlighted = document.title
+            document.snippet = Truncator(document.summary or document.body).words(40)
+        return
+    snippets = {
+        pk: (title, snippet)
+        for pk, title, snippet in Document.objects.filter(pk__in=[d.pk for d in documents])
+        .annotate(**search.snippet_expressions(query))
+        .values_list("pk", "title_highlighted", "snippet")
+    }
+    for document in documents:
+        document.title_highlighted, document.snippet = snippets[document.pk]

@@ -8,9 +8,11 @@ configuration), the words as an adjacent phrase, and plans whose number was aske
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
@@ -242,3 +244,18 @@ def snippet_expressions(query):
             fragment_delimiter=" … ",
         ),
     }
+
+
+@contextmanager
+def tuned():
+    """Run search statements with the planner settings the benchmark showed to help.
+
+    The planner prices `vector @@ query` as cheap and picks a sequential scan when most rows
+    match, which reads (detoasts) every stored vector; the GIN bitmap answers a plain query
+    without reading them (bench/README.md). A larger work_mem keeps that bitmap exact.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '64MB', true)"
+        )
+        yield

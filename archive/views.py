@@ -5,16 +5,14 @@ from itertools import groupby
 
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest, Lower
 from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from . import search
-from .filters import SORT_CHOICES, DocumentFilter, facet_groups
+from .filters import SORT_CHOICES, DocumentFilter, facet_groups, results_page
 from .models import REVERSE_LABELS, Article, Conference, Document, DocumentLink, Plan, Relation
 from .numbers import normalize_number
 from .templatetags.archive_tags import highlight
@@ -97,36 +95,6 @@ def bind_search(request):
     return DocumentFilter(
         params, queryset=Document.objects.visible_to(request.user), request=request
     )
-
-
-def results_page(filterset, number, size):
-    """Return the Page of results with what the result list shows, and their snippets."""
-    documents = (
-        filterset.ordered_qs()
-        .select_related("plan__document_type", "plan__issuer", "conference", "article")
-        .prefetch_related("provinces", "agencies")
-    )
-    page = Paginator(documents, size).get_page(number)
-    page.object_list = list(page.object_list)
-    attach_snippets(page.object_list, filterset.parsed_query)
-    return page
-
-
-def attach_snippets(documents, query):
-    """Give each shown document a highlighted title and snippet: one query for the page only."""
-    if query.is_empty or not documents:
-        for document in documents:
-            document.title_highlighted = document.title
-            document.snippet = Truncator(document.summary or document.body).words(40)
-        return
-    snippets = {
-        pk: (title, snippet)
-        for pk, title, snippet in Document.objects.filter(pk__in=[d.pk for d in documents])
-        .annotate(**search.snippet_expressions(query))
-        .values_list("pk", "title_highlighted", "snippet")
-    }
-    for document in documents:
-        document.title_highlighted, document.snippet = snippets[document.pk]
 
 
 def search_page(request):

@@ -443,13 +443,13 @@ def test_search_page_runs_a_bounded_number_of_queries(client, corpus, django_ass
             title=f"Tin di cư số {n}", body="di cư", provinces=[corpus["di_cu"].provinces.first()]
         )
     params = {"q": "di cư", "province": "nghe-an", "kind": "article"}
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(10):
         response = client.get(reverse("archive:search"), params)
     assert len(response.context["page"].object_list) == 20
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(10):
         response = client.get(reverse("archive:api-search"), params | {"page_size": "5"})
     assert len(response.json()["results"]) == 5
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(10):
         response = client.get(reverse("archive:api-search"), params | {"page_size": "100"})
     assert len(response.json()["results"]) == 31
 

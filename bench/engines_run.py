@@ -1,0 +1,114 @@
+"""Run every engine on the corpus's query set and gather timings, ratios and quality."""
+
+import tempfile
+import time
+
+from django.db import connection
+
+from . import http, measure
+from .textbook import textbook_search
+
+DOCUMENTS_SQL = """
+SELECT d.id, d.kind, d.title, coalesce(p.number, ''), d.search_number, d.summary, d.body,
+       extract(year FROM d.date)::int,
+       ARRAY(SELECT pr.slug FROM archive_document_provinces dp
+             JOIN archive_province pr ON pr.id = dp.province_id
+             WHERE dp.document_id = d.id),
+       ARRAY(SELECT a.slug FROM archive_document_agencies da
+             JOIN archive_agency a ON a.id = da.agency_id
+             WHERE da.document_id = d.id),
+       ARRAY(SELECT o.number::text FROM archive_document_objectives do_ JOIN archive_gcmobjective o
+             ON o.id = do_.gcmobjective_id WHERE do_.document_id = d.id),
+       coalesce(t.slug, '')
+FROM archive_document d
+LEFT JOIN archive_plan p ON p.document_ptr_id = d.id
+LEFT JOIN archive_documenttype t ON t.id = p.document_type_id
+WHERE d.status = 'published'
+ORDER BY d.id
+"""
+FIELDS = [
+    "id",
+    "kind",
+    "title",
+    "number",
+    "number_normalized",
+    "summary",
+    "body",
+    "year",
+    "provinces",
+    "agencies",
+    "objectives",
+    "doc_type",
+]
+
+
+def documents():
+    """Stream every published document as the dict the comparison engines index."""
+    with connection.connection.cursor(name="bench_documents") as cursor:
+        cursor.itersize = 5000
+        cursor.execute(DOCUMENTS_SQL)
+        for row in cursor:
+            yield dict(zip(FIELDS, row, strict=True))
+
+
+def comparison_engine(name, directory):
+    if name == "tantivy":
+        from .engines.tantivy_engine import TantivyEngine
+
+        return TantivyEngine(directory)
+    from .engines.sqlite_engine import SqliteEngine
+
+    return SqliteEngine(f"{directory}/fts5.sqlite")
+
+
+def run_all(args, build):
+    queries = measure.query_set()
+    engines = args.engines.split(",")
+    results = {
+        "documents": args.documents,
+        "queries": [[k, q, f] for k, q, f in queries],
+        "build": build,
+        "latency_ms": {},
+        "engine_build_seconds": {},
+    }
+    answers = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
+        for name in engines:
+            if name == "ours":
+                search = measure.ours
+            elif name == "textbook":
+                search = textbook_search
+            else:
+                engine = comparison_engine(name, directory)
+                started = time.perf_counter()
+                engine.build(documents())
+                results["engine_build_seconds"][name] = round(time.perf_counter() - started, 1)
+                search = engine.search
+            timings, answers[name] = measure.time_engine(search, queries, args.repeat)
+            results["latency_ms"][name] = measure.summarise(timings)
+            print(f"{name}: {results['latency_ms'][name]}", flush=True)
+    if "ours" in answers:
+        results["recall_at_20"] = measure.recall_at(queries, answers["ours"])
+        results["facet_exactness"] = measure.facet_exactness(queries, answers["ours"])
+    results["ratios_p95"] = ratios(results["latency_ms"])
+    if not args.skip_http:
+        results["http"] = http.measure_http(queries, args)
+    return results
+
+
+def ratios(latency):
+    """Return ours ÷ tantivy and textbook ÷ ours at p95, per class."""
+    ours = latency.get("ours", {})
+    out = {}
+    for klass, values in ours.items():
+        row = {}
+        if "tantivy" in latency and klass in latency["tantivy"]:
+            row["ours_vs_tantivy"] = round(
+                values["p95"] / max(latency["tantivy"][klass]["p95"], 0.01), 2
+            )
+        if "textbook" in latency and klass in latency["textbook"]:
+            row["textbook_vs_ours"] = round(
+                latency["textbook"][klass]["p95"] / max(values["p95"], 0.01), 2
+            )
+        out[klass] = row
+    return out

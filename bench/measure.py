@@ -1,0 +1,228 @@
+"""What `make bench` measures: a query set drawn from the corpus, engines timed on it, quality.
+
+Runs inside Django (settings loaded, DATABASE_URL pointing at a database holding a corpus).
+"""
+
+import random
+import statistics
+import time
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import QueryDict
+
+from archive.filters import DocumentFilter, facet_counts_by_value, facet_groups, results_page
+from archive.models import Document, Plan
+from archive.text import fold
+
+CLASSES = [
+    "rare",
+    "medium",
+    "common",
+    "two_terms",
+    "phrase",
+    "no_diacritics",
+    "number",
+    "browse_facets",
+    "query_two_facets",
+]
+PER_CLASS = 7
+
+
+def sample_percent(rows_wanted):
+    """Return the TABLESAMPLE percentage that reads about `rows_wanted` documents."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'archive_document'")
+        estimate = max(cursor.fetchone()[0], Document.objects.count(), 1)
+    return min(100.0, round(100.0 * rows_wanted / estimate, 3))
+
+
+def term_frequencies():
+    """Return [(accented word, share of documents containing it)] from a sample of the corpus."""
+    percent = sample_percent(10_000)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word, ndoc FROM ts_stat($$SELECT search_vector_exact FROM archive_document "
+            f"TABLESAMPLE SYSTEM ({percent}) REPEATABLE (7)$$)"
+        )
+        rows = cursor.fetchall()
+        cursor.execute(
+            f"SELECT count(*) FROM archive_document TABLESAMPLE SYSTEM ({percent}) REPEATABLE (7)"
+        )
+        sampled = cursor.fetchone()[0] or 1
+    return [(word, ndoc / sampled) for word, ndoc in rows if word.isalpha() and len(word) > 1]
+
+
+def query_set(seed=7, per_class=PER_CLASS):
+    """Return [(class, q, filters)]: a class means the same share of documents at any size."""
+    rng = random.Random(seed)
+    frequencies = term_frequencies()
+    accented = [(w, share) for w, share in frequencies if fold(w) != w]
+
+    def pick(low, high, pool=frequencies, k=per_class):
+        words = sorted(w for w, share in pool if low <= share <= high)
+        return rng.sample(words, min(k, len(words)))
+
+    rare = pick(0.0, 0.002)
+    medium = pick(0.01, 0.05)
+    common = pick(0.3, 1.0, accented) or pick(0.2, 1.0)
+    queries = [("rare", w, {}) for w in rare]
+    queries += [("medium", w, {}) for w in medium]
+    queries += [("common", w, {}) for w in common]
+    queries += [
+        ("two_terms", f"{a} {b}", {}) for a, b in zip(pick(0.2, 1.0), pick(0.01, 0.2), strict=False)
+    ]
+    queries += [("phrase", f'"{p}"', {}) for p in common_phrases(rng, per_class)]
+    queries += [("no_diacritics", fold(w), {}) for w in common]
+    numbers = list(Plan.objects.order_by("?").values_list("number", flat=True)[:per_class])
+    queries += [("number", n, {}) for n in numbers]
+    facet_choices = [
+        {"kind": ["plan"]},
+        {"kind": ["article"]},
+        {"year": ["2020"]},
+        {"year": ["2024"]},
+        {"kind": ["conference"]},
+        {"objective": ["10"]},
+        {"kind": ["plan"], "year": ["2021"]},
+    ]
+    queries += [("browse_facets", "", facets) for facets in facet_choices[:per_class]]
+    queries += [
+        (
+            "query_two_facets",
+            w,
+            {"kind": [rng.choice(["plan", "article"])], "year": [str(rng.randint(2016, 2025))]},
+        )
+        for w in common
+    ]
+    return queries
+
+
+def common_phrases(rng, k):
+    """Return frequent two-syllable words ("di cư", "hợp pháp"): adjacent pairs in titles."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT title FROM archive_document "
+            f"TABLESAMPLE SYSTEM ({sample_percent(2000)}) REPEATABLE (3)"
+        )
+        titles = [row[0].lower() for row in cursor.fetchall()]
+    pairs = {}
+    for title in titles:
+        words = [w for w in title.split() if w.isalpha()]
+        for a, b in zip(words, words[1:], strict=False):
+            pairs[f"{a} {b}"] = pairs.get(f"{a} {b}", 0) + 1
+    frequent = sorted(pairs, key=pairs.get, reverse=True)[: k * 3]
+    return rng.sample(frequent, min(k, len(frequent)))
+
+
+def as_querydict(q, filters):
+    data = QueryDict(mutable=True)
+    if q:
+        data["q"] = q
+    for name, values in filters.items():
+        data.setlist(name, values)
+    return data
+
+
+def ours(q, filters, limit=20):
+    """Run the search page's own code: total count, top-N, the six facet groups and the snippets."""
+    filterset = DocumentFilter(as_querydict(q, filters), queryset=Document.objects.published())
+    assert filterset.is_valid(), filterset.errors
+    page = results_page(filterset, 1, limit)
+    facet_groups(filterset)  # the labelled groups the page shows; the raw counts are kept below
+    return {
+        "count": page.paginator.count,
+        "top": [d.pk for d in page.object_list],
+        "facets": facet_counts_by_value(filterset),
+        "snippets": [d.snippet for d in page.object_list],
+    }
+
+
+def exact_top(q, filters, limit=20):
+    """Return the true top-N by our own ranking function over every match (for recall@N)."""
+    filterset = DocumentFilter(as_querydict(q, filters), queryset=Document.objects.published())
+    filterset.is_valid()
+    return list(filterset.ordered_qs().values_list("pk", flat=True)[:limit])
+
+
+def time_engine(search, queries, repeat=5):
+    """Return {class: [milliseconds...]} over warm repeated runs, and the last answers."""
+    timings, answers = {}, {}
+    for klass, q, filters in queries:
+        search(q, filters)  # warm-up
+        for _ in range(repeat):
+            started = time.perf_counter()
+            answers[klass, q, str(filters)] = search(q, filters)
+            timings.setdefault(klass, []).append((time.perf_counter() - started) * 1000)
+    return timings, answers
+
+
+def percentiles(values):
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return {"p50": ordered[0], "p95": ordered[0], "p99": ordered[0]}
+    cuts = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {"p50": statistics.median(ordered), "p95": cuts[94], "p99": cuts[98]}
+
+
+def summarise(timings):
+    return {
+        klass: {k: round(v, 2) for k, v in percentiles(values).items()}
+        for klass, values in timings.items()
+    }
+
+
+def recall_at(queries, answers, limit=20):
+    """Return the mean share of the true top-N that our top-N holds, per query class."""
+    per_class = {}
+    for klass, q, filters in queries:
+        if klass == "browse_facets":
+            continue
+        truth = exact_top(q, filters, limit)
+        got = answers[klass, q, str(filters)]["top"]
+        if truth:
+            per_class.setdefault(klass, []).append(len(set(truth) & set(got)) / len(truth))
+    return {klass: round(statistics.mean(values), 4) for klass, values in per_class.items()}
+
+
+def recount(q, filters):
+    """Count every facet again the slow, obviously right way: join tables, one query per facet.
+
+    Same semantics as the page (each facet without its own filter, a current province with
+    the units merged into it), none of its shortcuts (arrays kept by triggers, one statement).
+    """
+    filterset = DocumentFilter(as_querydict(q, filters), queryset=Document.objects.published())
+    filterset.is_valid()
+    counts = {}
+    for name, lookup in RECOUNT_LOOKUPS.items():
+        documents = filterset.queryset_without(name).order_by()
+        rows = documents.values_list(lookup).annotate(n=Count("pk", distinct=True))
+        counts[name] = {str(value): n for value, n in rows if value is not None}
+    documents = filterset.queryset_without("province").order_by()
+    direct = documents.values_list("provinces__slug").annotate(n=Count("pk", distinct=True))
+    counts["province"] = {slug: n for slug, n in direct if slug}
+    successors = documents.filter(provinces__merged_into__isnull=False)
+    for slug in set(successors.values_list("provinces__merged_into__slug", flat=True)):
+        unit = Q(provinces__slug=slug) | Q(provinces__merged_into__slug=slug)
+        counts["province"][slug] = documents.filter(unit).distinct().count()
+    return filterset.qs.count(), counts
+
+
+RECOUNT_LOOKUPS = {
+    "kind": "kind",
+    "agency": "agencies__slug",
+    "year": "date__year",
+    "objective": "objectives__number",
+    "doc_type": "plan__document_type__slug",
+}
+
+
+def facet_exactness(queries, answers):
+    """Return the share of queries whose total and six facets equal the slow recount."""
+    exact = 0
+    for klass, q, filters in queries:
+        total, counts = recount(q, filters)
+        got = answers[klass, q, str(filters)]
+        exact += got["count"] == total and all(
+            got["facets"][name] == counts[name] for name in counts
+        )
+    return round(exact / len(queries), 4) if queries else None

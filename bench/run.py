@@ -1,0 +1,89 @@
+"""`make bench`: build a corpus of N documents, then time every engine on the same queries.
+
+    python -m bench.run --documents 200000 [--seed 1] [--repeat 5] [--rebuild] [--skip-http]
+
+Each size gets its own database (archive_bench_<N>) on the embedded server, or on the server of
+DATABASE_URL with that database name. Results go to bench/results/<N>.json; `python -m
+bench.report` turns them into the table in bench/README.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def database_url(documents):
+    name = f"archive_bench_{documents}"
+    if "DATABASE_URL" not in os.environ:
+        from archive import devdb
+
+        return devdb.database_url(devdb.server(), name)
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def prepare(documents, seed, rebuild):
+    """Migrate and fill the database once; return build timings (None when it was already there)."""
+    from django.core.management import call_command
+
+    from archive.models import Document
+
+    call_command("migrate", verbosity=0)
+    present = Document.objects.count()
+    if present >= documents and not rebuild:
+        return None
+    if present:
+        call_command("flush", "--no-input", verbosity=0)
+    started = time.perf_counter()
+    call_command(
+        "loaddata", ROOT / "fixtures/reference.json", ROOT / "fixtures/demo.json", verbosity=0
+    )
+    loaddata_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    call_command("generate_corpus", documents=documents, seed=seed)
+    return {
+        "loaddata_seconds": round(loaddata_seconds, 2),
+        "corpus_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--documents", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--engines", default="ours,textbook,tantivy,sqlite")
+    args = parser.parse_args(argv)
+
+    os.environ["DATABASE_URL"] = database_url(args.documents)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from . import engines_run
+
+    build = prepare(args.documents, args.seed, args.rebuild)
+    results = engines_run.run_all(args, build)
+    results["machine"] = {"cores": os.cpu_count(), "python": platform.python_version()}
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{args.documents}.json"
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    if build is None and previous.get("build"):
+        results["build"] = previous["build"]
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    print(f"wrote {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

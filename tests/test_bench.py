@@ -1,0 +1,41 @@
+"""A tiny `make bench`: the benchmark code runs on 100 documents so it cannot rot. Nothing is timed."""
+
+import pytest
+from django.core.management import call_command
+
+from archive.management.commands.bootstrap import FIXTURES
+from bench import engines_run, measure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_corpus():
+    call_command("loaddata", FIXTURES / "reference.json", FIXTURES / "demo.json", verbosity=0)
+    call_command("generate_corpus", documents=100, seed=5, no_progress=True)
+
+
+def test_bench_runs_every_engine_and_measures_quality(small_corpus, tmp_path):
+    queries = measure.query_set(per_class=2)
+    classes = {klass for klass, _q, _f in queries}
+    assert {"common", "number", "browse_facets", "query_two_facets", "phrase"} <= classes
+
+    class Args:
+        documents, repeat, engines, skip_http = 100, 1, "ours,textbook,tantivy,sqlite", True
+
+    results = engines_run.run_all(Args, build=None)
+    assert set(results["latency_ms"]) == {"ours", "textbook", "tantivy", "sqlite"}
+    assert set(results["latency_ms"]["ours"]) == classes
+    assert results["recall_at_20"] and all(
+        0 <= value <= 1 for value in results["recall_at_20"].values()
+    )
+    assert results["facet_exactness"] == 1.0
+    assert results["ratios_p95"]["common"]["ours_vs_tantivy"] > 0
+
+
+def test_a_number_query_puts_a_plan_with_that_number_first(small_corpus):
+    from archive.models import Plan
+
+    plan = Plan.objects.filter(slug__startswith="plan-").first()
+    first = Plan.objects.get(pk=measure.ours(plan.number, {})["top"][0])
+    assert first.number_normalized == plan.number_normalized

@@ -1,0 +1,100 @@
+"""The synthetic corpus and the facet arrays the database keeps: consistent, deterministic."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from archive.management.commands.bootstrap import FIXTURES
+from archive.models import Document, Plan, Province
+from archive.numbers import parse_number
+
+from .factories import AgencyFactory, PlanFactory, ProvinceFactory
+
+pytestmark = pytest.mark.django_db
+
+ARRAYS_FROM_JOIN_TABLES = """
+SELECT d.id,
+       d.facet_provinces = ARRAY(SELECT province_id FROM archive_document_provinces WHERE document_id = d.id ORDER BY 1),
+       d.facet_agencies = ARRAY(SELECT agency_id FROM archive_document_agencies WHERE document_id = d.id ORDER BY 1),
+       d.facet_objectives = ARRAY(SELECT gcmobjective_id FROM archive_document_objectives WHERE document_id = d.id ORDER BY 1),
+       d.facet_doc_type IS NOT DISTINCT FROM (SELECT document_type_id FROM archive_plan WHERE document_ptr_id = d.id)
+FROM archive_document d
+"""
+
+
+def arrays_match_join_tables():
+    with connection.cursor() as cursor:
+        cursor.execute(ARRAYS_FROM_JOIN_TABLES)
+        return all(all(row[1:]) for row in cursor.fetchall())
+
+
+def test_arrays_follow_every_tag_change():
+    old = ProvinceFactory(era="63", code="93", name="Hậu Giang", slug="hau-giang-truoc-2025")
+    new = ProvinceFactory(era="34", code="92", name="Cần Thơ", slug="can-tho")
+    agency = AgencyFactory()
+    plan = PlanFactory(provinces=[old], agencies=[agency])
+    plan.refresh_from_db()
+    assert (plan.facet_provinces, plan.facet_units, plan.facet_agencies) == (
+        [old.pk],
+        [old.pk],
+        [agency.pk],
+    )
+    old.merged_into = new
+    old.save()
+    plan.refresh_from_db()
+    assert plan.facet_units == sorted([old.pk, new.pk])
+    plan.provinces.clear()
+    plan.refresh_from_db()
+    assert (plan.facet_provinces, plan.facet_units) == ([], [])
+    assert arrays_match_join_tables()
+
+
+def test_saving_a_document_never_overwrites_its_arrays():
+    agency = AgencyFactory()
+    plan = PlanFactory(agencies=[agency])
+    stale = Plan.objects.get(pk=plan.pk)
+    stale.facet_agencies = []
+    stale.title = "Đổi tiêu đề"
+    stale.save()
+    plan.refresh_from_db()
+    assert (plan.title, plan.facet_agencies) == ("Đổi tiêu đề", [agency.pk])
+
+
+def test_fixtures_reloaded_keep_the_arrays():
+    call_command("loaddata", FIXTURES / "reference.json", FIXTURES / "demo.json", verbosity=0)
+    call_command("loaddata", FIXTURES / "reference.json", FIXTURES / "demo.json", verbosity=0)
+    assert (
+        Document.objects.exclude(facet_agencies=[]).count()
+        == Document.objects.filter(agencies__isnull=False).distinct().count()
+    )
+    assert arrays_match_join_tables()
+
+
+@pytest.fixture
+def corpus():
+    call_command("loaddata", FIXTURES / "reference.json", FIXTURES / "demo.json", verbosity=0)
+    call_command("generate_corpus", documents=120, seed=3, no_progress=True)
+
+
+def test_generated_corpus_is_complete_and_consistent(corpus):
+    assert Document.objects.count() == 23 + 120
+    kinds = set(Document.objects.values_list("kind", flat=True))
+    assert kinds == {"plan", "conference", "article"}
+    assert arrays_match_join_tables()
+    for plan in Plan.objects.all():
+        assert parse_number(plan.number).normalized == plan.number_normalized == plan.search_number
+    old_units = set(Province.objects.filter(era="63").values_list("pk", flat=True))
+    for document in Document.objects.filter(date__gte="2025-07-01").exclude(facet_provinces=[]):
+        assert not set(document.facet_provinces) & old_units  # after the merger, only the 34 units
+    assert Document.objects.search("di cư").count() > 0
+
+
+def test_same_seed_same_corpus(corpus):
+    generated = Document.objects.filter(slug__regex=r"^(plan|conference|article)-[0-9]+$").order_by(
+        "pk"
+    )
+    first = list(generated.values_list("title", "date", "kind", "body"))
+    assert len(first) == 120
+    generated.delete()
+    call_command("generate_corpus", documents=120, seed=3, no_progress=True)
+    assert list(generated.values_list("title", "date", "kind", "body")) == first
