@@ -11,7 +11,11 @@ export DEBUG ?= 1
 # The server named by DATABASE_URL, or the embedded one started on demand.
 WITH_DB = DATABASE_URL="$${DATABASE_URL:-$$($(PY) -m archive.devdb url)}"
 
-.PHONY: run test setup db-url stop-db check
+.PHONY: run test setup db-url stop-db bench
+
+# `make bench` builds each corpus once (kept in archive_bench_<N>) and measures every engine.
+BENCH_SIZES ?= 200000 1000000
+BENCH_REPEAT ?= 3
 
 run: setup
 	$(WITH_DB) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -25,6 +29,10 @@ test: $(VENV)/.installed
 # Migrate and, on the first run only, load the demo archive and create the admin account.
 setup: $(VENV)/.installed
 	@export $(WITH_DB) && $(PY) manage.py migrate --no-input && $(PY) manage.py bootstrap
+
+bench: $(VENV)/.installed
+	for size in $(BENCH_SIZES); do $(PY) -m bench.run --documents $$size --repeat $(BENCH_REPEAT) || exit 1; done
+	$(PY) -m bench.report
 
 db-url: $(VENV)/.installed
 	@$(PY) -m archive.devdb url

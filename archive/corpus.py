@@ -14,6 +14,7 @@ import itertools
 import json
 import random
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +118,30 @@ class Vocabulary:
         return words
 
 
+# A long tail of rare syllables (hamlet, stream and family names) built like Vietnamese ones:
+# onset + rhyme, a tone on the rhyme's first vowel. Each document names a few, Zipf-weighted,
+# so some words are in one document in ten thousand, as in a real archive.
+ONSETS = "b c ch d đ g gi h k kh l m n ng nh ph qu s t th tr v x".split()
+RHYMES = (
+    "a ai am an ang anh ao au ay e em en eo i im in inh iu o oi om on ong u ui um un ung ưa ươn"
+).split()
+TONES = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
+RARE_SYLLABLES = 4_000  # of the 4,752 the onsets, rhymes and tones can make
+
+
+def rare_syllables(rng, count=RARE_SYLLABLES):
+    """Return `count` distinct syllables in NFC, most common first."""
+    seen, syllables = set(), []
+    while len(syllables) < count:
+        rhyme = rng.choice(RHYMES)
+        toned = rhyme[0] + rng.choice(TONES) + rhyme[1:]
+        syllable = unicodedata.normalize("NFC", rng.choice(ONSETS) + toned)
+        if syllable not in seen:
+            seen.add(syllable)
+            syllables.append(syllable)
+    return syllables
+
+
 def person(rng):
     return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
@@ -167,6 +192,8 @@ class CorpusWriter:
         self.vocabulary = Vocabulary.learn()
         self.pool = sentence_pool(self.vocabulary, self.rng)
         self.pool_weights = list(itertools.accumulate(zipf_weights(len(self.pool), 0.6)))
+        self.rare = rare_syllables(self.rng)
+        self.rare_weights = list(itertools.accumulate(zipf_weights(len(self.rare), 1.0)))
         self.next_id = first_id
         self.ordinals = Counter()
         self.taken = set(taken_numbers)
@@ -186,6 +213,16 @@ class CorpusWriter:
             self.pool[bisect.bisect(self.pool_weights, self.rng.random() * self.pool_weights[-1])]
             for _ in range(count)
         ]
+
+    def place_names(self, count):
+        """Return a sentence naming `count` hamlets with rare syllables."""
+        names = [
+            self.rare[
+                bisect.bisect(self.rare_weights, self.rng.random() * self.rare_weights[-1])
+            ].title()
+            for _ in range(count)
+        ]
+        return f"Địa bàn gồm thôn {', '.join(names)}."
 
     def phrase(self, low, high):
         return " ".join(self.vocabulary.walk(self.rng, self.rng.randint(low, high)))
@@ -235,7 +272,7 @@ class CorpusWriter:
         kind = rng.choices(list(KIND_WEIGHTS), list(KIND_WEIGHTS.values()))[0]
         date = FIRST_DAY + datetime.timedelta(days=rng.randrange(self.span))
         provinces = self.province_sample(date, rng.choice((0, 1, 1, 1, 2, 3)))
-        body = " ".join(self.sentences(rng.randint(6, 22)))
+        body = " ".join(self.sentences(rng.randint(6, 22)) + [self.place_names(rng.randint(1, 3))])
         row = {
             "id": document_id,
             "kind": kind,

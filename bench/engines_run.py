@@ -3,7 +3,7 @@
 import tempfile
 import time
 
-from django.db import connection
+from django.db import connection, transaction
 
 from . import http, measure
 from .textbook import textbook_search
@@ -44,7 +44,8 @@ FIELDS = [
 
 def documents():
     """Stream every published document as the dict the comparison engines index."""
-    with connection.connection.cursor(name="bench_documents") as cursor:
+    # A server-side cursor lives in a transaction.
+    with transaction.atomic(), connection.connection.cursor(name="bench_documents") as cursor:
         cursor.itersize = 5000
         cursor.execute(DOCUMENTS_SQL)
         for row in cursor:
@@ -61,9 +62,13 @@ def comparison_engine(name, directory):
     return SqliteEngine(f"{directory}/fts5.sqlite")
 
 
-def run_all(args, build):
+def run_all(args, build, previous=None, save=lambda results: None):
+    """Measure the engines named in args.engines; keep what `previous` measured of the others.
+
+    `save` is called after each step, so a long run that fails keeps what it measured.
+    """
     queries = measure.query_set()
-    engines = args.engines.split(",")
+    engines = [name for name in args.engines.split(",") if name]
     results = {
         "documents": args.documents,
         "queries": [[k, q, f] for k, q, f in queries],
@@ -71,6 +76,12 @@ def run_all(args, build):
         "latency_ms": {},
         "engine_build_seconds": {},
     }
+    if previous and previous.get("queries") == results["queries"]:
+        results["latency_ms"] = previous.get("latency_ms", {})
+        results["engine_build_seconds"] = previous.get("engine_build_seconds", {})
+        for key in ("recall_at_20", "facet_exactness", "http"):
+            if key in previous:
+                results[key] = previous[key]
     answers = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         for name in engines:
@@ -87,12 +98,15 @@ def run_all(args, build):
             timings, answers[name] = measure.time_engine(search, queries, args.repeat)
             results["latency_ms"][name] = measure.summarise(timings)
             print(f"{name}: {results['latency_ms'][name]}", flush=True)
-    if "ours" in answers:
-        results["recall_at_20"] = measure.recall_at(queries, answers["ours"])
-        results["facet_exactness"] = measure.facet_exactness(queries, answers["ours"])
+            save(results)
+    if "ours" in engines or "recall_at_20" not in results:
+        results["recall_at_20"] = measure.recall_at(queries, answers.get("ours"))
+        results["facet_exactness"] = measure.facet_exactness(queries)
     results["ratios_p95"] = ratios(results["latency_ms"])
+    save(results)
     if not args.skip_http:
         results["http"] = http.measure_http(queries, args)
+        save(results)
     return results
 
 
