@@ -83,7 +83,9 @@ def query_set(seed=7, per_class=PER_CLASS):
     ]
     queries += [("phrase", f'"{p}"', {}) for p in common_phrases(rng, per_class)]
     queries += [("no_diacritics", fold(w), {}) for w in common]
-    numbers = list(Plan.objects.order_by("?").values_list("number", flat=True)[:per_class])
+    numbers = rng.sample(
+        list(Plan.objects.order_by("pk").values_list("number", flat=True)[:5000]), per_class
+    )
     queries += [("number", n, {}) for n in numbers]
     facet_choices = [
         {"kind": ["plan"]},

@@ -57,6 +57,8 @@ def section(results):
             + ", ".join(f"{k} {v} s" for k, v in results.get("engine_build_seconds", {}).items())
             + "."
         )
+    if results.get("note"):
+        parts.append(f"Note: {results['note']}")
     parts.append("Search function (count, top 20, six facet groups, 20 snippets), milliseconds:\n")
     parts.append(latency_table(results))
     recall = results.get("recall_at_20")
@@ -75,8 +77,10 @@ def section(results):
         if "requests_per_second" in load:
             parts.append(
                 f"\nwrk, {load['seconds']} s at {load['connections']} connections, mixed page and "
-                f"API queries: {load['requests_per_second']} requests/s, p50 {load['p50_ms']} ms, "
-                f"p95 {load['p95_ms']} ms, p99 {load['p99_ms']} ms, {load['errors']} errors; "
+                f"API queries: {load['requests']} requests ({load['requests_per_second']}/s), "
+                f"p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, "
+                f"p99 {load['p99_ms']:.0f} ms, "
+                f"{load['errors']} errors (timeouts at 10 s); "
                 f"peak worker RSS {load['peak_worker_rss_mb']} MB."
             )
         else:
