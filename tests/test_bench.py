@@ -39,3 +39,10 @@ def test_a_number_query_puts_a_plan_with_that_number_first(small_corpus):
     plan = Plan.objects.filter(slug__startswith="plan-").first()
     first = Plan.objects.get(pk=measure.ours(plan.number, {})["top"][0])
     assert first.number_normalized == plan.number_normalized
+
+
+def test_comparison_engines_agree_with_a_plain_python_reference():
+    """The engines' own self-check: counts, facets, folding and numbers on 30 documents."""
+    from bench.engines import check_engines
+
+    check_engines.main()
