@@ -84,28 +84,33 @@ class IncomingLinkInline(admin.TabularInline):
     verbose_name_plural = _("Tài liệu khác liên kết đến tài liệu này")
 
 
+def set_status(modeladmin, request, queryset, status, message):
+    """Give the selected documents a status and say how many changed."""
+    changed = queryset.exclude(status=status).update(status=status)
+    modeladmin.message_user(request, message(changed) % changed, messages.SUCCESS)
+
+
 @admin.action(description=_("Công bố các tài liệu đã chọn"))
 def publish(modeladmin, request, queryset):
-    changed = queryset.exclude(status=Document.Status.PUBLISHED).update(
-        status=Document.Status.PUBLISHED
-    )
-    modeladmin.message_user(
+    set_status(
+        modeladmin,
         request,
-        ngettext("Đã công bố %d tài liệu.", "Đã công bố %d tài liệu.", changed) % changed,
-        messages.SUCCESS,
+        queryset,
+        Document.Status.PUBLISHED,
+        lambda n: ngettext("Đã công bố %d tài liệu.", "Đã công bố %d tài liệu.", n),
     )
 
 
 @admin.action(description=_("Chuyển các tài liệu đã chọn về bản nháp"))
 def unpublish(modeladmin, request, queryset):
-    changed = queryset.exclude(status=Document.Status.DRAFT).update(status=Document.Status.DRAFT)
-    modeladmin.message_user(
+    set_status(
+        modeladmin,
         request,
-        ngettext(
-            "Đã chuyển %d tài liệu về bản nháp.", "Đã chuyển %d tài liệu về bản nháp.", changed
-        )
-        % changed,
-        messages.SUCCESS,
+        queryset,
+        Document.Status.DRAFT,
+        lambda n: ngettext(
+            "Đã chuyển %d tài liệu về bản nháp.", "Đã chuyển %d tài liệu về bản nháp.", n
+        ),
     )
 
 

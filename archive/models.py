@@ -241,6 +241,13 @@ class DocumentType(NfcTextMixin, models.Model):
         return (self.slug,)
 
 
+def facet_array(verbose_name):
+    """Return an array of ids that only the database's triggers write (migration 0004)."""
+    return ArrayField(
+        models.BigIntegerField(), default=list, editable=False, verbose_name=verbose_name
+    )
+
+
 class DocumentQuerySet(models.QuerySet):
     def published(self):
         """Return the documents anyone may see."""
@@ -357,24 +364,10 @@ class Document(NfcTextMixin, models.Model):
     # Facet values copied from the join tables and from the plan by database triggers (migration
     # 0004), so facet counts read the row the text match visits instead of joining per facet.
     # facet_units also holds the unit each tagged province merged into.
-    facet_provinces = ArrayField(
-        models.BigIntegerField(), default=list, editable=False, verbose_name=_("tỉnh (để lọc)")
-    )
-    facet_units = ArrayField(
-        models.BigIntegerField(),
-        default=list,
-        editable=False,
-        verbose_name=_("tỉnh và đơn vị kế thừa (để lọc)"),
-    )
-    facet_agencies = ArrayField(
-        models.BigIntegerField(), default=list, editable=False, verbose_name=_("cơ quan (để lọc)")
-    )
-    facet_objectives = ArrayField(
-        models.BigIntegerField(),
-        default=list,
-        editable=False,
-        verbose_name=_("mục tiêu GCM (để lọc)"),
-    )
+    facet_provinces = facet_array(_("tỉnh (để lọc)"))
+    facet_units = facet_array(_("tỉnh và đơn vị kế thừa (để lọc)"))
+    facet_agencies = facet_array(_("cơ quan (để lọc)"))
+    facet_objectives = facet_array(_("mục tiêu GCM (để lọc)"))
     facet_doc_type = models.BigIntegerField(_("loại văn bản (để lọc)"), null=True, editable=False)
     # The same words with their diacritics, to rank "cư" above "cũ" when the query says "cư".
     search_vector_exact = models.GeneratedField(

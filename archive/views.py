@@ -65,12 +65,12 @@ def grouped_links(document, user, *, outgoing):
     Only documents this user may see are listed, so a draft never leaks through a link.
     """
     own, other = ("source", "target") if outgoing else ("target", "source")
-    visible = Document.objects.visible_to(user).select_related("plan", "conference", "article")
-    links = (
-        DocumentLink.objects.filter(**{own: document}, **{f"{other}__in": visible})
-        .select_related(f"{other}__plan", f"{other}__conference", f"{other}__article")
-        .order_by("relation", f"{other}__date")
-    )
+    links = DocumentLink.objects.filter(**{own: document})
+    if not user.is_staff:
+        links = links.filter(**{f"{other}__status": Document.Status.PUBLISHED})
+    links = links.select_related(
+        f"{other}__plan", f"{other}__conference", f"{other}__article"
+    ).order_by(f"{other}__date")
     order = list(Relation.values)
     links = sorted(links, key=lambda link: order.index(link.relation))
     groups = []

@@ -109,8 +109,8 @@ def load(port, queries, master, seconds=LOAD_SECONDS):
     if not shutil.which("wrk"):
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as paths:
-        for _klass, q, filters in queries:
-            endpoint = "/api/search/" if hash(q) % 2 else "/tim-kiem/"
+        for index, (_klass, q, filters) in enumerate(queries):
+            endpoint = "/api/search/" if index % 2 else "/tim-kiem/"  # the same mix every run
             paths.write(path_for(endpoint, q, filters) + "\n")
     stop, peaks = threading.Event(), []
     watcher = threading.Thread(target=peak_rss, args=(master, stop, peaks))

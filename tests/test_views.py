@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.middleware import LoginRequiredMiddleware  # noqa: F401  (exists: Django ≥ 5.1)
 from django.urls import reverse
 
 from archive.models import Document, DocumentLink, Relation
