@@ -130,6 +130,18 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Search results pages are cached in the database (shared by every gunicorn worker, nothing more
+# to run), keyed by the normalised query and the archive's search generation (migration 0006),
+# so an edit is never served stale. Entries are small: counts and the ids of the first pages.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "archive_cache",
+        "TIMEOUT": int(os.environ.get("SEARCH_CACHE_SECONDS", "86400")),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off and HTTPS in front.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,8 +4,12 @@ A statement-level trigger bumps it in the writing transaction, so readers see th
 exactly when they see the new rows (an UPDATE of one row, not a sequence: nextval is not
 transactional, and a reader could cache old rows under the new value before the commit).
 Facet arrays live on the document row (0004), so tagging a document bumps it too.
+
+The cached results themselves live in Django's database cache table (settings.CACHES), created
+here so that `migrate` alone prepares a server; `createcachetable` does nothing when it exists.
 """
 
+from django.core.management import call_command
 from django.db import migrations
 
 FORWARD = """
@@ -37,7 +41,14 @@ DROP TABLE archive_search_generation;
 """
 
 
+def create_cache_table(apps, schema_editor):
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
 class Migration(migrations.Migration):
     dependencies = [("archive", "0005_search_number_index")]
 
-    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
+    operations = [
+        migrations.RunSQL(FORWARD, BACKWARD),
+        migrations.RunPython(create_cache_table, migrations.RunPython.noop),
+    ]
