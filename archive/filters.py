@@ -5,8 +5,12 @@ on the arrays the database keeps on each document row (migration 0004): no join,
 is never counted twice, and one statement counts every facet (facet_counts).
 """
 
+import hashlib
+import json
+
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.text import Truncator
@@ -151,16 +155,21 @@ class DocumentFilter(django_filters.FilterSet):
         return self._parsed_query
 
     @property
+    def results(self):
+        """Return the total, the facet counts and the first ids, once per request."""
+        if not hasattr(self, "_results"):
+            self._results = cached_results(self)
+        return self._results
+
+    @property
     def facet_counts(self):
-        """Return {facet: {value: count}}, counted once per request (with the total)."""
-        if not hasattr(self, "_facet_counts"):
-            self._total, self._facet_counts = facet_counts(self)
-        return self._facet_counts
+        """Return {facet: {value: count}}, each facet counted without its own filter."""
+        return self.results["counts"]
 
     @property
     def total(self):
         """Return how many documents match every filter (counted with the facets)."""
-        return self.facet_counts and self._total
+        return self.results["total"]
 
     @property
     def chosen_sort(self):
@@ -274,6 +283,54 @@ def facet_counts(filterset):
     return total, counts
 
 
+# What a search costs is counting and ranking every match; what it shows is a page. The counts
+# and the ids of the first pages are cached, keyed by the normalised search and the archive's
+# search generation (migration 0006), which every write to a document bumps: an edit is seen at
+# once, and a repeated search (the next page, a back button, a colleague's same query) is
+# answered from one row. Pages beyond CACHED_IDS are ranked again.
+CACHED_IDS = 100
+
+
+def search_generation():
+    """Return the counter every write to the documents bumps."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM archive_search_generation")
+        return cursor.fetchone()[0]
+
+
+def _normalised(value):
+    if isinstance(value, list | tuple | set) or hasattr(value, "model"):
+        return sorted(str(getattr(item, "pk", item)) for item in value)
+    return value if value in (None, True, False) else str(value)
+
+
+def results_key(filterset):
+    """Return the cache key of a search: its words, filters, order and the user's scope."""
+    data = filterset.form.cleaned_data
+    parts = {name: _normalised(data.get(name)) for name in filterset.filters if name != "q"}
+    parts |= {
+        "q": filterset.parsed_query.text,
+        "sort": filterset.chosen_sort,
+        # What the user may see (published only, or drafts too) is part of the base queryset.
+        "scope": str(filterset.queryset.query),
+    }
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    return f"search:{search_generation()}:{digest}"
+
+
+def cached_results(filterset):
+    """Return {"total", "counts", "ids"} for a search, computed once per generation."""
+    key = results_key(filterset)
+    results = cache.get(key)
+    if results is None:
+        with search.tuned():
+            total, counts = facet_counts(filterset)
+            ids = list(filterset.ordered_qs().values_list("pk", flat=True)[:CACHED_IDS])
+        results = {"total": total, "counts": counts, "ids": ids}
+        cache.set(key, results)
+    return results
+
+
 FACET_LIMIT = 15
 # Facets whose counts come keyed by database id, with the model and the field the filter takes.
 ID_FACETS = {
@@ -369,21 +426,30 @@ def facet_groups(filterset):
 def results_page(filterset, number, size):
     """Return the Page of results with what the result list shows, and their snippets.
 
-    The facets, the page and the snippets run in one transaction with the search settings.
+    The first pages come from the cached ids; a page beyond them is ranked again.
     """
-    documents = (
-        filterset.ordered_qs()
-        .select_related("plan__document_type", "plan__issuer", "conference", "article")
-        .prefetch_related("provinces", "agencies")
-    )
-    with search.tuned():
-        paginator = Paginator(documents, size)
-        # The facet statement already counted the matches: no second COUNT(*) over them.
-        paginator.__dict__["count"] = filterset.total
-        page = paginator.get_page(number)
-        page.object_list = list(page.object_list)
-        attach_snippets(page.object_list, filterset.parsed_query)
+    results = filterset.results
+    paginator = Paginator(filterset.ordered_qs(), size)
+    # The facet statement already counted the matches: no second COUNT(*) over them.
+    paginator.__dict__["count"] = results["total"]
+    page = paginator.get_page(number)
+    start, end = page.start_index() - 1, page.end_index()
+    if end <= len(results["ids"]):
+        ids = results["ids"][start:end]
+        documents = with_listing(Document.objects.filter(pk__in=ids))
+        page.object_list = sorted(documents, key=lambda document: ids.index(document.pk))
+    else:
+        with search.tuned():
+            page.object_list = list(with_listing(filterset.ordered_qs())[start:end])
+    attach_snippets(page.object_list, filterset.parsed_query)
     return page
+
+
+def with_listing(documents):
+    """Return the documents with what the result list shows of each (number, places, agencies)."""
+    return documents.select_related(
+        "plan__document_type", "plan__issuer", "conference", "article"
+    ).prefetch_related("provinces", "agencies")
 
 
 def attach_snippets(documents, query):

@@ -68,7 +68,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
-    parser.add_argument("--engines", default="ours,textbook,tantivy,sqlite")
+    parser.add_argument("--engines", default="ours,ours_cached,textbook,tantivy,sqlite")
     args = parser.parse_args(argv)
 
     os.environ["DATABASE_URL"] = database_url(args.documents)

@@ -21,10 +21,15 @@ def test_bench_runs_every_engine_and_measures_quality(small_corpus, tmp_path):
     assert {"common", "number", "browse_facets", "query_two_facets", "phrase"} <= classes
 
     class Args:
-        documents, repeat, engines, skip_http = 100, 1, "ours,textbook,tantivy,sqlite", True
+        documents, repeat, engines, skip_http = (
+            100,
+            1,
+            "ours,ours_cached,textbook,tantivy,sqlite",
+            True,
+        )
 
     results = engines_run.run_all(Args, build=None)
-    assert set(results["latency_ms"]) == {"ours", "textbook", "tantivy", "sqlite"}
+    assert set(results["latency_ms"]) == {"ours", "ours_cached", "textbook", "tantivy", "sqlite"}
     assert set(results["latency_ms"]["ours"]) == classes
     assert results["recall_at_20"] and all(
         0 <= value <= 1 for value in results["recall_at_20"].values()

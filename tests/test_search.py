@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from archive.models import Document, GcmObjective
@@ -437,21 +438,71 @@ def test_a_page_beyond_the_last_shows_the_last_page(client, corpus):
 # The search page -----------------------------------------------------------------------------
 
 
+# A repeated search: the generation, the cache row, the page's documents with their places and
+# agencies, the snippets, the facet labels. The first time adds the counting and ranking (in a
+# transaction with the search settings) and the cache write.
+MISS_QUERIES, HIT_QUERIES = 18, 8
+
+
 def test_search_page_runs_a_bounded_number_of_queries(client, corpus, django_assert_num_queries):
     for n in range(30):
         ArticleFactory(
             title=f"Tin di cư số {n}", body="di cư", provinces=[corpus["di_cu"].provinces.first()]
         )
     params = {"q": "di cư", "province": "nghe-an", "kind": "article"}
-    with django_assert_num_queries(10):
+    # The first time: count, facets and ranking, then the results are cached.
+    with django_assert_num_queries(MISS_QUERIES):
         response = client.get(reverse("archive:search"), params)
     assert len(response.context["page"].object_list) == 20
-    with django_assert_num_queries(10):
+    # Then the same search in any page size: from the cache, the same number of statements.
+    with django_assert_num_queries(HIT_QUERIES):
+        response = client.get(reverse("archive:search"), params)
+    assert len(response.context["page"].object_list) == 20
+    with django_assert_num_queries(HIT_QUERIES):
         response = client.get(reverse("archive:api-search"), params | {"page_size": "5"})
     assert len(response.json()["results"]) == 5
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(HIT_QUERIES):
         response = client.get(reverse("archive:api-search"), params | {"page_size": "100"})
     assert len(response.json()["results"]) == 31
+
+
+def test_a_cached_search_sees_every_edit_at_once(client, corpus):
+    params = {"q": "di cư"}
+    before = client.get(reverse("archive:api-search"), params).json()
+    assert client.get(reverse("archive:api-search"), params).json() == before  # cached
+
+    article = ArticleFactory(title="Di cư an toàn", body="di cư", provinces=[])
+    after = client.get(reverse("archive:api-search"), params).json()
+    assert after["count"] == before["count"] + 1
+    assert article.pk in [result["id"] for result in after["results"]]
+
+    article.status = Document.Status.DRAFT
+    article.save()
+    assert client.get(reverse("archive:api-search"), params).json() == before
+
+    province = corpus["di_cu"].provinces.first()
+    article.status = Document.Status.PUBLISHED
+    article.save()
+    in_province = params | {"province": province.slug}
+    tagged_before = client.get(reverse("archive:api-search"), in_province).json()["count"]
+    article.provinces.add(province)  # a join-table row: the trigger rewrites the facet arrays
+    tagged_after = client.get(reverse("archive:api-search"), in_province).json()["count"]
+    assert tagged_after == tagged_before + 1
+
+
+def test_staff_and_readers_never_share_a_cached_page(staff_client, corpus):
+    client = Client()  # a reader's own browser (staff_client is the `client` fixture, logged in)
+    ArticleFactory(title="Bản nháp di cư", body="di cư", status=Document.Status.DRAFT)
+    params = {"q": "bản nháp"}
+    staff_count = staff_client.get(reverse("archive:api-search"), params).json()["count"]
+    reader_count = client.get(reverse("archive:api-search"), params).json()["count"]
+    assert (
+        staff_count
+        == reader_count
+        + Document.objects.exclude(status=Document.Status.PUBLISHED).search("bản nháp").count()
+    )
+    assert reader_count == Document.objects.published().search("bản nháp").count()
+    assert staff_client.get(reverse("archive:api-search"), params).json()["count"] == staff_count
 
 
 def test_no_results_says_so_offers_close_titles_and_a_way_out(client, corpus):
