@@ -337,6 +337,17 @@ class Document(NfcTextMixin, models.Model):
         related_name="documents",
     )
     source_url = models.URLField(_("địa chỉ nguồn"), max_length=500, blank=True)
+    # SHA-256 of the imported text's title and body, folded (archive.ingest.store): importing
+    # the same article twice finds the first copy. A database default keeps COPY loads valid.
+    content_hash = models.CharField(
+        _("mã băm nội dung"),
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        db_index=True,
+    )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
     # A plan's normalised number ("402/qd-ttg"), copied here by Plan.save() because the search

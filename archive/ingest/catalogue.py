@@ -1,0 +1,91 @@
+"""The archive's reference data an import looks things up in, loaded once for a batch."""
+
+import re
+
+from ..models import Agency, Conference, DocumentType, GcmObjective, Plan, Province
+from ..text import fold
+from .agencies import AgencyMatcher
+from .places import ProvinceMatcher
+
+# Issuers whose abbreviation names a body of each province (1614/KH-UBND): which body is meant
+# depends on the province the text is about.
+PROVINCIAL_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân"}
+
+
+class Catalogue:
+    """Provinces, agencies, document types, objectives, and the plans and conferences held."""
+
+    def __init__(self):
+        self.provinces = list(Province.objects.all())
+        self.agencies = list(Agency.objects.select_related("province"))
+        self.places = ProvinceMatcher(self.provinces)
+        self.agency_matcher = AgencyMatcher(self.agencies, self.places)
+        types = list(DocumentType.objects.all())
+        self.types_by_abbreviation = {t.abbreviation: t for t in types if t.abbreviation}
+        self.types_by_name = {fold(t.name): t for t in types}
+        self.objectives = {o.number: o for o in GcmObjective.objects.all()}
+        self.by_abbreviation = {}
+        for agency in self.agencies:
+            if agency.abbreviation and agency.kind != Agency.Kind.PROVINCIAL:
+                self.by_abbreviation.setdefault(agency.abbreviation, []).append(agency)
+        self._plans = {}
+        self._conferences = None
+
+    def document_type(self, number, type_name):
+        """Return the DocumentType of a number or a type named in full, or None."""
+        if number and number.type_abbreviation in self.types_by_abbreviation:
+            return self.types_by_abbreviation[number.type_abbreviation]
+        return self.types_by_name.get(fold(type_name or ""))
+
+    def issuer(self, number, province_name=None):
+        """Return the Agency a number's issuer part names, or None when it is not held."""
+        first = number.issuer.split("-")[0]
+        if number.form == number.LAW:
+            first = "QH" if "UBTV" not in first.upper() else first
+        if first in PROVINCIAL_ABBREVIATIONS:
+            head = PROVINCIAL_ABBREVIATIONS[first]
+            return self.agency_matcher.provincial.get((head, fold(province_name or "")))
+        if first.upper() == "QH" or first.upper().startswith("QH"):
+            first = "QH"
+        candidates = self.by_abbreviation.get(first, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def plans_numbered(self, normalized):
+        """Return the plans held under a normalised number, as dicts."""
+        if normalized not in self._plans:
+            self._plans[normalized] = list(
+                Plan.objects.filter(number_normalized=normalized).values(
+                    "id", "slug", "title", "number", "number_year", "issuer_id", "date"
+                )
+            )
+        return self._plans[normalized]
+
+    def conferences(self):
+        """Return every conference held, as dicts with a folded title for matching."""
+        if self._conferences is None:
+            self._conferences = [
+                {**row, "folded_title": _title_key(row["title"])}
+                for row in Conference.objects.values("id", "slug", "title", "date", "place")
+            ]
+        return self._conferences
+
+    def remember(self, document):
+        """Make a document imported in this batch a link target for the next files."""
+        if document.kind == "plan":
+            self._plans.setdefault(document.number_normalized, []).append(
+                {
+                    "id": document.pk,
+                    "slug": document.slug,
+                    "title": document.title,
+                    "number": document.number,
+                    "number_year": document.number_year,
+                    "issuer_id": document.issuer_id,
+                    "date": document.date,
+                }
+            )
+
+
+def _title_key(title):
+    """Return a conference title folded, without a trailing "(IMRF)"-style acronym."""
+
+    return fold(re.sub(r"\s*\([^)]*\)\s*$", "", title)).strip()

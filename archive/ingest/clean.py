@@ -1,0 +1,253 @@
+"""Title, byline, body and plan header of a page's text, with the site's noise removed.
+
+Rules drawn from the seed pages (baoquocte.vn and a provincial portal): what the site adds
+around an article is dropped (follow buttons, view counters, image file names, related-headline
+teasers, "Bài viết cùng chủ đề"/"Đọc thêm" lists, "Phiên bản di động", reader comments), and of
+what repeats (the headline reused as an image title, a caption twice, a caption quoting a
+sentence of the article) only the first copy is kept. Every other line of the article stays.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from ..text import fold, squash_spaces
+
+# Everything from one of these lines (or, glued inside a line, from the phrase) on is the site's.
+_END_MARKERS = re.compile(
+    r"Bài viết cùng chủ đề|Các ý kiến của bạn đọc|Ý kiến bạn đọc|Phiên bản di động"
+    r"|Không có quảng cáo|Tin cùng chuyên mục|^(?:Đọc thêm|Tin liên quan|Xem thêm)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_FOLLOW = re.compile(r"^Theo dõi\s+\S+\s+trên\b.*$", re.IGNORECASE)
+_IMAGE_FILE = re.compile(r"^\S+\.(?:png|jpe?g|gif|webp|bmp)$", re.IGNORECASE)
+_UPDATED = re.compile(
+    r"\[\s*Cập nhật (?:vào )?ngày\s*\(?\s*(\d{1,2}/\d{1,2}/\d{4})[^\]]*\]", re.IGNORECASE
+)
+_VIEWS = re.compile(r"\[?\s*(?:Số lần xem|Lượt xem|Số lượt xem)\s*:\s*[\d.,]+\s*\]?", re.IGNORECASE)
+_URL_LINE = re.compile(r"^(?:Nguồn|Source|URL)?\s*:?\s*(https?://\S+)$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…:;”\"')\]]$")
+_TEASER_END = re.compile(r"\s(?:\.\.\.|…)$")
+# A name glued after the last sentence ("…trẻ em.Thanh Tâm"): the provincial portal's byline.
+_GLUED_AUTHOR = re.compile(r"^(.*[.!?…”\"])\s*([^\W\d_]+(?: [^\W\d_]+){1,3})$", re.DOTALL)
+
+# The state header of an administrative document (Nghị định 30/2020/NĐ-CP, Phụ lục I).
+_NUMBER_LINE = re.compile(r"^Số\s*:\s*(\S+)", re.IGNORECASE)
+_MOTTO = re.compile(
+    r"^(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    r"|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc|ĐẢNG CỘNG SẢN VIỆT NAM)\b",
+    re.IGNORECASE,
+)
+_RULE = re.compile(r"^[-_=*o0\s]{3,}$")
+_PLACE_DATE = re.compile(r"^(.{2,40}?),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
+PLAN_TYPES = {
+    "KẾ HOẠCH": "Kế hoạch",
+    "QUYẾT ĐỊNH": "Quyết định",
+    "NGHỊ QUYẾT": "Nghị quyết",
+    "NGHỊ ĐỊNH": "Nghị định",
+    "CHỈ THỊ": "Chỉ thị",
+    "THÔNG TƯ": "Thông tư",
+    "CHƯƠNG TRÌNH": "Chương trình",
+    "KẾT LUẬN": "Kết luận",
+    "HƯỚNG DẪN": "Hướng dẫn",
+    "THÔNG BÁO": "Thông báo",
+    "CÔNG VĂN": "Công văn",
+}
+CATEGORY_MAX_WORDS = 3
+
+
+@dataclass
+class PlanHeader:
+    number_text: str = ""
+    issuer_lines: list = field(default_factory=list)
+    place_date_line: str = ""
+    type_name: str = ""
+    subject: str = ""
+
+
+@dataclass
+class Page:
+    title: str = ""
+    body: list = field(default_factory=list)
+    author: str = ""
+    published: str = ""  # dd/mm/yyyy as the site wrote it
+    source_url: str = ""
+    header: PlanHeader | None = None
+    dropped: list = field(default_factory=list)
+
+    @property
+    def body_text(self):
+        return "\n\n".join(self.body)
+
+
+def _is_headline(line):
+    """Return whether a line reads as a heading: no sentence-ending punctuation."""
+    return bool(line) and not _SENTENCE_END.search(line)
+
+
+def _is_name(line):
+    words = line.split()
+    return (
+        2 <= len(words) <= 4
+        and all(word[:1].isupper() and word.isalpha() for word in words)
+        and not line.isupper()
+    )
+
+
+def _cut_at_end_marker(lines):
+    for index, line in enumerate(lines):
+        if match := _END_MARKERS.search(line):
+            kept = line[: match.start()].strip()
+            return [*lines[:index], *([kept] if kept else [])], lines[index:]
+    return lines, []
+
+
+def _strip_site_lines(lines, page):
+    kept = []
+    for line in lines:
+        if match := _UPDATED.search(line):
+            page.published = page.published or match.group(1)
+            line = _UPDATED.sub("", line)
+        line = squash_spaces(_VIEWS.sub("", line)).strip(" -|")
+        if match := _URL_LINE.match(line):
+            page.source_url = page.source_url or match.group(1)
+            continue
+        if not line:
+            kept.append("")
+            continue
+        if _FOLLOW.match(line) or _IMAGE_FILE.match(line):
+            page.dropped.append(line)
+            continue
+        kept.append(line)
+    return kept
+
+
+def _paragraphs(lines):
+    return [line for line in lines if line]
+
+
+def _take_title(paragraphs, page):
+    """Take the title (after a short category line, if any) and a byline right after it."""
+    if (
+        len(paragraphs) > 1
+        and len(paragraphs[0].split()) <= CATEGORY_MAX_WORDS
+        and _is_headline(paragraphs[0])
+        and len(paragraphs[1].split()) > CATEGORY_MAX_WORDS
+    ):
+        page.dropped.append(paragraphs[0])
+        paragraphs = paragraphs[1:]
+    if not paragraphs:
+        return []
+    page.title = paragraphs[0]
+    rest = paragraphs[1:]
+    if rest and _is_name(rest[0]):
+        page.author = rest[0]
+        rest = rest[1:]
+    return rest
+
+
+def _drop_teasers(paragraphs, page):
+    """Drop related-headline teasers: heading line(s) then a paragraph cut off with "..."."""
+    kept = []
+    for line in paragraphs:
+        # A headline may end in "?" or "!", never in a full stop.
+        if _TEASER_END.search(line) and kept and not kept[-1].endswith((".", ";", ":", ",")):
+            page.dropped.append(line)
+            headline = kept.pop()
+            page.dropped.append(headline)
+            while kept and kept[-1] == headline:
+                page.dropped.append(kept.pop())
+            continue
+        kept.append(line)
+    return kept
+
+
+def _drop_repeats(paragraphs, page):
+    """Drop copies of the title, repeated lines, and captions that repeat a title or sentence."""
+    title_key = fold(page.title)
+    kept, seen = [], set()
+    for index, line in enumerate(paragraphs):
+        key = fold(line)
+        following = fold(paragraphs[index + 1]) if index + 1 < len(paragraphs) else ""
+        earlier = " ".join(fold(p) for p in kept)
+        if (
+            key == title_key
+            or key in seen
+            # an image's title repeated in the caption below it
+            or (_is_headline(line) and len(line.split()) <= 15 and key in following)
+            # a caption quoting a sentence the article already has
+            or (len(line.split()) >= 8 and key in earlier)
+        ):
+            page.dropped.append(line)
+            continue
+        seen.add(key)
+        kept.append(line)
+    return kept
+
+
+def _split_glued_author(paragraphs, page):
+    if not paragraphs:
+        return paragraphs
+    match = _GLUED_AUTHOR.match(paragraphs[-1])
+    if match and _is_name(match.group(2)) and not page.author:
+        page.author = match.group(2)
+        return [*paragraphs[:-1], match.group(1)]
+    return paragraphs
+
+
+def _take_header(lines, page):
+    """Read a document's state header (issuer, number, place and date, type, subject)."""
+    if not any(_NUMBER_LINE.match(line) for line in lines[:25]):
+        return lines
+    header = PlanHeader()
+    index = 0
+    while index < len(lines) and index < 40:
+        line = lines[index]
+        index += 1
+        if not line or _RULE.match(line) or _MOTTO.match(line):
+            continue
+        parts = [part.strip() for part in re.split(r"\t+|\s{3,}", line) if part.strip()]
+        number = next((m for part in parts if (m := _NUMBER_LINE.match(part))), None)
+        place_date = next((part for part in parts if _PLACE_DATE.match(part)), "")
+        if number or place_date:
+            header.number_text = header.number_text or (number.group(1) if number else "")
+            header.place_date_line = header.place_date_line or place_date
+            continue
+        if line.upper() in PLAN_TYPES:
+            header.type_name = PLAN_TYPES[line.upper()]
+            subject = []
+            while index < len(lines) and lines[index] and not _RULE.match(lines[index]):
+                subject.append(lines[index])
+                index += 1
+            header.subject = squash_spaces(" ".join(subject))
+            break
+        if not header.number_text and line.isupper():
+            header.issuer_lines.append(line)
+        elif header.number_text and line.lower().startswith("v/v"):
+            header.subject = line
+            break
+    page.header = header
+    if header.type_name or header.subject:
+        subject = header.subject
+        if header.type_name:
+            subject = subject[:1].lower() + subject[1:] if subject else ""
+            page.title = squash_spaces(f"{header.type_name} {subject}")
+        else:
+            page.title = subject
+    return lines[index:]
+
+
+def clean_page(text):
+    """Return the Page of a text: title, byline, body paragraphs and plan header."""
+    page = Page()
+    lines = [squash_spaces(line) for line in text.split("\n")]
+    lines, tail = _cut_at_end_marker(lines)
+    page.dropped.extend(line for line in tail if line)
+    lines = _strip_site_lines(lines, page)
+    lines = _take_header(lines, page)
+    paragraphs = _paragraphs(lines)
+    if not page.title:
+        paragraphs = _take_title(paragraphs, page)
+    paragraphs = _drop_teasers(paragraphs, page)
+    paragraphs = _drop_repeats(paragraphs, page)
+    page.body = _split_glued_author(paragraphs, page)
+    return page

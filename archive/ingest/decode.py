@@ -1,0 +1,88 @@
+"""Bytes to text: UTF-8, UTF-16 or Windows-1258, in NFC, or a clear refusal."""
+
+import codecs
+import unicodedata
+
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 5 * 1024 * 1024
+
+# Letters only Vietnamese uses (ơ, ư, ă, đ and the tone-marked vowels), decomposed or not: a
+# Windows-1258 decoding that yields none of them was not Vietnamese text.
+_VIETNAMESE = set("ăâđêôơưĂÂĐÊÔƠƯ\u0300\u0301\u0303\u0309\u0323")
+
+
+class IngestError(ValueError):
+    """Input that cannot be imported; the message says why, for the editor."""
+
+
+def _looks_utf16(data):
+    """Return the UTF-16 codec of BOM-less text with NULs in every other byte, else None."""
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / (len(sample) / 2)
+    odd_nuls = sample[1::2].count(0) / (len(sample) / 2)
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _decode(data):
+    """Return (text, encoding) or raise IngestError."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8"), "utf-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    if codec := _looks_utf16(data):
+        return data.decode(codec), codec
+    if b"\x00" in data:
+        raise IngestError(_("Tệp nhị phân, không phải văn bản (có byte NUL)."))
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1258")
+    except UnicodeDecodeError as error:
+        raise IngestError(
+            _("Không đọc được bảng mã: không phải UTF-8, UTF-16 hay Windows-1258.")
+        ) from error
+    if not _VIETNAMESE & set(text):
+        raise IngestError(_("Không đọc được bảng mã: không phải UTF-8, UTF-16 hay Windows-1258."))
+    return text, "cp1258"
+
+
+def _control_share(text):
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
+    return controls / max(len(text), 1)
+
+
+def decode_bytes(data):
+    """Return (NFC text, notes) for a file's bytes, or raise IngestError saying what is wrong."""
+    if len(data) > MAX_BYTES:
+        raise IngestError(
+            _("Tệp quá lớn (%(size)s MB); giới hạn là 5 MB.")
+            % {"size": f"{len(data) / 1024 / 1024:.1f}"}
+        )
+    if not data.strip():
+        raise IngestError(_("Tệp rỗng."))
+    text, encoding = _decode(data)
+    notes = []
+    if encoding not in ("utf-8",):
+        notes.append(_("Đã đọc theo bảng mã %(encoding)s.") % {"encoding": encoding})
+    if _control_share(text) > 0.01:
+        raise IngestError(_("Tệp nhị phân, không phải văn bản (nhiều ký tự điều khiển)."))
+    return normalize_text(text, notes), notes
+
+
+def normalize_text(text, notes):
+    """Return the text in NFC, noting when it arrived decomposed (NFD)."""
+    if not text.strip():
+        raise IngestError(_("Tệp rỗng."))
+    nfc = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if nfc != text.replace("\r\n", "\n").replace("\r", "\n"):
+        notes.append(_("Văn bản ở dạng Unicode tổ hợp (NFD); đã chuyển sang dạng dựng sẵn (NFC)."))
+    return nfc
