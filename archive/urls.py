@@ -23,6 +23,13 @@ app_patterns = [
         {"kind": Document.Kind.ARTICLE},
         name="article",
     ),
+    path("tinh-thanh/", views.province_index, name="provinces"),
+    path("tinh-thanh/<slug:slug>/", views.province_detail, name="province"),
+    path("co-quan/<slug:slug>/", views.agency_detail, name="agency"),
+    path("muc-tieu/", views.objective_index, name="objectives"),
+    path("muc-tieu/<int:number>/", views.objective_detail, name="objective"),
+    path("ma-tran/", views.matrix, name="matrix"),
+    path("ban-do/", views.province_map, name="map"),
 ]
 
 urlpatterns = [

@@ -5,15 +5,28 @@ from itertools import groupby
 
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest, Lower
 from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from . import search
+from . import overview, search
 from .filters import SORT_CHOICES, DocumentFilter, facet_groups, results_page
-from .models import REVERSE_LABELS, Article, Conference, Document, DocumentLink, Plan, Relation
+from .models import (
+    REVERSE_LABELS,
+    Agency,
+    Article,
+    Conference,
+    Document,
+    DocumentLink,
+    GcmObjective,
+    Plan,
+    Province,
+    Relation,
+)
 from .numbers import normalize_number
 from .templatetags.archive_tags import highlight
 from .text import fold
@@ -48,15 +61,19 @@ def document_detail(request, slug, kind):
     elif kind == Document.Kind.CONFERENCE:
         queryset = queryset.prefetch_related("sessions", "organisers", "participants")
     document = get_object_or_404(queryset, slug=slug)
-    return render(
-        request,
-        f"archive/{kind}_detail.html",
-        {
-            "document": document,
-            "outgoing": grouped_links(document, request.user, outgoing=True),
-            "incoming": grouped_links(document, request.user, outgoing=False),
-        },
-    )
+    context = {
+        "document": document,
+        "outgoing": grouped_links(document, request.user, outgoing=True),
+        "incoming": grouped_links(document, request.user, outgoing=False),
+        "timeline": overview.timeline(document, request.user),
+    }
+    if kind == Document.Kind.PLAN:
+        try:
+            era = overview.parse_era(request.GET.get("era"))
+        except ValueError as error:
+            return message_page(request, error, status=400)
+        context.update(plan_chain_context(document, request.user, era))
+    return render(request, f"archive/{kind}_detail.html", context)
 
 
 def grouped_links(document, user, *, outgoing):
@@ -305,3 +322,276 @@ def api_suggest(request):
         for d in documents
     ]
     return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole picture: provinces, agencies, objectives, the matrix, the map, implementation chains.
+# The queries live in overview.py; these views pick them and render.
+# ---------------------------------------------------------------------------------------------
+
+LIST_LIMIT = 20
+# Overview pages list the legal texts first, then the meetings about them, then the news.
+PAGE_KIND_ORDER = [Document.Kind.PLAN, Document.Kind.CONFERENCE, Document.Kind.ARTICLE]
+
+
+def message_page(request, message, status):
+    """Render a page that says what went wrong (unknown name, bad parameter), with a status."""
+    return render(
+        request, "archive/message.html", {"message": message, "status": status}, status=status
+    )
+
+
+def plan_chain_context(plan, user, era, *, always_cover=False):
+    """Return the implementation chain below a plan and its coverage of one era's units."""
+    chain, members = overview.implementation_chain(plan, user)
+    if not always_cover and not any(doc.kind == Document.Kind.PLAN for doc in members):
+        return {"chain": chain}  # nothing implements it: a coverage table would be all blanks
+    provinces = list(Province.objects.select_related("merged_into"))
+    rows = overview.coverage(members, provinces, era)
+    covered = {row.unit.pk: row for row in overview.coverage(members, provinces, "34")}
+    return {
+        "chain": chain,
+        "coverage": rows,
+        "coverage_era": era,
+        "coverage_done": sum(1 for row in rows if row.plans),
+        "map": overview.tile_map(
+            provinces, lambda unit: coverage_tile(covered[unit.pk]), COVERAGE_LEGEND
+        ),
+    }
+
+
+COVERAGE_LEGEND = [
+    ("cov-full", _lazy("Đã ban hành")),
+    ("cov-partial", _lazy("Một phần đơn vị cũ đã ban hành")),
+    ("cov-none", _lazy("Chưa có")),
+]
+
+
+def coverage_tile(row):
+    """Return a coverage row's (css class, title, shown value) on the map."""
+    if row.status == "full":
+        title = _("%(unit)s: đã ban hành (%(numbers)s)")
+    elif row.status == "partial":
+        title = _("%(unit)s: một phần đơn vị cũ đã ban hành (%(numbers)s)")
+    else:
+        title = _("%(unit)s: chưa có văn bản triển khai")
+    numbers = ", ".join(plan.plan.number for plan, _via in row.plans)
+    return f"cov-{row.status}", title % {"unit": row.unit.name, "numbers": numbers}, ""
+
+
+def count_map(provinces, counts):
+    """Return the map with each current unit coloured by its count of documents."""
+    current = [p for p in provinces if p.is_current]
+    highest = max((counts.get(p.pk, 0) for p in current), default=0)
+
+    def describe(unit):
+        n = counts.get(unit.pk, 0)
+        title = _("%(unit)s: %(count)s tài liệu") % {"unit": unit.name, "count": n}
+        return f"c{overview.count_class(n, highest)}", title, str(n)
+
+    return overview.tile_map(current, describe, overview.count_legend(highest))
+
+
+def province_index(request):
+    documents = Document.objects.visible_to(request.user)
+    provinces = overview.alphabetical(Province.objects.select_related("merged_into"))
+    counts = overview.unit_counts(documents)
+    merged = overview.predecessors_of(provinces)
+    current = [
+        (unit, merged[unit.pk], counts.get(unit.pk, 0)) for unit in provinces if unit.is_current
+    ]
+    old = [(unit, counts.get(unit.pk, 0)) for unit in provinces if not unit.is_current]
+    return render(
+        request,
+        "archive/province_index.html",
+        {"current": current, "old": old, "map": count_map(provinces, counts)},
+    )
+
+
+def province_detail(request, slug):
+    province = Province.objects.select_related("merged_into").filter(slug=slug).first()
+    if province is None:
+        return message_page(
+            request,
+            _("Không có tỉnh, thành phố nào có đường dẫn «%(slug)s».") % {"slug": slug},
+            404,
+        )
+    units = overview.province_units(province)
+    documents = Document.objects.visible_to(request.user)
+    years, counts, totals = overview.kind_year_counts(
+        documents.filter(facet_units__overlap=[province.pk])
+    )
+    belonging = overview.unit_documents(documents, units)
+    lists = overview.latest_per_kind(belonging, LIST_LIMIT)
+    overview.mark_origin([doc for docs in lists.values() for doc in docs], province, units)
+    sizes = dict(belonging.order_by().values_list("kind").annotate(n=Count("pk")))
+    kinds = [(kind, Document.Kind(kind).label) for kind in PAGE_KIND_ORDER]
+    sections = [(kind, label, lists.get(kind, []), sizes.get(kind, 0)) for kind, label in kinds]
+    table = [
+        (year, [(kind, counts.get((year, kind), 0)) for kind, _label in kinds]) for year in years
+    ]
+    siblings = (
+        list(province.merged_into.predecessors.exclude(pk=province.pk))
+        if province.merged_into
+        else []
+    )
+    return render(
+        request,
+        "archive/province_detail.html",
+        {
+            "province": province,
+            "predecessors": units[1:],
+            "siblings": siblings,
+            "agencies": Agency.objects.filter(province__in=units).order_by("name"),
+            "kinds": kinds,
+            "table": table,
+            "totals": [(kind, totals.get(kind, 0)) for kind, _label in kinds],
+            "tagged_total": sum(totals.values()),
+            "sections": sections,
+        },
+    )
+
+
+def agency_detail(request, slug):
+    agency = Agency.objects.select_related("parent", "province").filter(slug=slug).first()
+    if agency is None:
+        return message_page(
+            request,
+            _("Không có cơ quan, tổ chức nào có đường dẫn «%(slug)s».") % {"slug": slug},
+            404,
+        )
+    documents = Document.objects.visible_to(request.user).select_related(
+        "plan", "conference", "article"
+    )
+    issued = documents.filter(plan__issuer=agency)
+    organised = documents.filter(conference__organisers=agency)
+    attended = documents.filter(conference__participants=agency)
+    # Everything else that names the agency: reported on, mentioned, tagged.
+    mentioned = (
+        documents.filter(facet_agencies__contains=[agency.pk])
+        .exclude(pk__in=issued.values("pk"))
+        .exclude(pk__in=organised.values("pk"))
+        .exclude(pk__in=attended.values("pk"))
+    )
+    sections = [
+        ("issued", _("Văn bản ban hành"), issued),
+        ("organised", _("Hội nghị tổ chức"), organised),
+        ("attended", _("Hội nghị tham dự"), attended),
+        ("mentioned", _("Tài liệu khác nhắc đến"), mentioned),
+    ]
+    return render(
+        request,
+        "archive/agency_detail.html",
+        {
+            "agency": agency,
+            "children": list(agency.children.order_by("name")),
+            "sections": [
+                (name, label, list(qs.latest_first()[: LIST_LIMIT + 1]))
+                for name, label, qs in sections
+            ],
+            "limit": LIST_LIMIT,
+        },
+    )
+
+
+def objective_index(request):
+    counts = overview.objective_counts(Document.objects.visible_to(request.user))
+    objectives = [(o, counts.get(o.pk, 0)) for o in GcmObjective.objects.all()]
+    return render(request, "archive/objective_index.html", {"objectives": objectives})
+
+
+def objective_detail(request, number):
+    objective = GcmObjective.objects.filter(number=number).first()
+    if objective is None:
+        return message_page(
+            request,
+            _("Không có mục tiêu GCM số %(number)s: các mục tiêu được đánh số từ 1 đến 23.")
+            % {"number": number},
+            404,
+        )
+    documents = Document.objects.visible_to(request.user).filter(
+        facet_objectives__contains=[objective.pk]
+    )
+    page = Paginator(
+        documents.latest_first().select_related("plan", "conference", "article"),
+        LIST_LIMIT,
+        orphans=3,
+    ).get_page(request.GET.get("page"))
+    provinces = list(Province.objects.select_related("merged_into"))
+    counts = overview.unit_counts(documents)
+    ranked = sorted(
+        ((p, counts[p.pk]) for p in provinces if p.is_current and counts.get(p.pk)),
+        key=lambda pair: -pair[1],
+    )
+    return render(
+        request,
+        "archive/objective_detail.html",
+        {
+            "objective": objective,
+            "page": page,
+            "map": count_map(provinces, counts),
+            "ranked": ranked,
+        },
+    )
+
+
+def matrix(request):
+    try:
+        era = overview.parse_era(request.GET.get("era"))
+    except ValueError as error:
+        return message_page(request, error, status=400)
+    documents = Document.objects.visible_to(request.user)
+    cells = overview.unit_objective_counts(documents)
+    objectives = list(GcmObjective.objects.all())
+    units = overview.alphabetical(Province.objects.filter(era=era))
+    highest = max(cells.values(), default=0)
+    rows = [
+        (
+            unit,
+            [
+                (
+                    o,
+                    cells.get((unit.pk, o.pk), 0),
+                    overview.count_class(cells.get((unit.pk, o.pk), 0), highest),
+                )
+                for o in objectives
+            ],
+        )
+        for unit in units
+    ]
+    return render(
+        request,
+        "archive/matrix.html",
+        {
+            "era": era,
+            "objectives": objectives,
+            "rows": rows,
+            "legend": overview.count_legend(highest),
+        },
+    )
+
+
+def province_map(request):
+    provinces = list(Province.objects.select_related("merged_into"))
+    slug = request.GET.get("plan")
+    # Plans with implementing plans below them: the coverage maps worth offering.
+    plans = (
+        Plan.objects.visible_to(request.user)
+        .filter(incoming_links__relation=Relation.IMPLEMENTS)
+        .annotate(implementing=Count("incoming_links"))
+        .order_by("-implementing", "-date")[:10]
+    )
+    context = {"plans": plans}
+    if slug:
+        plan = Plan.objects.visible_to(request.user).filter(slug=slug).first()
+        if plan is None:
+            return message_page(
+                request,
+                _("Không có văn bản nào có đường dẫn «%(slug)s».") % {"slug": slug[:100]},
+                400,
+            )
+        context.update(plan_chain_context(plan, request.user, "34", always_cover=True), plan=plan)
+    else:
+        counts = overview.unit_counts(Document.objects.visible_to(request.user))
+        context["map"] = count_map(provinces, counts)
+    return render(request, "archive/map.html", context)

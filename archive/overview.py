@@ -1,0 +1,461 @@
+"""The whole picture: provinces across the 2025 merger, implementation chains, coverage, counts.
+
+Everything here is a query over the archive's own tables; nothing is copied or cached. Counts by
+province and objective read the facet arrays the database keeps on each document (migration
+0004): `facet_units` holds each tagged unit and the unit it merged into, so one array answers
+both "documents of Hậu Giang (before 2025)" and "documents of Cần Thơ, predecessors included",
+exactly as the search page's province filter does.
+"""
+
+import math
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, F, Q
+from django.db.models.expressions import Window
+from django.db.models.functions import ExtractYear, RowNumber
+from django.utils.translation import gettext_lazy as _
+
+from . import tilemap
+from .models import (
+    REVERSE_LABELS,
+    Agency,
+    Conference,
+    Document,
+    DocumentLink,
+    Province,
+    Relation,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Provinces and the merger
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_era(value, default=Province.Era.FROM_2025):
+    """Return the era a parameter names ("34" or "63"), or raise ValueError with a message."""
+    if value in (None, ""):
+        return default
+    if value not in Province.Era.values:
+        raise ValueError(
+            _("Tham số era chỉ nhận «34» (34 tỉnh, thành phố từ 1/7/2025) hoặc «63» (trước đó).")
+        )
+    return value
+
+
+# The Vietnamese alphabet: ă and â follow a, đ follows d, ê follows e, ô and ơ follow o, ư follows
+# u. Tone marks only break ties (Hòa Bình beside Hoà Bình, whatever the tone's placement).
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def vietnamese_key(text):
+    """Return a sort key that orders Vietnamese words as a Vietnamese dictionary does."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFD", text.casefold()):
+        if char in TONES:
+            tones.append(char)
+        elif unicodedata.combining(char) and letters:
+            letters[-1] += char  # breve, circumflex or horn: part of the letter
+        else:
+            letters.append(char)
+    ranks = []
+    for letter in letters:
+        letter = unicodedata.normalize("NFC", letter)
+        if letter in ALPHABET:
+            ranks.append(ALPHABET.index(letter))
+        else:  # spaces and hyphens first ("Hà Nội" before "Hải Phòng"), then anything else
+            ranks.append(-1 if not letter.isalnum() else 100 + ord(letter[0]))
+    return ranks, tones
+
+
+def alphabetical(provinces):
+    """Return provinces in Vietnamese alphabetical order (Cao Bằng before Cần Thơ, Đ after D)."""
+    # The database's collation sorts Đ after every Latin letter and â beside a.
+    return sorted(provinces, key=lambda province: vietnamese_key(province.name))
+
+
+def predecessors_of(provinces):
+    """Return {current unit id: [the old units merged into it]} for a list of provinces."""
+    merged = defaultdict(list)
+    for province in provinces:
+        if province.merged_into_id:
+            merged[province.merged_into_id].append(province)
+    for units in merged.values():
+        units[:] = alphabetical(units)
+    return merged
+
+
+def province_units(province):
+    """Return the units whose documents belong on this unit's page: it and its predecessors."""
+    if province.is_current:
+        return [province, *alphabetical(province.predecessors.all())]
+    return [province]
+
+
+def unit_documents(documents, units):
+    """Return the units' documents: tagged, or issued, organised, attended by their agencies."""
+    ids = [unit.pk for unit in units]
+    agencies = Agency.objects.filter(province__in=ids).values("pk")
+    conferences = Conference.objects.filter(
+        Q(organisers__in=agencies) | Q(participants__in=agencies)
+    ).values("pk")
+    return documents.filter(
+        Q(facet_provinces__overlap=ids) | Q(plan__issuer__in=agencies) | Q(pk__in=conferences)
+    )
+
+
+def latest_per_kind(documents, limit):
+    """Return {kind: [the newest `limit` documents of that kind]} in one query."""
+    # A window numbers the rows within each kind, so one statement returns each list's head.
+    rows = (
+        documents.select_related("plan__issuer", "conference", "article")
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=F("kind"),
+                order_by=[F("date").desc(nulls_last=True), F("pk").desc()],
+            )
+        )
+        .filter(row__lte=limit)
+        .order_by(F("date").desc(nulls_last=True), "-pk")
+    )
+    by_kind = defaultdict(list)
+    for document in rows:
+        by_kind[document.kind].append(document)
+    return by_kind
+
+
+def mark_origin(documents, province, units):
+    """Note on each document how it belongs to the unit: via a predecessor or via an agency."""
+    names = {unit.pk: unit for unit in units}
+    for document in documents:
+        tagged = [names[pk] for pk in document.facet_provinces if pk in names]
+        document.via_units = [unit for unit in tagged if unit.pk != province.pk]
+        document.direct = province.pk in document.facet_provinces
+        document.via_agency = not tagged
+
+
+def kind_year_counts(documents):
+    """Return (years newest first, {(year, kind): count}, {kind: total}) for a set of documents."""
+    counts, totals, years = {}, defaultdict(int), set()
+    rows = (
+        documents.order_by()
+        .annotate(year=ExtractYear("date"))
+        .values_list("year", "kind")
+        .annotate(n=Count("pk"))
+    )
+    for year, kind, n in rows:
+        counts[(year, kind)] = n
+        totals[kind] += n
+        years.add(year)
+    ordered = sorted((y for y in years if y), reverse=True) + ([None] if None in years else [])
+    return ordered, counts, dict(totals)
+
+
+def _grouped_counts(documents, select, arrays):
+    """Run `SELECT select, count(*) FROM documents, unnest(array)...` and return its rows."""
+    # Django has no lateral unnest; the visible documents' own SQL is the FROM clause, so the
+    # counts compose with visible_to() and any other filter.
+    sql, params = documents.order_by().values(*arrays).query.sql_with_params()
+    joins = "".join(f", unnest(d.{array}) AS {alias}" for array, alias in arrays.items())
+    group = ", ".join(str(n + 1) for n in range(len(arrays)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {select}, count(*) FROM ({sql}) AS d{joins} GROUP BY {group}", params
+        )
+        return cursor.fetchall()
+
+
+def unit_counts(documents):
+    """Return {province id: documents tagged with it or, for a current unit, its predecessors}."""
+    return dict(_grouped_counts(documents, "unit", {"facet_units": "unit"}))
+
+
+def objective_counts(documents):
+    """Return {objective id: documents addressing it}."""
+    return dict(_grouped_counts(documents, "objective", {"facet_objectives": "objective"}))
+
+
+def unit_objective_counts(documents):
+    """Return {(province id, objective id): documents}: the matrix's cells."""
+    rows = _grouped_counts(
+        documents,
+        "unit, objective",
+        {"facet_units": "unit", "facet_objectives": "objective"},
+    )
+    return {(unit, objective): n for unit, objective, n in rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# The implementation chain of a document and its coverage across provinces
+# ---------------------------------------------------------------------------------------------
+
+# Documents below a plan: what implements it or is based on it, the conferences that reviewed
+# any of them and the articles that reported any of those.
+CHAIN_RELATIONS = [Relation.IMPLEMENTS, Relation.BASED_ON, Relation.REVIEWS, Relation.REPORTS]
+# National decision → provincial plan → district plan → commune plan, then who reviewed and
+# reported each; the bound also ends any cycle an editor might create.
+CHAIN_DEPTH = 6
+KIND_ORDER = {Document.Kind.PLAN: 0, Document.Kind.CONFERENCE: 1, Document.Kind.ARTICLE: 2}
+
+
+@dataclass
+class ChainNode:
+    document: Document
+    relation: str
+    note: str
+    children: list = field(default_factory=list)
+    repeat: bool = False  # shown already under another parent; its branch is not repeated
+
+    @property
+    def label(self):
+        return REVERSE_LABELS[self.relation]
+
+    @property
+    def relation_label(self):
+        return Relation(self.relation).label
+
+
+def chain_links(document, user):
+    """Return every link below a document, breadth first: [(source, target, relation, note)]."""
+    links = DocumentLink._meta.db_table
+    documents = Document._meta.db_table
+    sql = f"""
+        WITH RECURSIVE chain(source_id, target_id, relation, note, depth) AS (
+            SELECT l.source_id, l.target_id, l.relation, l.note, 1
+              FROM {links} l JOIN {documents} d ON d.id = l.source_id
+             WHERE l.target_id = %(root)s AND l.relation = ANY(%(relations)s)
+               AND (%(everything)s OR d.status = %(published)s)
+            UNION
+            SELECT l.source_id, l.target_id, l.relation, l.note, c.depth + 1
+              FROM chain c
+              JOIN {links} l ON l.target_id = c.source_id
+              JOIN {documents} d ON d.id = l.source_id
+             WHERE c.depth < %(depth)s AND l.relation = ANY(%(relations)s)
+               AND (%(everything)s OR d.status = %(published)s)
+        )
+        SELECT source_id, target_id, relation, note, min(depth) AS depth
+          FROM chain WHERE source_id <> %(root)s
+         GROUP BY source_id, target_id, relation, note
+         ORDER BY depth
+    """
+    # A draft's branch is cut where the draft stands, so nothing leaks through it.
+    params = {
+        "root": document.pk,
+        "relations": [str(relation) for relation in CHAIN_RELATIONS],
+        "everything": bool(user.is_staff),
+        "published": Document.Status.PUBLISHED,
+        "depth": CHAIN_DEPTH,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def implementation_chain(document, user):
+    """Return the tree of documents below a document, and every document in it."""
+    links = chain_links(document, user)
+    ids = {source for source, *_ in links}
+    documents = {
+        doc.pk: doc
+        for doc in Document.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .select_related("plan__issuer", "conference", "article")
+    }
+    below = defaultdict(list)
+    for source, target, relation, note, _depth in links:
+        if source in documents:
+            below[target].append((documents[source], relation, note))
+    for members in below.values():
+        members.sort(
+            key=lambda m: (KIND_ORDER[m[0].kind], m[0].date is None, m[0].date, m[0].title)
+        )
+
+    # Depth first, each document expanded once: a provincial plan based on both the national
+    # decision and a ministry's letter is listed under both, its own branch only under the first.
+    expanded = {document.pk}
+
+    def grow(target_id):
+        nodes = []
+        for doc, relation, note in below.get(target_id, []):
+            node = ChainNode(doc, relation, note, repeat=doc.pk in expanded)
+            if not node.repeat:
+                expanded.add(doc.pk)
+                node.children = grow(doc.pk)
+            nodes.append(node)
+        return nodes
+
+    return grow(document.pk), list(documents.values())
+
+
+@dataclass
+class CoverageRow:
+    unit: Province
+    plans: list  # [(plan document, the old unit it came through or None)]
+    missing: list  # predecessors without a plan, when only some have one
+
+    @property
+    def status(self):
+        if not self.plans:
+            return "none"
+        return "partial" if self.missing else "full"
+
+
+def coverage(chain_documents, provinces, era):
+    """Return one row per unit of an era: the plans in a chain that belong to it."""
+    by_id = {province.pk: province for province in provinces}
+    found = defaultdict(dict)  # unit id → {plan id: (plan, via)}
+    for doc in sorted(chain_documents, key=lambda d: (d.date is None, d.date, d.pk)):
+        if doc.kind != Document.Kind.PLAN:
+            continue
+        # A plan belongs to the units it is tagged with and to its issuer's unit.
+        unit_ids = set(doc.facet_provinces)
+        if doc.plan.issuer and doc.plan.issuer.province_id:
+            unit_ids.add(doc.plan.issuer.province_id)
+        for unit in filter(None, (by_id.get(pk) for pk in unit_ids)):
+            if era == Province.Era.FROM_2025:
+                # An old unit's plan counts for the unit it merged into, marked as such.
+                target, via = (unit, None) if unit.is_current else (unit.merged_into, unit)
+            elif unit.is_current:
+                continue  # a plan of a current unit came after the 63 units ceased to exist
+            else:
+                target, via = unit, None
+            if target:
+                found[target.pk].setdefault(doc.pk, (doc, via))
+
+    merged = predecessors_of(provinces)
+    rows = []
+    for unit in alphabetical(p for p in provinces if p.era == era):
+        plans = list(found[unit.pk].values())
+        missing = []
+        if plans and all(via for _, via in plans):
+            covered = {via.pk for _, via in plans}
+            missing = [old for old in merged[unit.pk] if old.pk not in covered]
+        rows.append(CoverageRow(unit, plans, missing))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Timeline of one document
+# ---------------------------------------------------------------------------------------------
+
+TIMELINE_RELATIONS = [
+    Relation.AMENDS,
+    Relation.REPLACES,
+    Relation.REPEALS,
+    Relation.REVIEWS,
+    Relation.REPORTS,
+]
+
+
+@dataclass
+class Event:
+    date: object
+    label: str
+    document: Document | None = None
+    note: str = ""
+    own: bool = False  # the document's own date rather than another document's
+
+
+def own_events(document):
+    """Return the dates a document carries itself: issued, in force, held, published."""
+    specific = document.specific
+    if document.kind == Document.Kind.PLAN:
+        events = [Event(document.date, _("Ban hành"), own=True)]
+        if specific.effective_date:
+            events.append(Event(specific.effective_date, _("Có hiệu lực"), own=True))
+        return events
+    if document.kind == Document.Kind.CONFERENCE:
+        events = [Event(document.date, _("Khai mạc"), own=True)]
+        if specific.end_date and specific.end_date != document.date:
+            events.append(Event(specific.end_date, _("Bế mạc"), own=True))
+        return events
+    return [Event(document.date, _("Đăng"), own=True)]
+
+
+def timeline(document, user):
+    """Return the events of a document's life in date order, undated ones last."""
+    links = DocumentLink.objects.filter(target=document, relation__in=TIMELINE_RELATIONS)
+    if not user.is_staff:
+        links = links.filter(source__status=Document.Status.PUBLISHED)
+    links = links.select_related("source__plan")
+    events = own_events(document) + [
+        Event(link.source.date, REVERSE_LABELS[link.relation], link.source, link.note)
+        for link in links
+    ]
+    return sorted(events, key=lambda e: (e.date is None, e.date, not e.own))
+
+
+# ---------------------------------------------------------------------------------------------
+# The tile map
+# ---------------------------------------------------------------------------------------------
+
+COUNT_CLASSES = 5
+
+
+def count_class(count, highest):
+    """Return the colour class (0 for none, 1 to COUNT_CLASSES) of a count."""
+    if not count or not highest:
+        return 0
+    return max(1, math.ceil(COUNT_CLASSES * count / highest))
+
+
+def count_legend(highest):
+    """Return [(css class, range of counts)] for the classes that can occur, none first."""
+    legend = [("c0", "0")]
+    for level in range(1, COUNT_CLASSES + 1):
+        low = math.floor((level - 1) * highest / COUNT_CLASSES) + 1
+        high = math.floor(level * highest / COUNT_CLASSES)
+        if low <= high:
+            legend.append((f"c{level}", str(low) if low == high else f"{low}–{high}"))
+    return legend
+
+
+@dataclass
+class Tile:
+    unit: Province
+    x: int
+    y: int
+    lines: tuple
+    css: str
+    title: str
+    value: str = ""
+
+    @property
+    def centre(self):
+        return self.x + tilemap.TILE_WIDTH // 2
+
+    @property
+    def labels(self):
+        """Return [(y, text)] of the name's lines, set high enough to leave room for the value."""
+        top = self.y + (17 if len(self.lines) > 1 else 23)
+        return [(top + 13 * n, line) for n, line in enumerate(self.lines)]
+
+    @property
+    def value_y(self):
+        return self.y + tilemap.TILE_HEIGHT - 7
+
+
+@dataclass
+class TileMap:
+    tiles: list
+    legend: list  # [(css class, label)]
+    width: int = tilemap.WIDTH
+    height: int = tilemap.HEIGHT
+    tile_width: int = tilemap.TILE_WIDTH
+    tile_height: int = tilemap.TILE_HEIGHT
+
+
+def tile_map(units, describe, legend):
+    """Return a map with a tile per current unit; describe(unit) gives (css class, title, value)."""
+    placed = []
+    for unit in units:
+        if unit.code not in tilemap.TILES or not unit.is_current:
+            continue
+        x, y = tilemap.tile_box(unit.code)
+        css, title, value = describe(unit)
+        placed.append(Tile(unit, x, y, tilemap.TILES[unit.code][2], css, title, value))
+    return TileMap(placed, legend)
