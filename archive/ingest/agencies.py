@@ -38,12 +38,16 @@ _HEAD_TO_PLACES = re.compile(
 _BETWEEN_PLACES = re.compile(r"^\s*(?:,|và|;)?\s*(?:tỉnh|thành phố|TP\.?)?\s*$")
 # Words that open the name of a body, for reporting unknown ones, and the lowercase words such
 # a name may hold ("Tổ chức Di cư quốc tế", "Cục Phòng, chống ma túy và tội phạm").
-_CANDIDATE_HEAD = re.compile(
+BODY_HEAD = re.compile(
     r"(?<!\w)(?:Bộ|Cục|Sở|Tổng cục|Ủy ban|Ban|Hội|Viện|Tổ chức|Cơ quan|Văn phòng|Trung tâm"
     r"|Học viện|Quỹ)\s"
 )
-_NAME_CONNECTORS = set("và về của phòng chống quốc tế gia nhân dân xã hội".split())
-CANDIDATE_MAX_WORDS = 9
+# Words after which a name has ended: verbs and prepositions of the sentence it stands in.
+_NAME_STOPS = set(
+    "chủ phối quản cho tại đã sẽ là được với trong để chịu thực làm cùng có đến từ tổ dự tham "
+    "gửi đề báo nắm đấu hỗ cũng vẫn tiếp phát trình ban ký về nhằm theo".split()
+)
+CANDIDATE_MAX_WORDS = 10
 
 
 @dataclass(frozen=True)
@@ -193,16 +197,18 @@ class AgencyMatcher:
     def _unknown(self, text, found):
         covered = [(f.start, f.end) for f in found]
         candidates = []
-        for match in _CANDIDATE_HEAD.finditer(text):
+        for match in BODY_HEAD.finditer(text):
             if any(start <= match.start() < end for start, end in covered):
                 continue
-            name = _candidate_name(match.group().strip(), text[match.end() : match.end() + 120])
+            if self.head_pattern.match(text, match.start()):
+                continue  # a provincial body, reported with its province by _provincial
+            name = body_name(match.group().strip(), text[match.end() : match.end() + 120])
             if name:
                 candidates.append(name)
         return candidates
 
 
-def _candidate_name(head, following):
+def body_name(head, following):
     """Return a body's name from its head and the words after it, or "" if it is no name."""
     words = following.split()
     if not words or not words[0][:1].isupper():
@@ -210,12 +216,12 @@ def _candidate_name(head, following):
     taken = []
     for word in words[:CANDIDATE_MAX_WORDS]:
         bare = word.rstrip(',.;:)”"')
-        if not bare or not (bare[:1].isupper() or bare in _NAME_CONNECTORS):
+        if not bare or bare.startswith("(") or bare.lower() in _NAME_STOPS:
             break
         taken.append(bare)
         if bare != word:
             break
-    while taken and not taken[-1][:1].isupper() and taken[-1] not in ("tế", "gia"):
+    while taken and taken[-1].lower() in ("và", "các", "tỉnh", "thành", "phố", "-"):
         taken.pop()
     return " ".join([head, *taken]) if taken else ""
 

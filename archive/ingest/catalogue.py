@@ -9,7 +9,12 @@ from .places import ProvinceMatcher
 
 # Issuers whose abbreviation names a body of each province (1614/KH-UBND): which body is meant
 # depends on the province the text is about.
-PROVINCIAL_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân"}
+PROVINCIAL_ABBREVIATIONS = {
+    "UBND": "Ủy ban nhân dân",
+    "HĐND": "Hội đồng nhân dân",
+    "SNgV": "Sở Ngoại vụ",
+    "STP": "Sở Tư pháp",
+}
 
 
 class Catalogue:
@@ -49,6 +54,18 @@ class Catalogue:
             first = "QH"
         candidates = self.by_abbreviation.get(first, [])
         return candidates[0] if len(candidates) == 1 else None
+
+    def issuer_name(self, number, province_name=None):
+        """Return the issuer of a number named in full, held in the table or not."""
+        agency = self.issuer(number, province_name)
+        if agency:
+            return agency.name
+        first = number.issuer.split("-")[0]
+        if first in PROVINCIAL_ABBREVIATIONS and province_name:
+            province = next((p for p in self.provinces if p.name == province_name), None)
+            where = province.full_name if province else province_name
+            return f"{PROVINCIAL_ABBREVIATIONS[first]} {where[:1].lower()}{where[1:]}"
+        return number.issuer
 
     def plans_numbered(self, normalized):
         """Return the plans held under a normalised number, as dicts."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..models import Relation
 from ..numbers import DocumentNumber, DocumentNumberError, parse_number
+from .agencies import BODY_HEAD, body_name
 from .dates import find_dates
 
 # A run of digits, then "/" or "-", then the symbol up to a space or punctuation; parse_number
@@ -18,13 +19,13 @@ from .dates import find_dates
 _CANDIDATE = re.compile(r"(?<![\w/.-])\d{1,6}[/-][\wĐđ&/.-]+")
 _TRAILING = ".-/"
 # Type words written before "số" ("Quyết định số", "Công văn số 1378/BNG-LS").
-_TYPE_BEFORE = re.compile(
+_TYPE_WORDS = (
     r"(Quyết định|Kế hoạch|Công văn|Nghị quyết|Nghị định|Chỉ thị|Thông tư liên tịch|Thông tư"
     r"|Tờ trình|Luật|Chương trình|Kết luận|Hướng dẫn|Thông báo|Báo cáo|Văn bản|văn bản)"
-    r"(?:\s+số)?\s*[:.]?\s*$",
-    re.IGNORECASE,
 )
+_TYPE_BEFORE = re.compile(_TYPE_WORDS + r"(?:\s+số)?\s*[:.]?\s*$", re.IGNORECASE)
 _AFTER_DATE = re.compile(r"^\s*,?\s*(?:ban hành\s+)?ngày\s+")
+_CITED = re.compile(r"(?:\bsố|" + _TYPE_WORDS + r")\s*[:.]?\s*$", re.IGNORECASE)
 _ISSUING = re.compile(r"ban hành|đã ký|ký ban hành", re.IGNORECASE)
 _AFTER_OF = re.compile(r"^\s*,?\s*của\s+")
 # What a document does with what it cites, by the words just before the citation.
@@ -57,7 +58,11 @@ class Citation:
 
 
 def find_numbers(text):
-    """Return (DocumentNumber, start, end) for every document number in the text."""
+    """Return (DocumentNumber, start, end) for every document number in the text.
+
+    A number without a type part (1378/BNG-LS) is taken only after "số" or a type word: bare,
+    "Ban Chỉ đạo 138/CP" would be one.
+    """
     found = []
     for match in _CANDIDATE.finditer(text):
         raw = match.group().rstrip(_TRAILING)
@@ -69,6 +74,10 @@ def find_numbers(text):
         except DocumentNumberError:
             continue
         if not _plausible(number):
+            continue
+        if number.form == DocumentNumber.OFFICIAL_LETTER and not _CITED.search(
+            text[max(0, match.start() - 30) : match.start()]
+        ):
             continue
         found.append((number, match.start(), match.start() + len(raw)))
     return found
@@ -112,11 +121,14 @@ def _date_before(text, start, dates):
     """Return the full date of the clause that issues a number ("Ngày 30/7/2020, ... ban hành
     Kế hoạch số 1614/KH-UBND"), or None."""
     sentence_start = max(text.rfind(".", 0, start - 1), text.rfind("\n", 0, start)) + 1
-    clause = text[sentence_start:start]
-    if not _ISSUING.search(clause):
-        return None
     before = [d for d in dates if sentence_start <= d.start < start and d.year]
-    return before[-1].date if before else None
+    if not before:
+        return None
+    # Only the clause from that date to the number: another number in it takes the date.
+    clause = text[before[-1].end : start]
+    if not _ISSUING.search(clause) or _CANDIDATE.search(clause):
+        return None
+    return before[-1].date
 
 
 def find_citations(text, agency_spans=()):
@@ -140,6 +152,11 @@ def find_citations(text, agency_spans=()):
             spans = [span for span in agency_spans if span[0] == issuer_start]
             if spans:
                 citation.issuer_text = text[spans[0][0] : spans[0][1]]
+            elif head := BODY_HEAD.match(text, issuer_start):
+                # A body the table does not hold ("của Ban Chỉ đạo 138/CP"): its name as written.
+                citation.issuer_text = body_name(
+                    head.group().strip(), text[head.end() : head.end() + 120]
+                )
         if citation.issued is None:
             citation.issued = _date_before(text, start, dates)
         citation.relation_cue = _relation_cue(text, start)

@@ -52,7 +52,7 @@ PLAN_TYPES = {
     "THÔNG BÁO": "Thông báo",
     "CÔNG VĂN": "Công văn",
 }
-CATEGORY_MAX_WORDS = 3
+CATEGORY_MAX_WORDS = 4
 
 
 @dataclass
@@ -82,6 +82,10 @@ class Page:
 def _is_headline(line):
     """Return whether a line reads as a heading: no sentence-ending punctuation."""
     return bool(line) and not _SENTENCE_END.search(line)
+
+
+def _word_count(line):
+    return sum(1 for word in line.split() if any(ch.isalnum() for ch in word))
 
 
 def _is_name(line):
@@ -129,9 +133,9 @@ def _take_title(paragraphs, page):
     """Take the title (after a short category line, if any) and a byline right after it."""
     if (
         len(paragraphs) > 1
-        and len(paragraphs[0].split()) <= CATEGORY_MAX_WORDS
+        and _word_count(paragraphs[0]) <= CATEGORY_MAX_WORDS
         and _is_headline(paragraphs[0])
-        and len(paragraphs[1].split()) > CATEGORY_MAX_WORDS
+        and _word_count(paragraphs[1]) > CATEGORY_MAX_WORDS + 1
     ):
         page.dropped.append(paragraphs[0])
         paragraphs = paragraphs[1:]
@@ -194,6 +198,24 @@ def _split_glued_author(paragraphs, page):
     return paragraphs
 
 
+def _header_part(part, header):
+    """Read one part of a header line into the header; return False if it is not one."""
+    if match := _NUMBER_LINE.match(part):
+        header.number_text = header.number_text or match.group(1)
+        part = part[match.end() :].strip()
+        if not part:
+            return True
+    if match := _PLACE_DATE.search(part):
+        header.place_date_line = header.place_date_line or match.group()
+        part = part[: match.start()].strip()
+        if not part:
+            return True
+    if part.lower().startswith("v/v"):
+        header.subject = "về việc " + part[3:].strip(" .:")
+        return True
+    return False
+
+
 def _take_header(lines, page):
     """Read a document's state header (issuer, number, place and date, type, subject)."""
     if not any(_NUMBER_LINE.match(line) for line in lines[:25]):
@@ -205,13 +227,11 @@ def _take_header(lines, page):
         index += 1
         if not line or _RULE.match(line) or _MOTTO.match(line):
             continue
-        parts = [part.strip() for part in re.split(r"\t+|\s{3,}", line) if part.strip()]
-        number = next((m for part in parts if (m := _NUMBER_LINE.match(part))), None)
-        place_date = next((part for part in parts if _PLACE_DATE.match(part)), "")
-        if number or place_date:
-            header.number_text = header.number_text or (number.group(1) if number else "")
-            header.place_date_line = header.place_date_line or place_date
+        parts = [squash_spaces(p) for p in re.split(r"\t+|\s{3,}", line) if p.strip()]
+        handled = [_header_part(part, header) for part in parts]
+        if all(handled):
             continue
+        line = squash_spaces(line)
         if line.upper() in PLAN_TYPES:
             header.type_name = PLAN_TYPES[line.upper()]
             subject = []
@@ -220,30 +240,28 @@ def _take_header(lines, page):
                 index += 1
             header.subject = squash_spaces(" ".join(subject))
             break
-        if not header.number_text and line.isupper():
+        if line.isupper() and not header.number_text:
             header.issuer_lines.append(line)
-        elif header.number_text and line.lower().startswith("v/v"):
-            header.subject = line
+        elif header.number_text or header.subject:
+            index -= 1  # the header has ended: this line opens the text
             break
     page.header = header
-    if header.type_name or header.subject:
-        subject = header.subject
-        if header.type_name:
-            subject = subject[:1].lower() + subject[1:] if subject else ""
-            page.title = squash_spaces(f"{header.type_name} {subject}")
-        else:
-            page.title = subject
+    if header.subject and not header.type_name and header.subject.startswith("về việc"):
+        header.type_name = "Công văn"
+    if header.type_name:
+        subject = header.subject[:1].lower() + header.subject[1:]
+        page.title = squash_spaces(f"{header.type_name} {subject}")
     return lines[index:]
 
 
 def clean_page(text):
     """Return the Page of a text: title, byline, body paragraphs and plan header."""
     page = Page()
-    lines = [squash_spaces(line) for line in text.split("\n")]
+    lines = _take_header([line.strip() for line in text.split("\n")], page)
+    lines = [squash_spaces(line) for line in lines]
     lines, tail = _cut_at_end_marker(lines)
     page.dropped.extend(line for line in tail if line)
     lines = _strip_site_lines(lines, page)
-    lines = _take_header(lines, page)
     paragraphs = _paragraphs(lines)
     if not page.title:
         paragraphs = _take_title(paragraphs, page)

@@ -13,7 +13,7 @@ _NO_YEAR = re.compile(
     re.IGNORECASE,
 )
 _YEAR_MENTION = re.compile(
-    r"\b(?:năm|tháng\s+\d{1,2}/|giai đoạn\s+\d{4}\s*[–—-]\s*)(\d{4})\b"
+    r"\b(?:năm\s+|tháng\s+\d{1,2}/|giai đoạn\s+\d{4}\s*[–—-]\s*)(\d{4})\b"
     r"|\b\d{4}\s*[–—-]\s*(\d{4})\b",
     re.IGNORECASE,
 )

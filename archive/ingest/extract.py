@@ -285,7 +285,7 @@ def _set_numbers(result, catalogue, found_agencies, main_province):
                 number=str(parsed),
                 normalized=key,
                 type=citation.type_name,
-                issuer=citation.issuer_text or (agency.name if agency else parsed.issuer),
+                issuer=citation.issuer_text or catalogue.issuer_name(parsed, province),
                 year=citation.year,
                 issued=citation.issued,
                 relation_cue=citation.relation_cue,
@@ -322,7 +322,7 @@ def _set_plan_header(result, catalogue, header, header_text, main_province):
             own = NumberFound(
                 number=str(parsed),
                 normalized=parsed.normalized,
-                type=parsed.type_name or header.type_name,
+                type=parsed.type_name or header.type_name or _letter_type(parsed),
                 issuer="",
                 year=parsed.year or (result.date.year if result.date else None),
             )
@@ -338,6 +338,10 @@ def _set_plan_header(result, catalogue, header, header_text, main_province):
     result.document_type = catalogue.document_type(parsed, header.type_name)
     if result.issuer and result.issuer not in result.agencies:
         result.agencies.insert(0, result.issuer)
+
+
+def _letter_type(parsed):
+    return "Công văn" if parsed.form == parsed.OFFICIAL_LETTER else ""
 
 
 def _plan_target(catalogue, found):
@@ -439,7 +443,7 @@ def _reported_conference(result, catalogue, places):
         same_day = (held["date"].month, held["date"].day) == (date.month, date.day)
         if date.year and held["date"].year != date.year:
             same_day = False
-        if same_day and _same_place(held["place"], place):
+        if same_day and _same_place(catalogue, held["place"], place):
             conference["target"] = {k: held[k] for k in ("id", "slug", "title")} | {
                 "kind": "conference"
             }
@@ -448,9 +452,13 @@ def _reported_conference(result, catalogue, places):
     result.conference = conference
 
 
-def _same_place(held, written):
+def _same_place(catalogue, held, written):
+    """Return whether two places are one: the same province however written, or same words."""
     if not held or not written:
         return False
+    held_places, written_places = catalogue.places.find(held), catalogue.places.find(written)
+    if held_places and written_places:
+        return held_places[0].name == written_places[0].name
     return fold(held.split(",")[0]).strip() == fold(written.split(",")[0]).strip()
 
 
@@ -481,6 +489,9 @@ def _event_place(text, catalogue):
     """Return (place, abroad) from "tại X" or "tại X, Country"."""
     for match in re.finditer(r"\btại\s+(?:Thủ đô\s+|thủ đô\s+)?", text):
         rest = text[match.end() :]
+        places = catalogue.places.find(rest[:60])
+        if places and places[0].start == 0:
+            return places[0].text, False
         place = _capitalised_run(rest)
         if not place:
             continue

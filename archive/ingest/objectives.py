@@ -36,23 +36,13 @@ TRIGGERS = {
     23: ["hợp tác quốc tế", "quan hệ đối tác toàn cầu"],
 }
 
+# "tái hòa nhập" is reintegration after return (21), not inclusion (16).
+_NOT_AFTER = {16: "tai "}
+
 _PATTERNS = {
     number: re.compile(r"(?<!\w)(" + "|".join(re.escape(fold(t)) for t in words) + r")(?!\w)")
     for number, words in TRIGGERS.items()
 }
-
-
-def find_objectives(folded, covered=()):
-    """Return {objective number: [trigger words found]} for folded text, outside covered spans."""
-    found = {}
-    for number, pattern in _PATTERNS.items():
-        for match in pattern.finditer(folded):
-            if any(start <= match.start() < end for start, end in covered):
-                continue
-            found.setdefault(number, [])
-            if match.group(1) not in found[number]:
-                found[number].append(match.group(1))
-    return found
 
 
 def find_objective_spans(folded, covered=()):
@@ -60,6 +50,9 @@ def find_objective_spans(folded, covered=()):
     spans = []
     for number, pattern in _PATTERNS.items():
         for match in pattern.finditer(folded):
+            before = folded[max(0, match.start() - 4) : match.start()]
+            if before == _NOT_AFTER.get(number):
+                continue
             if not any(start <= match.start() < end for start, end in covered):
                 spans.append((match.start(), match.end(), number))
     return spans
