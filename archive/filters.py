@@ -311,8 +311,8 @@ def results_key(filterset):
     parts |= {
         "q": filterset.parsed_query.text,
         "sort": filterset.chosen_sort,
-        # What the user may see (published only, or drafts too) is part of the base queryset.
-        "scope": str(filterset.queryset.query),
+        # What the user may see (published only, or drafts too): the base queryset's conditions.
+        "scope": str(filterset.queryset.query.where),
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
     return f"search:{search_generation()}:{digest}"
