@@ -461,7 +461,7 @@ def agency_detail(request, slug):
             404,
         )
     documents = Document.objects.visible_to(request.user).select_related(
-        "plan", "conference", "article"
+        "plan__issuer", "conference", "article"
     )
     issued = documents.filter(plan__issuer=agency)
     organised = documents.filter(conference__organisers=agency)
@@ -513,7 +513,7 @@ def objective_detail(request, number):
         facet_objectives__contains=[objective.pk]
     )
     page = Paginator(
-        documents.latest_first().select_related("plan", "conference", "article"),
+        documents.latest_first().select_related("plan__issuer", "conference", "article"),
         LIST_LIMIT,
         orphans=3,
     ).get_page(request.GET.get("page"))

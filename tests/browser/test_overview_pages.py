@@ -1,0 +1,108 @@
+"""The overview pages in a real browser: province, agency, objective, matrix, map, plan chain.
+
+Each test looks at what a person sees (and that nothing scrolls sideways on a phone) and saves a
+screenshot to test-artifacts/ for a human to look at.
+"""
+
+import re
+
+import pytest
+
+from archive.models import Document, Province
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PLAN_402 = "/van-ban/quyet-dinh-402-qd-ttg-ban-hanh-ke-hoach-trien-khai-thoa-thuan-gcm/"
+
+
+def scroll_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_province_index_and_the_merger_both_ways(page, demo_site, screenshot):
+    page.goto(demo_site.url + "/")
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Tỉnh, thành phố"
+    ).click()
+    assert page.locator("h1").inner_text() == "Tỉnh, thành phố"
+    assert page.locator(".provinces-table tbody tr").count() == Province.objects.filter(
+        era="34"
+    ).count()
+    assert page.locator(".tilemap svg a").count() == 34
+    screenshot(page, "overview-provinces")
+    page.locator(".provinces-table th").get_by_role("link", name="Cần Thơ", exact=True).click()
+    assert page.locator("h1").inner_text() == "Thành phố Cần Thơ"
+    marked = page.locator(".doc-item", has_text="1614/KH-UBND")
+    assert "qua Hậu Giang (trước 2025)" in marked.inner_text()
+    screenshot(page, "overview-province-can-tho")
+    page.locator(".merger").get_by_role("link", name="Tỉnh Hậu Giang").click()
+    assert "trước 1/7/2025" in page.locator("h1").inner_text()
+    page.locator(".merger").get_by_role("link", name="Thành phố Cần Thơ").click()
+    assert page.locator("h1").inner_text() == "Thành phố Cần Thơ"
+
+
+def test_plan_page_chain_coverage_and_timeline(page, demo_site, screenshot):
+    page.goto(demo_site.url + PLAN_402)
+    chain = page.locator(".chain")
+    assert chain.get_by_role("link", name="1614/KH-UBND").is_visible()
+    reviewed = chain.locator(".chain-node", has_text="Hội nghị sơ kết 5 năm").first
+    assert reviewed.locator(".chain-node", has_text="Việt Nam sơ kết 5 năm").count() == 1
+    row = page.locator(".coverage-table tr", has_text="Cần Thơ")
+    assert "1614/KH-UBND" in row.inner_text() and "Một phần" in row.inner_text()
+    dates = page.locator(".timeline time").all_inner_texts()
+    assert dates[0] == "20/03/2020"
+    screenshot(page, "overview-plan-402")
+    page.get_by_role("link", name="63 tỉnh, thành phố (trước 1/7/2025)").click()
+    page.wait_for_url(re.compile("era=63"))
+    assert page.locator(".coverage-table tbody tr").count() == 63
+    row = page.locator(".coverage-table tr", has_text="Hậu Giang")
+    assert "Đã ban hành" in row.inner_text()
+    # The coverage map is a map of links: the Cần Thơ tile opens Cần Thơ's page.
+    page.locator(".coverage svg a[href='/tinh-thanh/can-tho/']").click()
+    assert page.locator("h1").inner_text() == "Thành phố Cần Thơ"
+
+
+def test_matrix_cell_opens_the_matching_search(page, demo_site, screenshot):
+    page.goto(demo_site.url + "/ma-tran/")
+    cell = page.locator(".matrix tr", has_text="Nghệ An").locator("td a").first
+    count = int(cell.inner_text())
+    screenshot(page, "overview-matrix")
+    cell.click()
+    page.wait_for_url(re.compile(r"/tim-kiem/\?province=nghe-an&objective=\d+"))
+    assert re.search(rf"\b{count}\b", page.locator("#results-heading").inner_text())
+
+
+def test_map_agency_and_objective_pages(page, demo_site, screenshot):
+    page.goto(demo_site.url + "/ban-do/")
+    tiles = page.locator(".tilemap svg a")
+    assert tiles.count() == 34
+    assert page.locator(".tilemap svg a title").first.text_content()
+    screenshot(page, "overview-map")
+    page.get_by_role("link", name="Văn bản triển khai 402/QĐ-TTg").click()
+    assert page.locator(".tile.cov-full, .tile.cov-partial").count() > 0
+    screenshot(page, "overview-map-coverage")
+    page.goto(demo_site.url + "/co-quan/bo-ngoai-giao/")
+    assert page.get_by_role("link", name="Cục Lãnh sự").is_visible()
+    assert page.locator("#section-organised + ul .doc-item").count() == (
+        Document.objects.filter(conference__organisers__slug="bo-ngoai-giao").count()
+    )
+    screenshot(page, "overview-agency")
+    page.goto(demo_site.url + "/muc-tieu/10/")
+    assert page.locator("h1 .objective-no").inner_text() == "10"
+    screenshot(page, "overview-objective")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/tinh-thanh/", "/tinh-thanh/can-tho/", PLAN_402, "/ma-tran/", "/ban-do/", "/muc-tieu/10/"],
+)
+def test_overview_pages_fit_a_phone(page, demo_site, screenshot, path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_site.url + path)
+    assert scroll_width(page) <= 390, f"{path} scrolls sideways on a phone"
+    name = path.strip("/").split("/")[0] or "home"
+    if path == PLAN_402:
+        name = "plan-402"
+    elif path == "/tinh-thanh/can-tho/":
+        name = "province-can-tho"
+    screenshot(page, f"overview-phone-{name}")

@@ -1,0 +1,623 @@
+"""The whole picture: province, agency and objective pages, the implementation chain of a plan and
+its coverage of the provinces, the province × objective matrix, timelines and the tile map.
+
+Counts are never written down here: each is computed again with a plain ORM query or through the
+search API, which must agree with the page, so the test fails if either drifts.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.db.models import Q
+from django.urls import reverse
+
+from archive import overview, tilemap
+from archive.models import (
+    Agency,
+    Conference,
+    Document,
+    DocumentLink,
+    GcmObjective,
+    Plan,
+    Province,
+    Relation,
+)
+from archive.views import LIST_LIMIT
+
+from .factories import ArticleFactory, ConferenceFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+NATIONAL = "quyet-dinh-402-qd-ttg-ban-hanh-ke-hoach-trien-khai-thoa-thuan-gcm"
+GCM = "quyet-dinh-1676-qd-ttg-thong-qua-thoa-thuan-gcm"
+HAU_GIANG_PLAN = "ke-hoach-1614-kh-ubnd-trien-khai-thoa-thuan-gcm-tinh-hau-giang"
+MINISTRY_LETTER = "cong-van-1378-bng-ls-thuc-hien-ke-hoach-trien-khai-thoa-thuan-gcm"
+CA_MAU_PLAN = "ke-hoach-65-kh-ubnd-trien-khai-thoa-thuan-gcm-tinh-ca-mau"
+REVIEW = "hoi-nghi-so-ket-5-nam-thuc-hien-ke-hoach-trien-khai-thoa-thuan-gcm"
+
+
+def plan_url(slug, **params):
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return reverse("archive:plan", args=[slug]) + (f"?{query}" if query else "")
+
+
+def search_count(client, **params):
+    """Return how many documents the search API finds with these parameters."""
+    response = client.get(reverse("archive:api-search"), params)
+    assert response.status_code == 200, response.content
+    return response.json()["count"]
+
+
+def published_of_units(*slugs):
+    """Return published documents tagged with these units or with units merged into them."""
+    return (
+        Document.objects.published()
+        .filter(Q(provinces__slug__in=slugs) | Q(provinces__merged_into__slug__in=slugs))
+        .distinct()
+    )
+
+
+def flatten(nodes, depth=1):
+    """Return [(depth, node)] of a chain, depth first."""
+    out = []
+    for node in nodes:
+        out.append((depth, node))
+        out.extend(flatten(node.children, depth + 1))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Provinces
+# ---------------------------------------------------------------------------------------------
+
+
+def test_province_index_lists_both_eras_with_the_merger_and_search_counts(client, demo):
+    response = client.get(reverse("archive:provinces"))
+    assert response.status_code == 200
+    current, old = response.context["current"], response.context["old"]
+    assert len(current) == Province.objects.filter(era="34").count() == 34
+    assert len(old) == Province.objects.filter(era="63").count() == 63
+    rows = {unit.slug: (predecessors, count) for unit, predecessors, count in current}
+    predecessors, count = rows["can-tho"]
+    assert {p.slug for p in predecessors} == set(
+        Province.objects.filter(merged_into__slug="can-tho").values_list("slug", flat=True)
+    )
+    assert (
+        count == published_of_units("can-tho").count() == search_count(client, province="can-tho")
+    )
+    assert count > 0
+    for unit, count in old:
+        assert unit.merged_into is not None
+        if count:
+            assert count == search_count(client, province=unit.slug)
+    content = response.content.decode()
+    assert reverse("archive:province", args=["hau-giang-truoc-2025"]) in content
+
+
+def test_provinces_are_in_vietnamese_alphabetical_order(client, demo):
+    names = [
+        unit.name for unit, _, _ in client.get(reverse("archive:provinces")).context["current"]
+    ]
+    # The database's collation would put Đ after Y and Cần Thơ before Cao Bằng.
+    assert names.index("Cà Mau") < names.index("Cao Bằng") < names.index("Cần Thơ")
+    assert names.index("Cần Thơ") < names.index("Đà Nẵng") < names.index("Gia Lai")
+    assert names.index("Hà Nội") < names.index("Hải Phòng")
+
+
+def test_current_province_includes_its_predecessors_documents_marked(client, demo):
+    response = client.get(reverse("archive:province", args=["can-tho"]))
+    assert response.status_code == 200
+    plans = dict((kind, docs) for kind, _, docs, _ in response.context["sections"])["plan"]
+    hau_giang_plan = next(doc for doc in plans if doc.slug == HAU_GIANG_PLAN)
+    assert [unit.slug for unit in hau_giang_plan.via_units] == ["hau-giang-truoc-2025"]
+    content = response.content.decode()
+    assert "qua Hậu Giang (trước 2025)" in content
+    for slug in ("can-tho-truoc-2025", "hau-giang-truoc-2025", "soc-trang-truoc-2025"):
+        assert reverse("archive:province", args=[slug]) in content
+    # The table by kind and year counts what the search counts for the same filters.
+    totals = dict(response.context["totals"])
+    for kind, total in totals.items():
+        assert total == search_count(client, province="can-tho", kind=kind)
+    for year, cells in response.context["table"]:
+        for kind, count in cells:
+            if year and count:
+                assert count == search_count(client, province="can-tho", kind=kind, year=year)
+
+
+def test_old_unit_points_to_the_unit_it_merged_into(client, demo):
+    response = client.get(reverse("archive:province", args=["hau-giang-truoc-2025"]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Thành phố Cần Thơ" in content
+    assert reverse("archive:province", args=["can-tho"]) in content
+    assert [p.slug for p in response.context["siblings"]] == [
+        "can-tho-truoc-2025",
+        "soc-trang-truoc-2025",
+    ]
+    shown = {doc.slug for _, _, docs, _ in response.context["sections"] for doc in docs}
+    # Its own documents only: not those tagged with the new Cần Thơ after the merger.
+    assert shown == set(
+        published_of_units("hau-giang-truoc-2025").values_list("slug", flat=True)
+    ) | set(
+        Document.objects.published()
+        .filter(plan__issuer__province__slug="hau-giang-truoc-2025")
+        .values_list("slug", flat=True)
+    )
+    assert REVIEW not in shown
+
+
+def test_province_page_lists_conferences_its_agencies_attended_and_plans_they_issued(client, demo):
+    attended = ConferenceFactory(title="Hội thảo có Sở Ngoại vụ Nghệ An tham dự", place="Huế")
+    attended.participants.set([Agency.objects.get(slug="so-ngoai-vu-nghe-an")])
+    issued = PlanFactory(
+        title="Kế hoạch không gắn tỉnh", issuer=Agency.objects.get(slug="ubnd-tinh-nghe-an")
+    )
+    response = client.get(reverse("archive:province", args=["nghe-an"]))
+    sections = {kind: docs for kind, _, docs, _ in response.context["sections"]}
+    conference = next(doc for doc in sections["conference"] if doc.pk == attended.pk)
+    plan = next(doc for doc in sections["plan"] if doc.pk == issued.pk)
+    assert conference.via_agency and plan.via_agency
+    content = response.content.decode()
+    assert "cơ quan của địa phương tổ chức hoặc tham dự" in content
+    assert "do cơ quan của địa phương ban hành" in content
+    assert reverse("archive:agency", args=["so-ngoai-vu-nghe-an"]) in content
+
+
+def test_province_page_shows_the_newest_of_many_and_links_to_the_rest(client, demo):
+    hue = Province.objects.get(slug="hue")
+    for n in range(LIST_LIMIT + 3):
+        ArticleFactory(
+            title=f"Bài về Huế {n}", date=datetime.date(2024, 1, 1) + datetime.timedelta(n)
+        ).provinces.set([hue])
+    response = client.get(reverse("archive:province", args=["hue"]))
+    kind, _, docs, size = next(s for s in response.context["sections"] if s[0] == "article")
+    assert size == LIST_LIMIT + 3
+    assert len(docs) == LIST_LIMIT
+    assert [doc.date for doc in docs] == sorted((doc.date for doc in docs), reverse=True)
+    assert docs[0].title == f"Bài về Huế {LIST_LIMIT + 2}"
+    assert "?province=hue&amp;kind=article" in response.content.decode()
+
+
+def test_drafts_are_neither_listed_nor_counted_for_visitors(client, staff, demo):
+    draft = PlanFactory(title="Dự thảo kế hoạch của Cần Thơ", status=Document.Status.DRAFT)
+    draft.provinces.set([Province.objects.get(slug="can-tho")])
+    visible = published_of_units("can-tho").count()
+    for shown in (False, True):
+        if shown:
+            client.force_login(staff)
+        response = client.get(reverse("archive:province", args=["can-tho"]))
+        assert ("Dự thảo kế hoạch của Cần Thơ" in response.content.decode()) is shown
+        assert response.context["tagged_total"] == visible + shown
+        rows = client.get(reverse("archive:provinces")).context["current"]
+        assert next(c for u, _, c in rows if u.slug == "can-tho") == visible + shown
+
+
+def test_unknown_province_is_a_404_that_says_so(client, demo):
+    response = client.get(reverse("archive:province", args=["atlantis"]))
+    assert response.status_code == 404
+    assert "«atlantis»" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# Agencies
+# ---------------------------------------------------------------------------------------------
+
+
+def test_agency_page_shows_what_it_issued_organised_attended_and_its_family(client, demo):
+    ministry = Agency.objects.get(slug="bo-ngoai-giao")
+    response = client.get(reverse("archive:agency", args=["bo-ngoai-giao"]))
+    assert response.status_code == 200
+    sections = {name: {doc.pk for doc in docs} for name, _, docs in response.context["sections"]}
+    published = Document.objects.published()
+    assert sections["issued"] == set(
+        published.filter(plan__issuer=ministry).values_list("pk", flat=True)
+    )
+    assert sections["organised"] == set(
+        published.filter(conference__organisers=ministry).values_list("pk", flat=True)
+    )
+    assert sections["organised"]
+    assert sections["mentioned"].isdisjoint(sections["issued"] | sections["organised"])
+    assert (
+        sections["mentioned"]
+        == set(published.filter(agencies=ministry).values_list("pk", flat=True))
+        - sections["issued"]
+        - sections["organised"]
+        - sections["attended"]
+    )
+    content = response.content.decode()
+    assert reverse("archive:agency", args=[ministry.parent.slug]) in content
+    for child in ministry.children.all():
+        assert reverse("archive:agency", args=[child.slug]) in content
+
+
+def test_agency_page_lists_conferences_attended(client, demo):
+    police = Agency.objects.get(slug="bo-cong-an")
+    response = client.get(reverse("archive:agency", args=["bo-cong-an"]))
+    attended = dict((name, docs) for name, _, docs in response.context["sections"])["attended"]
+    assert {doc.pk for doc in attended} == set(
+        Conference.objects.published().filter(participants=police).values_list("pk", flat=True)
+    )
+    assert attended
+
+
+def test_unknown_agency_is_a_404_that_says_so(client, demo):
+    response = client.get(reverse("archive:agency", args=["khong-co"]))
+    assert response.status_code == 404
+    assert "«khong-co»" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# The implementation chain
+# ---------------------------------------------------------------------------------------------
+
+
+def test_chain_of_the_national_plan_holds_plans_reviews_and_reports(client, demo):
+    response = client.get(plan_url(NATIONAL))
+    nodes = flatten(response.context["chain"])
+    top = {node.document.slug: node for depth, node in nodes if depth == 1}
+    implementing = set(
+        DocumentLink.objects.filter(
+            target__slug=NATIONAL, relation__in=[Relation.IMPLEMENTS, Relation.BASED_ON]
+        ).values_list("source__slug", flat=True)
+    )
+    reviewing = set(
+        DocumentLink.objects.filter(target__slug=NATIONAL, relation=Relation.REVIEWS).values_list(
+            "source__slug", flat=True
+        )
+    )
+    assert set(top) == implementing | reviewing
+    assert top[HAU_GIANG_PLAN].relation == Relation.IMPLEMENTS
+    # The articles that reported the review conference hang below it.
+    assert {child.document.slug for child in top[REVIEW].children} == set(
+        DocumentLink.objects.filter(target__slug=REVIEW, relation=Relation.REPORTS).values_list(
+            "source__slug", flat=True
+        )
+    )
+    # Cà Mau's plan implements 402 and is based on the ministry's letter: listed under both,
+    # its branch expanded once.
+    ca_mau = [node for _, node in nodes if node.document.slug == CA_MAU_PLAN]
+    assert len(ca_mau) == 2
+    assert sorted(node.repeat for node in ca_mau) == [False, True]
+    assert CA_MAU_PLAN in {c.document.slug for c in top[MINISTRY_LETTER].children}
+    content = response.content.decode()
+    assert "Chuỗi triển khai" in content and "đã liệt kê ở trên" in content
+
+
+def test_chain_goes_down_to_district_plans(client, demo):
+    provincial = Plan.objects.get(slug=HAU_GIANG_PLAN)
+    district = PlanFactory(title="Kế hoạch của huyện Châu Thành", number="12/KH-UBND")
+    DocumentLink.objects.create(source=district, relation=Relation.IMPLEMENTS, target=provincial)
+    nodes = flatten(client.get(plan_url(GCM)).context["chain"])
+    depths = {node.document.slug: depth for depth, node in nodes if not node.repeat}
+    assert depths[NATIONAL] == 1
+    assert depths[HAU_GIANG_PLAN] == 2
+    assert depths[district.slug] == 3
+
+
+def test_a_draft_cuts_its_branch_for_visitors(client, staff, demo):
+    provincial = Plan.objects.get(slug=HAU_GIANG_PLAN)
+    draft = PlanFactory(title="Dự thảo kế hoạch huyện", status=Document.Status.DRAFT)
+    commune = PlanFactory(title="Kế hoạch của xã")
+    DocumentLink.objects.create(source=draft, relation=Relation.IMPLEMENTS, target=provincial)
+    DocumentLink.objects.create(source=commune, relation=Relation.IMPLEMENTS, target=draft)
+    anonymous = {n.document.pk for _, n in flatten(client.get(plan_url(NATIONAL)).context["chain"])}
+    client.force_login(staff)
+    seen = {n.document.pk for _, n in flatten(client.get(plan_url(NATIONAL)).context["chain"])}
+    assert draft.pk not in anonymous and commune.pk not in anonymous
+    assert {draft.pk, commune.pk} <= seen
+
+
+def test_a_cycle_of_links_ends(client, demo):
+    national = Plan.objects.get(slug=NATIONAL)
+    provincial = Plan.objects.get(slug=HAU_GIANG_PLAN)
+    district = PlanFactory(title="Kế hoạch của huyện")
+    DocumentLink.objects.create(source=district, relation=Relation.IMPLEMENTS, target=provincial)
+    DocumentLink.objects.create(source=national, relation=Relation.BASED_ON, target=district)
+    response = client.get(plan_url(NATIONAL))
+    assert response.status_code == 200
+    expanded = [n.document.pk for _, n in flatten(response.context["chain"]) if not n.repeat]
+    assert len(expanded) == len(set(expanded))
+    assert national.pk not in expanded
+
+
+def test_a_plan_nothing_implements_has_no_coverage_table(client, demo):
+    response = client.get(plan_url(HAU_GIANG_PLAN))
+    assert response.context["chain"] == [] or all(
+        node.document.kind != Document.Kind.PLAN for _, node in flatten(response.context["chain"])
+    )
+    assert "coverage" not in response.context
+    assert "Các địa phương đã ban hành văn bản triển khai" not in response.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage
+# ---------------------------------------------------------------------------------------------
+
+
+def implementing_plans():
+    """Return the published plans below QĐ 402, found with plain ORM queries level by level."""
+    relations = [Relation.IMPLEMENTS, Relation.BASED_ON]
+    found, frontier = set(), {Plan.objects.get(slug=NATIONAL).pk}
+    while frontier:
+        below = set(
+            Plan.objects.published()
+            .filter(outgoing_links__target__in=frontier, outgoing_links__relation__in=relations)
+            .values_list("pk", flat=True)
+        )
+        frontier = below - found
+        found |= below
+    return Plan.objects.filter(pk__in=found).select_related("issuer__province")
+
+
+def units_of(plans):
+    """Return the units each plan is tagged with or issued in."""
+    units = set()
+    for plan in plans:
+        units |= set(plan.provinces.all())
+        if plan.issuer and plan.issuer.province:
+            units.add(plan.issuer.province)
+    return units
+
+
+def test_coverage_of_the_34_units_folds_old_units_into_new_ones(client, demo):
+    response = client.get(plan_url(NATIONAL))
+    rows = {row.unit.slug: row for row in response.context["coverage"]}
+    assert len(rows) == 34
+    expected = {unit.merged_into or unit for unit in units_of(implementing_plans())}
+    assert {slug for slug, row in rows.items() if row.plans} == {u.slug for u in expected}
+    assert response.context["coverage_done"] == len(expected)
+    can_tho = rows["can-tho"]
+    assert [(plan.slug, via.slug) for plan, via in can_tho.plans] == [
+        (HAU_GIANG_PLAN, "hau-giang-truoc-2025")
+    ]
+    assert can_tho.status == "partial"
+    assert {old.slug for old in can_tho.missing} == {"can-tho-truoc-2025", "soc-trang-truoc-2025"}
+    assert rows["ha-noi"].status == "none"
+    content = response.content.decode()
+    assert f"{response.context['coverage_done']}/34 tỉnh, thành phố" in content
+    assert "của Hậu Giang (trước 2025)" in content
+
+
+def test_coverage_switches_to_the_63_units_of_the_plans_time(client, demo):
+    response = client.get(plan_url(NATIONAL, era="63"))
+    rows = {row.unit.slug: row for row in response.context["coverage"]}
+    assert len(rows) == 63
+    expected = {unit.slug for unit in units_of(implementing_plans()) if not unit.is_current}
+    assert {slug for slug, row in rows.items() if row.plans} == expected
+    assert rows["hau-giang-truoc-2025"].status == "full"
+    assert rows["soc-trang-truoc-2025"].status == "none"
+    assert response.context["coverage_era"] == "63"
+
+
+def test_a_plan_of_a_current_unit_covers_it_fully(client, demo):
+    plan = PlanFactory(title="Kế hoạch của thành phố Cần Thơ sau sắp xếp", number="7/KH-UBND")
+    plan.provinces.set([Province.objects.get(slug="can-tho")])
+    DocumentLink.objects.create(
+        source=plan, relation=Relation.IMPLEMENTS, target=Plan.objects.get(slug=NATIONAL)
+    )
+    rows = {r.unit.slug: r for r in client.get(plan_url(NATIONAL)).context["coverage"]}
+    assert rows["can-tho"].status == "full"
+    old = {r.unit.slug: r for r in client.get(plan_url(NATIONAL, era="63")).context["coverage"]}
+    assert old["can-tho-truoc-2025"].status == "none"  # it came after the old city ceased
+
+
+@pytest.mark.parametrize("era", ["12", "abc", "34x"])
+def test_a_bad_era_is_a_400_that_says_which_values_work(client, demo, era):
+    response = client.get(plan_url(NATIONAL, era=era))
+    assert response.status_code == 400
+    assert "«34»" in response.content.decode() and "«63»" in response.content.decode()
+    assert client.get(reverse("archive:matrix") + f"?era={era}").status_code == 400
+
+
+# ---------------------------------------------------------------------------------------------
+# Timeline
+# ---------------------------------------------------------------------------------------------
+
+
+def test_timeline_runs_in_date_order_from_issue_to_review(client, demo):
+    national = Plan.objects.get(slug=NATIONAL)
+    timeline = client.get(plan_url(NATIONAL)).context["timeline"]
+    assert timeline[0].own and timeline[0].date == national.date
+    dated = [event.date for event in timeline if event.date]
+    assert dated == sorted(dated)
+    reviews = [e.document.slug for e in timeline if e.document and e.label.startswith("Được rà")]
+    assert set(reviews) == set(
+        DocumentLink.objects.filter(target=national, relation=Relation.REVIEWS).values_list(
+            "source__slug", flat=True
+        )
+    )
+
+
+def test_timeline_shows_force_amendment_and_report_undated_last(client, demo):
+    plan = Plan.objects.get(slug=HAU_GIANG_PLAN)
+    plan.effective_date = plan.date  # in force on the day it was issued
+    plan.save()
+    amending = PlanFactory(title="Sửa đổi Kế hoạch 1614", date=datetime.date(2022, 5, 4))
+    DocumentLink.objects.create(source=amending, relation=Relation.AMENDS, target=plan)
+    hidden = PlanFactory(title="Dự thảo thay thế", status=Document.Status.DRAFT)
+    DocumentLink.objects.create(source=hidden, relation=Relation.REPLACES, target=plan)
+    undated = ConferenceFactory(title="Hội thảo không rõ ngày", date=None)
+    DocumentLink.objects.create(source=undated, relation=Relation.REVIEWS, target=plan)
+    timeline = client.get(plan_url(HAU_GIANG_PLAN)).context["timeline"]
+    labels = [(str(e.label), e.document.title if e.document else None) for e in timeline]
+    assert labels[0] == ("Ban hành", None)
+    assert labels[1] == ("Có hiệu lực", None)
+    assert ("Bị sửa đổi, bổ sung bởi", "Sửa đổi Kế hoạch 1614") in labels
+    assert ("Được đưa tin bởi", labels[2][1]) == labels[2]  # the provincial portal's article
+    assert labels[-1] == ("Được rà soát, đánh giá tại", "Hội thảo không rõ ngày")
+    assert all(title != "Dự thảo thay thế" for _, title in labels)
+
+
+# ---------------------------------------------------------------------------------------------
+# Matrix and objectives
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_matrix_cell_is_the_count_its_search_link_finds(client, demo):
+    response = client.get(reverse("archive:matrix"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    rows = response.context["rows"]
+    assert len(rows) == 34 and all(len(cells) == 23 for _, cells in rows)
+    filled = 0
+    for unit, cells in rows:
+        for objective, count, level in cells:
+            link = f'href="/tim-kiem/?province={unit.slug}&amp;objective={objective.number}"'
+            assert (link in content) is bool(count)
+            if count:
+                filled += 1
+                assert count == search_count(client, province=unit.slug, objective=objective.number)
+                assert level >= 1
+    assert filled > 0
+    # A zero cell is a real zero.
+    assert search_count(client, province="ha-giang-truoc-2025", objective=5) == 0
+
+
+def test_matrix_of_the_63_units(client, demo):
+    response = client.get(reverse("archive:matrix") + "?era=63")
+    rows = {unit.slug: cells for unit, cells in response.context["rows"]}
+    assert len(rows) == 63
+    hau_giang = {o.number: count for o, count, _ in rows["hau-giang-truoc-2025"]}
+    assert hau_giang[1] == search_count(client, province="hau-giang-truoc-2025", objective=1) > 0
+
+
+def test_objective_index_counts_documents_per_objective(client, demo):
+    objectives = client.get(reverse("archive:objectives")).context["objectives"]
+    assert len(objectives) == 23
+    for objective, count in objectives:
+        assert count == Document.objects.published().filter(objectives=objective).count()
+
+
+def test_objective_page_lists_documents_and_where_they_are(client, demo):
+    objective = GcmObjective.objects.get(number=10)
+    response = client.get(reverse("archive:objective", args=[10]))
+    page = response.context["page"]
+    expected = Document.objects.published().filter(objectives=objective)
+    assert page.paginator.count == expected.count()
+    assert {d.pk for d in page.object_list} == set(expected.values_list("pk", flat=True))
+    for unit, count in response.context["ranked"]:
+        assert count == search_count(client, province=unit.slug, objective=10)
+    assert [c for _, c in response.context["ranked"]] == sorted(
+        (c for _, c in response.context["ranked"]), reverse=True
+    )
+
+
+@pytest.mark.parametrize("number", [0, 24, 999])
+def test_an_objective_outside_1_to_23_is_a_404(client, demo, number):
+    response = client.get(reverse("archive:objective", args=[number]))
+    assert response.status_code == 404
+    assert "từ 1 đến 23" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# The tile map
+# ---------------------------------------------------------------------------------------------
+
+
+def test_tile_map_data_places_each_current_unit_once_north_to_south(demo):
+    codes = set(Province.objects.filter(era="34").values_list("code", flat=True))
+    assert set(tilemap.TILES) == codes
+    positions = [(column, row) for column, row, _ in tilemap.TILES.values()]
+    assert len(set(positions)) == len(positions)
+    row = {code: tilemap.TILES[code][1] for code in tilemap.TILES}
+    # Hà Giang's successor at the top, Hà Nội, Huế, Hồ Chí Minh, Cà Mau going south.
+    assert row["08"] < row["01"] < row["46"] < row["79"] < row["96"]
+
+
+def test_map_page_draws_a_linked_tile_per_province_coloured_by_count(client, demo):
+    response = client.get(reverse("archive:map"))
+    content = response.content.decode()
+    svg = content[content.index("<svg") : content.index("</svg>")]
+    links = re.findall(r'<a href="(/tinh-thanh/[^"]+/)" class="tile (c\d)"', svg)
+    assert len(links) == 34
+    assert svg.count("<title") == 35  # the map's own title and one per tile
+    assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    counts = {
+        slug: published_of_units(slug).count()
+        for slug in Province.objects.filter(era="34").values_list("slug", flat=True)
+    }
+    highest = max(counts.values())
+    for href, css in links:
+        slug = href.split("/")[2]
+        assert css == f"c{overview.count_class(counts[slug], highest)}"
+    assert not re.search(r'x="\d+,\d', svg), "coordinates must not be localised"
+
+
+def test_map_coloured_by_the_coverage_of_a_plan(client, demo):
+    response = client.get(reverse("archive:map") + f"?plan={NATIONAL}")
+    assert response.status_code == 200
+    tiles = {tile.unit.slug: tile.css for tile in response.context["map"].tiles}
+    assert tiles["can-tho"] == "cov-partial"
+    assert tiles["ha-noi"] == "cov-none"
+    assert client.get(reverse("archive:map") + "?plan=khong-co").status_code == 400
+
+
+# ---------------------------------------------------------------------------------------------
+# Links into the new pages, and the number of queries
+# ---------------------------------------------------------------------------------------------
+
+
+def test_document_pages_link_provinces_agencies_and_objectives(client, demo):
+    content = client.get(plan_url(HAU_GIANG_PLAN)).content.decode()
+    assert reverse("archive:province", args=["hau-giang-truoc-2025"]) in content
+    assert reverse("archive:agency", args=["ubnd-tinh-hau-giang"]) in content
+    assert reverse("archive:objective", args=[1]) in content
+    conference = client.get(reverse("archive:conference", args=[REVIEW])).content.decode()
+    assert reverse("archive:agency", args=["bo-ngoai-giao"]) in conference
+    home = client.get(reverse("archive:home")).content.decode()
+    for name in ("provinces", "objectives", "matrix", "map"):
+        assert reverse(f"archive:{name}") in home
+
+
+# Each page and the most queries it may run: a fixed number, whatever the archive holds.
+PAGES = [
+    ("/tinh-thanh/", 2),  # provinces, counts
+    ("/tinh-thanh/can-tho/", 6),  # unit, predecessors, kind × year, sizes, lists, agencies
+    ("/tinh-thanh/hau-giang-truoc-2025/", 6),
+    ("/co-quan/bo-ngoai-giao/", 6),  # agency, children, four lists
+    ("/muc-tieu/", 2),
+    ("/muc-tieu/10/", 5),
+    ("/ma-tran/", 3),
+    ("/ma-tran/?era=63", 3),
+    ("/ban-do/", 3),
+    (f"/ban-do/?plan={NATIONAL}", 6),
+    (f"/van-ban/{NATIONAL}/", 10),  # the page as before, timeline, chain (2), provinces
+    (f"/van-ban/{NATIONAL}/?era=63", 10),
+    (f"/hoi-nghi/{REVIEW}/", 10),
+]
+
+
+def grow_archive():
+    """Add documents of every kind, tagged and linked, under the demo archive's plans."""
+    national = Plan.objects.get(slug=NATIONAL)
+    review = Conference.objects.get(slug=REVIEW)
+    units = list(Province.objects.filter(slug__in=["can-tho", "hau-giang-truoc-2025", "hue"]))
+    agencies = list(Agency.objects.filter(slug__in=["bo-ngoai-giao", "so-ngoai-vu-nghe-an"]))
+    objectives = list(GcmObjective.objects.filter(number__in=[1, 10]))
+    for n in range(12):
+        plan = PlanFactory(title=f"Kế hoạch thêm {n}", issuer=agencies[0])
+        plan.provinces.set(units)
+        plan.objectives.set(objectives)
+        DocumentLink.objects.create(source=plan, relation=Relation.IMPLEMENTS, target=national)
+        conference = ConferenceFactory(title=f"Hội nghị thêm {n}")
+        conference.provinces.set(units)
+        conference.organisers.set(agencies)
+        conference.participants.set(agencies)
+        DocumentLink.objects.create(source=conference, relation=Relation.REVIEWS, target=plan)
+        article = ArticleFactory(title=f"Bài thêm {n}")
+        article.agencies.set(agencies)
+        article.objectives.set(objectives)
+        DocumentLink.objects.create(source=article, relation=Relation.REPORTS, target=review)
+
+
+@pytest.mark.parametrize(("url", "most"), PAGES)
+def test_pages_run_a_bounded_number_of_queries(
+    client, demo, url, most, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(most):
+        assert client.get(url).status_code == 200
+    grow_archive()
+    # More documents, links and tags must not mean more queries.
+    with django_assert_max_num_queries(most):
+        assert client.get(url).status_code == 200
