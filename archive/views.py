@@ -392,6 +392,12 @@ def count_map(provinces, counts):
     return overview.tile_map(current, describe, overview.count_legend(highest))
 
 
+def ranked_units(provinces, counts):
+    """Return [(current unit, count)] of the units with documents, most first."""
+    units = (p for p in overview.alphabetical(provinces) if p.is_current and counts.get(p.pk))
+    return sorted(((unit, counts[unit.pk]) for unit in units), key=lambda pair: -pair[1])
+
+
 def province_index(request):
     documents = Document.objects.visible_to(request.user)
     provinces = overview.alphabetical(Province.objects.select_related("merged_into"))
@@ -406,6 +412,18 @@ def province_index(request):
         "archive/province_index.html",
         {"current": current, "old": old, "map": count_map(provinces, counts)},
     )
+
+
+def locator_map(province):
+    """Return a small map marking the unit (an old unit's successor) among the 34."""
+    here = province.pk if province.is_current else province.merged_into_id
+    current = Province.objects.filter(era=Province.Era.FROM_2025)
+    legend = [("here", _("Đơn vị này") if province.is_current else _("Đơn vị kế thừa"))]
+
+    def describe(unit):
+        return ("here" if unit.pk == here else "c0"), unit.name, ""
+
+    return overview.tile_map(current, describe, legend)
 
 
 def province_detail(request, slug):
@@ -440,6 +458,7 @@ def province_detail(request, slug):
         "archive/province_detail.html",
         {
             "province": province,
+            "map": locator_map(province),
             "predecessors": units[1:],
             "siblings": siblings,
             "agencies": Agency.objects.filter(province__in=units).order_by("name"),
@@ -519,10 +538,7 @@ def objective_detail(request, number):
     ).get_page(request.GET.get("page"))
     provinces = list(Province.objects.select_related("merged_into"))
     counts = overview.unit_counts(documents)
-    ranked = sorted(
-        ((p, counts[p.pk]) for p in provinces if p.is_current and counts.get(p.pk)),
-        key=lambda pair: -pair[1],
-    )
+    ranked = ranked_units(provinces, counts)
     return render(
         request,
         "archive/objective_detail.html",
@@ -594,4 +610,5 @@ def province_map(request):
     else:
         counts = overview.unit_counts(Document.objects.visible_to(request.user))
         context["map"] = count_map(provinces, counts)
+        context["ranked"] = ranked_units(provinces, counts)
     return render(request, "archive/map.html", context)

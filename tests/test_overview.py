@@ -553,6 +553,13 @@ def test_map_coloured_by_the_coverage_of_a_plan(client, demo):
     assert client.get(reverse("archive:map") + "?plan=khong-co").status_code == 400
 
 
+def test_province_page_marks_the_unit_or_its_successor_on_a_small_map(client, demo):
+    for slug, marked in [("can-tho", "can-tho"), ("soc-trang-truoc-2025", "can-tho")]:
+        tiles = client.get(reverse("archive:province", args=[slug])).context["map"].tiles
+        assert [tile.unit.slug for tile in tiles if tile.css == "here"] == [marked]
+        assert len(tiles) == 34
+
+
 # ---------------------------------------------------------------------------------------------
 # Links into the new pages, and the number of queries
 # ---------------------------------------------------------------------------------------------
@@ -573,8 +580,9 @@ def test_document_pages_link_provinces_agencies_and_objectives(client, demo):
 # Each page and the most queries it may run: a fixed number, whatever the archive holds.
 PAGES = [
     ("/tinh-thanh/", 2),  # provinces, counts
-    ("/tinh-thanh/can-tho/", 6),  # unit, predecessors, kind × year, sizes, lists, agencies
-    ("/tinh-thanh/hau-giang-truoc-2025/", 6),
+    # unit, predecessors, kind × year, sizes, lists, agencies, the locator map
+    ("/tinh-thanh/can-tho/", 7),
+    ("/tinh-thanh/hau-giang-truoc-2025/", 7),
     ("/co-quan/bo-ngoai-giao/", 6),  # agency, children, four lists
     ("/muc-tieu/", 2),
     ("/muc-tieu/10/", 5),

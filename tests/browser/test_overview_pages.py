@@ -25,9 +25,10 @@ def test_province_index_and_the_merger_both_ways(page, demo_site, screenshot):
         "link", name="Tỉnh, thành phố"
     ).click()
     assert page.locator("h1").inner_text() == "Tỉnh, thành phố"
-    assert page.locator(".provinces-table tbody tr").count() == Province.objects.filter(
-        era="34"
-    ).count()
+    assert (
+        page.locator(".provinces-table tbody tr").count()
+        == Province.objects.filter(era="34").count()
+    )
     assert page.locator(".tilemap svg a").count() == 34
     screenshot(page, "overview-provinces")
     page.locator(".provinces-table th").get_by_role("link", name="Cần Thơ", exact=True).click()
@@ -106,3 +107,23 @@ def test_overview_pages_fit_a_phone(page, demo_site, screenshot, path):
     elif path == "/tinh-thanh/can-tho/":
         name = "province-can-tho"
     screenshot(page, f"overview-phone-{name}")
+
+
+def test_overview_pages_work_without_javascript(browser, demo_site, screenshot):
+    context = browser.new_context(locale="vi-VN", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(demo_site.url + "/ban-do/")
+        page.locator(".tilemap svg a[href='/tinh-thanh/nghe-an/']").click()
+        page.wait_for_url(re.compile("/tinh-thanh/nghe-an/$"))
+        assert page.locator("h1").inner_text() == "Tỉnh Nghệ An"
+        page.goto(demo_site.url + PLAN_402)
+        page.get_by_role("link", name="63 tỉnh, thành phố (trước 1/7/2025)").click()
+        page.wait_for_url(re.compile("era=63"))
+        assert page.locator(".coverage-table tbody tr").count() == 63
+        page.goto(demo_site.url + "/ma-tran/")
+        page.locator("details.objective-key summary").click()
+        assert page.locator("details.objective-key li").first.is_visible()
+        screenshot(page, "overview-matrix-no-js")
+    finally:
+        context.close()
