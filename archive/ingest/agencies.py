@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..models import Agency
 from ..text import fold
-from .spelling import canonical_tones
+from .spelling import canonical_tones, fold_in_place
 
 # Ways of naming a body that its table name does not cover; keys are agency slugs.
 ALIASES = {
@@ -118,7 +118,7 @@ class AgencyMatcher:
         # Tone placement and folding keep every offset (spelling.py), so spans found in these
         # forms are spans of the text as written.
         text = canonical_tones(text)
-        folded = fold(text)
+        folded = fold_in_place(text)
         found = []
         for match in self.name_pattern.finditer(folded):
             agency = self.by_folded_name[match.group(1)]

@@ -69,7 +69,8 @@ class Catalogue:
 
     def plans_numbered(self, normalized):
         """Return the plans held under a normalised number, as dicts."""
-        if normalized not in self._plans:
+        if not self._plans.get(normalized):
+            # Misses are asked again: another worker of the batch may have imported it since.
             self._plans[normalized] = list(
                 Plan.objects.filter(number_normalized=normalized).values(
                     "id", "slug", "title", "number", "number_year", "issuer_id", "date"

@@ -10,7 +10,8 @@ sentence of the article) only the first copy is kept. Every other line of the ar
 import re
 from dataclasses import dataclass, field
 
-from ..text import fold, squash_spaces
+from ..text import squash_spaces
+from .spelling import fold_in_place
 
 # Everything from one of these lines (or, glued inside a line, from the phrase) on is the site's.
 _END_MARKERS = re.compile(
@@ -25,6 +26,7 @@ _UPDATED = re.compile(
 )
 _VIEWS = re.compile(r"\[?\s*(?:Số lần xem|Lượt xem|Số lượt xem)\s*:\s*[\d.,]+\s*\]?", re.IGNORECASE)
 _URL_LINE = re.compile(r"^(?:Nguồn|Source|URL)?\s*:?\s*(https?://\S+)$", re.IGNORECASE)
+_SPACES = re.compile(r"[^\S\n]+")
 _SENTENCE_END = re.compile(r"[.!?…:;”\"')\]]$")
 _TEASER_END = re.compile(r"\s(?:\.\.\.|…)$")
 # A name glued after the last sentence ("…trẻ em.Thanh Tâm"): the provincial portal's byline.
@@ -108,10 +110,12 @@ def _cut_at_end_marker(lines):
 def _strip_site_lines(lines, page):
     kept = []
     for line in lines:
-        if match := _UPDATED.search(line):
+        if "ập nhật" in line and (match := _UPDATED.search(line)):
             page.published = page.published or match.group(1)
             line = _UPDATED.sub("", line)
-        line = squash_spaces(_VIEWS.sub("", line)).strip(" -|")
+        if "xem" in line:
+            line = squash_spaces(_VIEWS.sub("", line))
+        line = line.strip(" -|")
         if match := _URL_LINE.match(line):
             page.source_url = page.source_url or match.group(1)
             continue
@@ -167,12 +171,12 @@ def _drop_teasers(paragraphs, page):
 
 def _drop_repeats(paragraphs, page):
     """Drop copies of the title, repeated lines, and captions that repeat a title or sentence."""
-    title_key = fold(page.title)
-    kept, seen = [], set()
+    title_key = fold_in_place(page.title)
+    keys = [fold_in_place(line) for line in paragraphs]
+    kept, seen, earlier = [], set(), ""
     for index, line in enumerate(paragraphs):
-        key = fold(line)
-        following = fold(paragraphs[index + 1]) if index + 1 < len(paragraphs) else ""
-        earlier = " ".join(fold(p) for p in kept)
+        key = keys[index]
+        following = keys[index + 1] if index + 1 < len(keys) else ""
         if (
             key == title_key
             or key in seen
@@ -185,6 +189,7 @@ def _drop_repeats(paragraphs, page):
             continue
         seen.add(key)
         kept.append(line)
+        earlier += " " + key
     return kept
 
 
@@ -258,7 +263,9 @@ def clean_page(text):
     """Return the Page of a text: title, byline, body paragraphs and plan header."""
     page = Page()
     lines = _take_header([line.strip() for line in text.split("\n")], page)
-    lines = [squash_spaces(line) for line in lines]
+    # One substitution over the text, not one per line: every import goes through here.
+    lines = _SPACES.sub(" ", "\n".join(lines)).split("\n")
+    lines = [line.strip() for line in lines]
     lines, tail = _cut_at_end_marker(lines)
     page.dropped.extend(line for line in tail if line)
     lines = _strip_site_lines(lines, page)

@@ -1,6 +1,7 @@
 """Bytes to text: UTF-8, UTF-16 or Windows-1258, in NFC, or a clear refusal."""
 
 import codecs
+import re
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -55,9 +56,11 @@ def _decode(data):
     return text, "cp1258"
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _control_share(text):
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
-    return controls / max(len(text), 1)
+    return len(_CONTROLS.findall(text)) / max(len(text), 1)
 
 
 def decode_bytes(data):

@@ -9,6 +9,7 @@ from ..text import fold, squash_spaces
 from .clean import clean_page
 from .dates import find_dates, infer_year, parse_date
 from .objectives import find_objective_spans
+from .spelling import fold_in_place
 
 PLAN = "plan"
 CONFERENCE_REPORT = "conference_report"
@@ -175,7 +176,7 @@ def extract(text, catalogue):
     )
     _choose_date(result, page, catalogue)
     date = result.date.date if result.date else None
-    _set_provinces(result, catalogue, [*header_places, *places], date)
+    _set_provinces(result, catalogue, [*header_places, *places], places, date)
     _set_agencies(result, found_agencies)
     _set_numbers(result, catalogue, found_agencies, main_province)
     if header:
@@ -195,10 +196,7 @@ def extract(text, catalogue):
 
 
 def _folded(text):
-    folded = fold(text)
-    if len(folded) != len(text):  # a character whose case folds to two (ß): fold one by one
-        folded = "".join((fold(ch) or ch)[:1] for ch in text)
-    return folded
+    return fold_in_place(text)
 
 
 def _publication(dropped):
@@ -245,15 +243,14 @@ def _choose_date(result, page, catalogue):
         # A yearless date's spans point into the lead; re-anchor nothing, the span is cosmetic.
 
 
-def _set_provinces(result, catalogue, places, date):
+def _set_provinces(result, catalogue, places, text_places, date):
     seen = set()
     for place in places:
         province = catalogue.places.resolve(place.name, date)
         if province and province.pk not in seen:
             seen.add(province.pk)
             result.provinces.append(province)
-    offset_places = catalogue.places.find(result.text)
-    for place in offset_places:
+    for place in text_places:
         result.spans.append((place.start, place.end, "province", place.name))
 
 

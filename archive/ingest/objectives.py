@@ -36,23 +36,20 @@ TRIGGERS = {
     23: ["hợp tác quốc tế", "quan hệ đối tác toàn cầu"],
 }
 
-# "tái hòa nhập" is reintegration after return (21), not inclusion (16).
-_NOT_AFTER = {16: "tai "}
-
-_PATTERNS = {
-    number: re.compile(r"(?<!\w)(" + "|".join(re.escape(fold(t)) for t in words) + r")(?!\w)")
-    for number, words in TRIGGERS.items()
-}
+# One pass over the text for all triggers, longest first: "tái hòa nhập" (reintegration, 21)
+# is then never also read as "hòa nhập" (inclusion, 16).
+_OBJECTIVE_OF = {fold(trigger): number for number, words in TRIGGERS.items() for trigger in words}
+_PATTERN = re.compile(
+    r"(?<!\w)("
+    + "|".join(re.escape(t) for t in sorted(_OBJECTIVE_OF, key=len, reverse=True))
+    + r")(?!\w)"
+)
 
 
 def find_objective_spans(folded, covered=()):
-    """Return (start, end, number) of every trigger outside covered spans."""
+    """Return (start, end, number) of every trigger in folded text outside covered spans."""
     spans = []
-    for number, pattern in _PATTERNS.items():
-        for match in pattern.finditer(folded):
-            before = folded[max(0, match.start() - 4) : match.start()]
-            if before == _NOT_AFTER.get(number):
-                continue
-            if not any(start <= match.start() < end for start, end in covered):
-                spans.append((match.start(), match.end(), number))
+    for match in _PATTERN.finditer(folded):
+        if not any(start <= match.start() < end for start, end in covered):
+            spans.append((match.start(), match.end(), _OBJECTIVE_OF[match.group(1)]))
     return spans

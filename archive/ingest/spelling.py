@@ -2,6 +2,8 @@
 
 import re
 
+from ..text import fold
+
 # Old-style placement puts the tone on the second vowel of oa, oe, uy; the new style on the
 # first (Quy tắc đặt dấu thanh, QĐ 240/QĐ-BGDĐT 1984 vs common usage). Both are written: the
 # Province table has "Hoà Bình" and "Thanh Hóa". Each pair is two characters in NFC either way,
@@ -34,12 +36,37 @@ def _pairs():
 
 _NEW_STYLE = _pairs()
 # Only at a word's end ("xoài", "toàn" are right as written) and not after q, whose u is part
-# of the consonant ("quý").
-_OLD_STYLE = re.compile(
-    r"(?<![qQ])(?:" + "|".join(sorted(_NEW_STYLE, key=len, reverse=True)) + r")(?!\w)"
-)
+# of the consonant ("quý"). One character class, not an alternation of the pairs: every text
+# goes through here.
+_SECONDS = "".join(sorted({pair[1] for pair in _NEW_STYLE}))
+_OLD_STYLE = re.compile(rf"(?<![qQ])[oOuU][{_SECONDS}](?!\w)")
 
 
 def canonical_tones(text):
     """Return the text with tone marks placed in the new style ("Hoà" gives "Hòa")."""
-    return _OLD_STYLE.sub(lambda match: _NEW_STYLE[match.group()], text)
+    return _OLD_STYLE.sub(lambda match: _NEW_STYLE.get(match.group(), match.group()), text)
+
+
+def _fold_table():
+    """Map each Latin letter with diacritics to its folded form when that is one character."""
+    table = {}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        folded = fold(char)
+        if len(folded) == 1 and folded != char:
+            table[code] = folded
+    return table
+
+
+_FOLD = None
+
+
+def fold_in_place(text):
+    """Return the text folded like archive.text.fold, one character for one, so spans agree.
+
+    A translation table, not per-character decomposition: the importer folds every text.
+    """
+    global _FOLD
+    if _FOLD is None:
+        _FOLD = _fold_table()
+    return text.translate(_FOLD).lower()

@@ -8,11 +8,13 @@ document. `--dry-run --format json` prints what would be imported and changes no
 """
 
 import json
+import multiprocessing
+import os
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -21,6 +23,8 @@ from archive.ingest.decode import MAX_BYTES
 from archive.ingest.store import DRY_RUN, DUPLICATE, IMPORTED
 
 PROGRESS_FROM = 20  # files; fewer import too fast for a bar to help
+PARALLEL_FROM = 50  # files; below this, starting workers costs more than it saves
+_worker = {}
 
 
 def read_file(path):
@@ -33,6 +37,50 @@ def read_file(path):
             % {"size": f"{path.stat().st_size / 1024 / 1024:.1f}"}
         )
     return decode_bytes(path.read_bytes())
+
+
+def _start_worker():
+    """Prepare a process to import: its catalogue, and commits that do not wait for the disk.
+
+    Each document commits on its own; waiting for the WAL flush of each would bound a batch by
+    the disk, and a tail lost in a crash is simply imported again (duplicates are recognised).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    _worker["catalogue"] = Catalogue()
+
+
+def _import_task(task):
+    path, options = task
+    return import_one(path, **options)
+
+
+def import_one(path, *, dry_run, publish):
+    """Import one file; return a record of what happened (never raises for bad input)."""
+    try:
+        text, notes = read_file(path)
+        result = document_import(
+            text=text, catalogue=_worker["catalogue"], publish=publish, dry_run=dry_run
+        )
+    except IngestError as error:
+        return {
+            "outcome": "failed",
+            "file": str(path),
+            "message": str(error),
+            "json": {"file": str(path), "error": str(error)},
+        }
+    data = result.extraction.as_json(str(path))
+    if result.status == DUPLICATE:
+        data["duplicate_of"] = result.document.slug
+    if result.document and result.status == IMPORTED:
+        data["id"] = result.document.pk
+    return {
+        "outcome": result.status,
+        "file": str(path),
+        "message": " ".join([result.message, *notes]).strip(),
+        "title": result.extraction.title,
+        "json": data,
+    }
 
 
 class Command(BaseCommand):
@@ -50,62 +98,52 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help=_("không hiện thanh tiến độ")
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help=_("số tiến trình nhập song song (mặc định: số nhân, tối đa 4)"),
+        )
 
-    def handle(self, *args, paths, dry_run, format, publish, no_progress, **options):
+    def handle(self, *args, paths, dry_run, format, publish, no_progress, jobs, **options):
         if dry_run and publish:
             raise CommandError(_("--dry-run và --publish không dùng cùng nhau."))
-        # Each document commits on its own; waiting for the WAL flush of each would bound a
-        # batch by the disk, and a lost tail after a crash is simply imported again (duplicates
-        # are recognised).
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO off")
-        catalogue = Catalogue()
         outcomes = {IMPORTED: [], DUPLICATE: [], DRY_RUN: [], "failed": []}
         records = []
+        options = {"dry_run": dry_run, "publish": publish}
         bar = tqdm(
-            paths,
+            total=len(paths),
             unit=_("tệp"),
             disable=no_progress or len(paths) < PROGRESS_FROM or format == "json",
             file=sys.stderr,
         )
-        for path in bar:
-            record = self.import_one(path, catalogue, dry_run=dry_run, publish=publish)
+        for record in self.import_all(paths, options, jobs):
+            bar.update()
             outcomes[record["outcome"]].append(record)
             records.append(record)
             if format == "text":
                 self.report_file(record)
+        bar.close()
         if format == "json":
             self.stdout.write(
                 json.dumps([r["json"] for r in records], ensure_ascii=False, indent=2)
             )
         self.summary(outcomes, to_stderr=format == "json")
 
-    def import_one(self, path, catalogue, *, dry_run, publish):
-        """Import one file; return a record of what happened (never raises for bad input)."""
-        try:
-            text, notes = read_file(path)
-            result = document_import(
-                text=text, catalogue=catalogue, publish=publish, dry_run=dry_run
-            )
-        except IngestError as error:
-            return {
-                "outcome": "failed",
-                "file": str(path),
-                "message": str(error),
-                "json": {"file": str(path), "error": str(error)},
-            }
-        data = result.extraction.as_json(str(path))
-        if result.status == DUPLICATE:
-            data["duplicate_of"] = result.document.slug
-        if result.document and result.status == IMPORTED:
-            data["id"] = result.document.pk
-        return {
-            "outcome": result.status,
-            "file": str(path),
-            "message": " ".join([result.message, *notes]).strip(),
-            "title": result.extraction.title,
-            "json": data,
-        }
+    @staticmethod
+    def import_all(paths, options, jobs):
+        """Yield a record per file, in order; from worker processes for a large batch."""
+        if jobs <= 1 or len(paths) < PARALLEL_FROM or connection.in_atomic_block:
+            _start_worker()
+            for path in paths:
+                yield import_one(path, **options)
+            return
+        # Each worker opens its own connection; the parent's must not be shared across fork.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, initializer=_start_worker) as pool:
+            tasks = [(path, options) for path in paths]
+            yield from pool.imap(_import_task, tasks, chunksize=8)
 
     def report_file(self, record):
         if record["outcome"] == "failed":

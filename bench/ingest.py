@@ -1,0 +1,159 @@
+"""`make bench`, ingest: import N raw texts with `manage.py import_text` and time it.
+
+    python -m bench.ingest [--documents 1000] [--repeat 3]
+
+The texts are the labelled set's (tests/data/ingest/: the four seed pages with their site noise,
+plans with a state header, a letter, news reports), each copy given its own headline and, for a
+plan, its own number, so every one is a new document. They are written to a temporary folder
+and imported into a database of their own (archive_bench_ingest) holding the reference data and
+the demo archive, so links are looked up and made. Each run starts from that state. Results go
+to bench/results/ingest.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+TEXTS = ROOT / "tests" / "data" / "ingest"
+DATABASE = "archive_bench_ingest"
+
+
+def database_url():
+    if "DATABASE_URL" not in os.environ:
+        from archive import devdb
+
+        return devdb.database_url(devdb.server(), DATABASE)
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{DATABASE}"))
+
+
+def templates():
+    """Return the labelled texts, the material every generated text is a copy of."""
+    return [path.read_text(encoding="utf-8") for path in sorted(TEXTS.glob("*.txt"))]
+
+
+def variant(template, index):
+    """Return a copy of a text with its own headline (and own number, for a plan)."""
+    lines = template.split("\n")
+    own_number = re.search(r"^Số:\s*(\d+)/", template, re.MULTILINE)
+    if own_number:
+        template = template.replace(f"Số: {own_number.group(1)}/", f"Số: {50000 + index}/", 1)
+        return template.replace("\n\n", f"\n\nBản sao số {index} để đo tốc độ nhập.\n", 1)
+    # The headline is the first line with more than four words (the first may be a category).
+    for position, line in enumerate(lines):
+        if len(line.split()) > 4:
+            lines[position] = f"{line} (bản {index})"
+            break
+    return "\n".join(lines)
+
+
+def write_texts(folder, documents):
+    """Write N generated texts into a folder; return their paths."""
+    material = templates()
+    paths = []
+    for index in range(documents):
+        path = Path(folder) / f"text_{index:05d}.txt"
+        path.write_text(variant(material[index % len(material)], index), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def reset():
+    """Bring the database to the reference data and the demo archive, nothing imported."""
+    from django.core.management import call_command
+
+    from archive.models import Document
+
+    call_command("migrate", verbosity=0)
+    Document.objects.exclude(content_hash="").delete()
+    if not Document.objects.filter(slug="quyet-dinh-402-qd-ttg-ban-hanh-ke-hoach-trien-khai-thoa-thuan-gcm").exists():
+        call_command(
+            "loaddata", ROOT / "fixtures/reference.json", ROOT / "fixtures/demo.json", verbosity=0
+        )
+
+
+def run_once(paths, *, dry_run=False):
+    """Import the texts once; return seconds and the outcome counts."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from archive.models import Document
+
+    reset()
+    before = Document.objects.count()
+    out, err = StringIO(), StringIO()
+    started = time.perf_counter()
+    call_command(
+        "import_text", *map(str, paths), dry_run=dry_run, no_progress=True, stdout=out, stderr=err
+    )
+    seconds = time.perf_counter() - started
+    summary = (out.getvalue() + err.getvalue()).strip().splitlines()
+    return {
+        "seconds": seconds,
+        "created": Document.objects.count() - before,
+        "summary": next((line for line in summary if line.startswith("Tổng kết")), ""),
+    }
+
+
+def measure(documents, repeat):
+    """Return the benchmark's results for N texts, `repeat` timed runs each."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_texts(folder, documents)
+        size = sum(path.stat().st_size for path in paths)
+        imports = [run_once(paths) for _ in range(repeat)]
+        dry_runs = [run_once(paths, dry_run=True) for _ in range(repeat)]
+    best = min(imports, key=lambda run: run["seconds"])
+    return {
+        "documents": documents,
+        "mean_text_kb": round(size / documents / 1024, 1),
+        "import": {
+            "seconds_median": round(statistics.median(r["seconds"] for r in imports), 2),
+            "docs_per_second_median": round(
+                documents / statistics.median(r["seconds"] for r in imports), 1
+            ),
+            "docs_per_second_best": round(documents / best["seconds"], 1),
+            "created": best["created"],
+            "summary": best["summary"],
+        },
+        "dry_run": {
+            "docs_per_second_median": round(
+                documents / statistics.median(r["seconds"] for r in dry_runs), 1
+            ),
+        },
+        "runs": repeat,
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    os.environ["DATABASE_URL"] = database_url()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    results = measure(args.documents, args.repeat)
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / "ingest.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    print(json.dumps(results, ensure_ascii=False, indent=1))
+    print(f"wrote {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
