@@ -73,11 +73,7 @@ class AgencyMatcher:
             for alias in ALIASES.get(agency.slug, []):
                 names[fold(canonical_tones(alias))] = agency
         self.by_folded_name = names
-        self.name_pattern = re.compile(
-            r"(?<!\w)("
-            + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-            + r")(?!\w)"
-        )
+        self.name_pattern = _alternation(names, r"(?<!\w)(", r")(?!\w)")
         acronyms = {
             agency.abbreviation: agency
             for agency in agencies
@@ -85,21 +81,13 @@ class AgencyMatcher:
             and agency.abbreviation
         }
         self.by_acronym = acronyms
-        self.acronym_pattern = (
-            re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in acronyms) + r")(?!\w)")
-            if acronyms
-            else None
-        )
+        self.acronym_pattern = _alternation(acronyms, r"(?<!\w)(", r")(?!\w)")
         self.ministries = {
             fold(canonical_tones(agency.name[len("Bộ ") :])): agency
             for agency in agencies
             if agency.kind == Agency.Kind.MINISTRY and agency.name.startswith("Bộ ")
         }
-        self.ministry_pattern = re.compile(
-            r"("
-            + "|".join(re.escape(n) for n in sorted(self.ministries, key=len, reverse=True))
-            + r")(?!\w)"
-        )
+        self.ministry_pattern = _alternation(self.ministries, r"(", r")(?!\w)")
         self.provincial = {}
         for agency in agencies:
             if agency.province_id is None:
@@ -128,11 +116,8 @@ class AgencyMatcher:
             if agency.slug == "thu-tuong-chinh-phu" and not text[match.start()].isupper():
                 continue
             found.append(FoundAgency(agency, match.start(), match.end()))
-        if self.acronym_pattern:
-            for match in self.acronym_pattern.finditer(text):
-                found.append(
-                    FoundAgency(self.by_acronym[match.group(1)], match.start(), match.end())
-                )
+        for match in self.acronym_pattern.finditer(text):
+            found.append(FoundAgency(self.by_acronym[match.group(1)], match.start(), match.end()))
         found += self._ministry_lists(text, folded)
         candidates = []
         found += self._provincial(text, places, main_province, candidates)
@@ -224,6 +209,15 @@ def body_name(head, following):
     while taken and taken[-1].lower() in ("và", "các", "tỉnh", "thành", "phố", "-"):
         taken.pop()
     return " ".join([head, *taken]) if taken else ""
+
+
+def _alternation(words, before, after):
+    """Return a pattern matching any of the words, longest first; one that never matches if
+    there are none (an archive without reference data)."""
+    if not words:
+        return re.compile(r"(?!x)x")
+    choices = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(before + choices + after)
 
 
 def _longest_first(found):

@@ -77,7 +77,8 @@ def import_one(path, *, dry_run, publish):
     return {
         "outcome": result.status,
         "file": str(path),
-        "message": " ".join([result.message, *notes]).strip(),
+        "message": result.message,
+        "notes": notes,
         "title": result.extraction.title,
         "json": data,
     }
@@ -154,6 +155,8 @@ class Command(BaseCommand):
             self.stdout.write(_("THỬ %(file)s: %(title)s") % record)
         else:
             self.stdout.write(_("NHẬP %(file)s: %(title)s") % record)
+        if record["outcome"] != "failed" and record.get("notes"):
+            self.stdout.write("  " + " ".join(record["notes"]))
 
     def summary(self, outcomes, *, to_stderr):
         out = self.stderr if to_stderr else self.stdout

@@ -1,0 +1,301 @@
+"""Extraction from raw text, field by field, on the labelled set and on one edge per test."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+from archive.ingest import Catalogue, extract
+from archive.ingest.clean import clean_page
+from archive.ingest.dates import find_dates, infer_year
+from archive.ingest.evaluate import FIELDS, extraction_json, field_items
+from archive.ingest.spelling import canonical_tones
+
+DATA = Path(__file__).parent / "data" / "ingest"
+EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
+SEEDS = sorted(name for name in EXPECTED if name.startswith("seed_"))
+DEMO = json.loads((Path(__file__).parents[1] / "fixtures" / "demo.json").read_text("utf-8"))
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(demo):
+    return Catalogue()
+
+
+def text_of(name):
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def fixture_article(title):
+    return next(
+        entry["fields"]
+        for entry in DEMO
+        if entry["model"] == "archive.document" and entry["fields"]["title"] == title
+    )
+
+
+# --- the labelled set, one test per field -------------------------------------------------
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_labelled_set_field(catalogue, field):
+    """Every file of the labelled set gives the labelled value of this field."""
+    for name, truth in EXPECTED.items():
+        got = extraction_json(text_of(name), catalogue)
+        assert field_items(field, got) == field_items(field, truth), (name, field)
+
+
+def test_labelled_set_covers_every_number_form():
+    numbers = {n["number"] for truth in EXPECTED.values() for n in truth["document_numbers"]}
+    for form in ("1614/KH-UBND", "402/QĐ-TTg", "30/2020/NĐ-CP", "202/2025/QH15", "1378/BNG-LS"):
+        assert form in numbers
+    assert {"60-NQ/TW", "19/KH-BCĐ138/CP"} <= numbers
+
+
+# --- title and body ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_seed_body_is_the_article_without_site_noise(name):
+    """The body equals the fixture's: every sentence kept, navigation and repeats dropped."""
+    page = clean_page(text_of(name))
+    assert page.body_text == fixture_article(page.title)["body"]
+
+
+def test_noise_is_dropped_and_site_facts_kept():
+    page = clean_page(text_of("seed_003_794bb8f233882032.txt"))
+    assert page.title.startswith("Triển khai Thỏa thuận toàn cầu")  # category "Chính trị" dropped
+    assert page.published == "31/07/2020"
+    assert page.author == "Thanh Tâm"  # glued to the last sentence
+    body = page.body_text
+    for noise in ("Số lần xem", "31.7.2020.png", "Các ý kiến", "Không có quảng cáo", "Chính trị"):
+        assert noise not in body
+    assert body.endswith("đặc biệt là nhóm phụ nữ và trẻ em.")
+
+
+def test_related_headlines_and_lists_are_dropped():
+    page = clean_page(text_of("seed_001_cd4733e22b414828.txt"))
+    body = page.body_text
+    assert page.author == "Thu Trang"
+    for noise in ("Theo dõi Baoquocte.vn", "Kế hoạch hòa bình Ukraine", "Đọc thêm", "Giá vàng"):
+        assert noise not in body
+    # The headline reused as image titles is not repeated; real captions are kept once.
+    assert page.title not in body
+    assert body.count("Các đại biểu chụp hình lưu niệm.") == 1
+
+
+def test_image_title_repeated_in_its_caption_is_dropped():
+    page = clean_page(text_of("seed_004_e4bb0a0aa603a95e.txt"))
+    assert "Hội nghị về chính sách quản lý di dân ASEAN\n" not in page.body_text
+    assert "phát biểu tại Hội nghị về Chính sách quản lý di dân ASEAN. (Ảnh: AH)" in page.body_text
+    assert page.body[-1] == "(theo TTXVN)"
+
+
+def test_duplicate_caption_kept_once():
+    page = clean_page(text_of("article_tphcm_2023.txt"))
+    assert page.body.count("Các đại biểu quốc tế tham dự Hội thảo.") == 1
+    assert "Kết quả xổ số" not in page.body_text
+
+
+def test_plan_header_gives_title_and_leaves_body():
+    page = clean_page(text_of("plan_ca_mau_65.txt"))
+    assert page.header.number_text == "65/KH-UBND"
+    assert page.header.place_date_line == "Cà Mau, ngày 18 tháng 6 năm 2020"
+    assert page.title.startswith("Kế hoạch triển khai Thỏa thuận")
+    assert page.body[0].startswith("Thực hiện Quyết định số 402/QĐ-TTg")
+    assert "CỘNG HÒA" not in page.body_text
+
+
+# --- kind -------------------------------------------------------------------------------------
+
+
+def test_kind(catalogue):
+    kinds = {name: extract(text_of(name), catalogue).kind for name in EXPECTED}
+    assert kinds["plan_ca_mau_65.txt"] == "plan"  # a Số: header
+    assert kinds["letter_bng_1378.txt"] == "plan"
+    assert kinds["seed_001_cd4733e22b414828.txt"] == "conference_report"
+    assert kinds["seed_003_794bb8f233882032.txt"] == "article"
+    headerless = (
+        "KẾ HOẠCH phòng, chống mua bán người năm 2024\n\nCăn cứ Luật Phòng, chống mua bán người."
+    )
+    assert extract(headerless, catalogue).kind == "plan"
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ngày 19/12, tại Hà Nội", "--12-19"),
+        ("ban hành ngày 30 tháng 7 năm 2020", "2020-07-30"),
+        ("Quyết định ngày 30/7/2020 của", "2020-07-30"),
+        ("Nghị định ngày 20-3-2020", "2020-03-20"),
+        ("[ Cập nhật vào ngày (31/07/2020) ]", "2020-07-31"),
+    ],
+)
+def test_date_forms(text, expected):
+    assert find_dates(text)[0].isoformat() == expected
+
+
+def test_not_dates():
+    assert find_dates("liên lạc 24/7, số 30/2020/NĐ-CP, giai đoạn 2020-2025, tháng 5/2026") == ()
+
+
+def test_yearless_date_takes_a_year_from_context():
+    text = "Ngày 19/12, hội nghị sơ kết giai đoạn 2020–2025 và định hướng cho giai đoạn 2026–2030."
+    found = infer_year(find_dates(text)[0], text)
+    assert (found.date, found.inferred) == (datetime.date(2025, 12, 19), True)
+
+
+def test_yearless_date_without_context_stays_without_year():
+    text = "Ngày 28/6, hội nghị đã khai mạc tại Bắc Kinh."
+    found = infer_year(find_dates(text)[0], text)
+    assert found.year is None and found.isoformat() == "--06-28"
+
+
+def test_yearless_date_matches_a_held_conference(catalogue):
+    """The ASEAN conference of 28/6 in Bắc Kinh is held (2023): the year comes from it."""
+    result = extract(text_of("seed_004_e4bb0a0aa603a95e.txt"), catalogue)
+    assert (result.iso_date, result.date_inferred) == ("2023-06-28", True)
+
+
+def test_yearless_date_in_an_empty_archive(db):
+    from django.core.management import call_command
+
+    from archive.management.commands.bootstrap import FIXTURES
+
+    call_command("loaddata", FIXTURES / "reference.json", verbosity=0)
+    result = extract(text_of("seed_004_e4bb0a0aa603a95e.txt"), Catalogue())
+    assert (result.iso_date, result.date_inferred) == ("--06-28", False)
+
+
+# --- document numbers -------------------------------------------------------------------------
+
+
+def test_citation_gives_type_date_and_issuer(catalogue):
+    text = "Tiêu đề\n\nSửa đổi Quyết định số 402/QD-TTg ngày 20/3/2020 của Thủ tướng Chính phủ."
+    (number,) = extract(text, catalogue).numbers
+    assert (number.number, number.type, number.issuer, number.year) == (
+        "402/QĐ-TTg",
+        "Quyết định",
+        "Thủ tướng Chính phủ",
+        2020,
+    )
+    assert number.issued == datetime.date(2020, 3, 20)
+
+
+def test_every_number_form_is_split(catalogue):
+    result = extract(text_of("article_merger_2025.txt"), catalogue)
+    numbers = {n.number: n.as_json() for n in result.numbers}
+    assert numbers["60-NQ/TW"] == {
+        "number": "60-NQ/TW",
+        "type": "Nghị quyết",
+        "issuer": "Ban Chấp hành Trung ương Đảng",
+        "year": 2025,
+    }
+    assert numbers["202/2025/QH15"]["issuer"] == "Quốc hội"
+    assert numbers["30/2020/NĐ-CP"]["type"] == "Nghị định"
+    assert numbers["19/KH-BCĐ138/CP"]["type"] == "Kế hoạch"
+
+
+def test_bare_slash_words_are_not_numbers(catalogue):
+    text = "Tiêu đề\n\nBan Chỉ đạo 138/CP trực 24/7; ngày 30/7/2020; Covid-19; A/RES/73/195."
+    assert extract(text, catalogue).numbers == []
+
+
+# --- provinces --------------------------------------------------------------------------------
+
+
+def test_provinces_of_both_eras(catalogue):
+    old = extract(text_of("seed_003_794bb8f233882032.txt"), catalogue).provinces
+    new = extract(text_of("seed_000_2dffb1e9813293e1.txt"), catalogue).provinces
+    assert [(p.name, p.era) for p in old] == [("Hậu Giang", "63")]
+    assert [(p.name, p.era) for p in new] == [("Nghệ An", "34"), ("Hà Nội", "34")]
+
+
+def test_provinces_from_abbreviations_prefixes_and_tone_variants(catalogue):
+    result = extract(text_of("article_tphcm_2023.txt"), catalogue)
+    names = [p.name for p in result.provinces]
+    assert names[0] == "Hồ Chí Minh"  # TP.HCM, TP. Hồ Chí Minh
+    assert {"Hoà Bình", "Bà Rịa - Vũng Tàu", "Thừa Thiên Huế"} <= set(names)
+
+
+def test_no_false_provinces(catalogue):
+    for name in ("seed_004_e4bb0a0aa603a95e.txt", "article_abroad_traps.txt"):
+        result = extract(text_of(name), catalogue)
+        assert [p.name for p in result.provinces] == EXPECTED[name]["provinces"]
+    text = (
+        "Tiêu đề\n\nChủ tịch Hồ Chí Minh; vì hòa bình; ông Nguyễn Hòa Bình; Thái Bình Dương; "
+        "Bắc Kinh; tỉnh Hà Bắc; Hùng An; New York; đại biểu 34 tỉnh, thành phố."
+    )
+    assert extract(text, catalogue).provinces == []
+
+
+def test_tone_placement_is_one_spelling():
+    assert (
+        canonical_tones("Hoà Bình, Khánh Hoà, Thanh Hoá, Thuỷ")
+        == "Hòa Bình, Khánh Hòa, Thanh Hóa, Thủy"
+    )
+    assert canonical_tones("toàn, xoài, quý") == "toàn, xoài, quý"
+
+
+# --- agencies ---------------------------------------------------------------------------------
+
+
+def test_agencies_by_name_acronym_list_and_province(catalogue):
+    result = extract(text_of("seed_001_cd4733e22b414828.txt"), catalogue)
+    slugs = {agency.slug for agency in result.agencies}
+    assert {"bo-y-te", "bo-tai-chinh", "bo-giao-duc-va-dao-tao"} <= slugs  # "các Bộ: ..., Y tế"
+    assert {"so-ngoai-vu-nghe-an", "so-ngoai-vu-hai-phong", "so-ngoai-vu-can-tho"} <= slugs
+    assert "chinh-phu" not in slugs  # only inside "Thủ tướng Chính phủ"
+    abroad = extract(text_of("seed_004_e4bb0a0aa603a95e.txt"), catalogue)
+    assert {"wef", "bo-cong-an-trung-quoc"} <= {agency.slug for agency in abroad.agencies}
+
+
+def test_provincial_body_takes_the_province_the_text_is_about(catalogue):
+    result = extract(text_of("seed_000_2dffb1e9813293e1.txt"), catalogue)
+    slugs = {agency.slug for agency in result.agencies}
+    assert {"cong-an-tinh-nghe-an", "so-noi-vu-nghe-an", "ubnd-tinh-nghe-an"} <= slugs
+
+
+def test_unknown_agencies_are_candidates_not_inventions(catalogue):
+    result = extract(text_of("plan_ca_mau_65.txt"), catalogue)
+    assert "Sở Lao động - Thương binh và Xã hội" in result.candidates
+    assert "Sở Tư pháp Cà Mau" in result.candidates
+    assert all("Lao động" not in agency.name for agency in result.agencies)
+
+
+# --- objectives -------------------------------------------------------------------------------
+
+
+def test_objectives_with_triggers(catalogue):
+    result = extract(text_of("seed_000_2dffb1e9813293e1.txt"), catalogue)
+    assert result.objectives[20] == ["kieu hoi"]
+    assert "tuyen dung cong bang" in result.objectives[6]
+
+
+def test_objective_words_inside_an_agency_name_do_not_count(catalogue):
+    """Seed 001 names Cục Quản lý xuất nhập cảnh but is not about border management."""
+    result = extract(text_of("seed_001_cd4733e22b414828.txt"), catalogue)
+    assert 11 not in result.objectives
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+def test_plan_links_take_their_relation_from_the_citation(catalogue):
+    result = extract(text_of("plan_hau_giang_amendment.txt"), catalogue)
+    relations = {link.number: link.relation for link in result.links}
+    assert relations == {"1614/KH-UBND": "sua_doi", "402/QĐ-TTg": "can_cu", "193/QĐ-TTg": "can_cu"}
+
+
+def test_conference_report_proposes_a_conference_when_none_is_held(catalogue):
+    result = extract(text_of("article_tphcm_2023.txt"), catalogue)
+    (report,) = [link for link in result.links if link.relation == "dua_tin"]
+    assert report.target is None
+    assert report.create["date"] == datetime.date(2023, 12, 13)
+    assert report.create["place"] == "TP. Hồ Chí Minh" and report.create["is_abroad"] is False

@@ -1,0 +1,245 @@
+"""Importing files: decoding, bad input, drafts, duplicates, the command and its JSON."""
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from archive.ingest import Catalogue, IngestError, decode_bytes, document_import
+from archive.ingest.store import DUPLICATE, IMPORTED
+from archive.models import Article, Document, DocumentLink, Plan
+
+DATA = Path(__file__).parent / "data" / "ingest"
+SEED_003 = DATA / "seed_003_794bb8f233882032.txt"
+PLAN_CA_MAU = DATA / "plan_ca_mau_65.txt"
+
+pytestmark = pytest.mark.django_db
+
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def as_windows_1258(text):
+    """Return text spelled as Windows-1258 spells it: base letters whole, tones combining."""
+    spelled = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
+        spelled.append(base + "".join(c for c in parts if c in TONES))
+    return "".join(spelled)
+
+
+def run(*args, **options):
+    """Run import_text; return (stdout, stderr)."""
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    call_command("import_text", *map(str, args), stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+
+def test_utf8_utf16_and_cp1258_decode_to_the_same_nfc_text():
+    text = SEED_003.read_text(encoding="utf-8")
+    expected, _ = decode_bytes(text.encode("utf-8"))
+    for data in (
+        text.encode("utf-16"),  # with a byte-order mark
+        text.encode("utf-16-le"),  # without
+        text.encode("utf-8-sig"),
+    ):
+        assert decode_bytes(data)[0] == expected
+    # Windows-1258 has â, ơ, đ... but writes tones as combining marks: decoded and composed,
+    # it is the same text.
+    decoded, notes = decode_bytes(
+        as_windows_1258("Thỏa thuận về Di cư hợp pháp tại tỉnh Hậu Giang").encode("cp1258")
+    )
+    assert decoded == "Thỏa thuận về Di cư hợp pháp tại tỉnh Hậu Giang"
+    assert any("cp1258" in note for note in notes)
+
+
+def test_nfd_text_is_composed_and_said_so():
+    text, notes = decode_bytes(unicodedata.normalize("NFD", "Hậu Giang").encode("utf-8"))
+    assert text == "Hậu Giang" and unicodedata.is_normalized("NFC", text)
+    assert any("NFD" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "rỗng"),
+        (b"  \n\t ", "rỗng"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00binary", "nhị phân"),
+        (b"\x81\x8d\x8f\x90\x9d" * 20, "bảng mã"),
+        (b"a" * (5 * 1024 * 1024 + 1), "5 MB"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(data, message):
+    with pytest.raises(IngestError, match=message):
+        decode_bytes(data)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def test_import_creates_a_draft_article_with_its_tags_and_links(demo):
+    result = document_import(text=SEED_003.read_text(), catalogue=Catalogue())
+    assert result.status == IMPORTED
+    article = Article.objects.get(pk=result.document.pk)
+    assert article.status == Document.Status.DRAFT
+    assert article.author == "Thanh Tâm"
+    assert [p.slug for p in article.provinces.all()] == ["hau-giang-truoc-2025"]
+    assert [a.slug for a in article.agencies.all()] == ["ubnd-tinh-hau-giang"]
+    assert sorted(article.objectives.values_list("number", flat=True)) == [
+        1,
+        2,
+        3,
+        6,
+        7,
+        9,
+        10,
+        16,
+        21,
+    ]
+    links = set(article.outgoing_links.values_list("relation", "target__slug"))
+    assert ("dua_tin", "ke-hoach-1614-kh-ubnd-trien-khai-thoa-thuan-gcm-tinh-hau-giang") in links
+    assert unicodedata.is_normalized("NFC", article.body)
+
+
+def test_facet_arrays_written_with_the_row_are_what_the_database_computes(demo):
+    """The importer writes the row once with its facet arrays (store._save); they must equal
+    what migration 0004's refresh computes from the tag tables."""
+    result = document_import(
+        text=(DATA / "article_tphcm_2023.txt").read_text(), catalogue=Catalogue()
+    )
+    columns = "facet_provinces, facet_units, facet_agencies, facet_objectives, facet_doc_type"
+    query = f"SELECT {columns} FROM archive_document WHERE id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(query, [result.document.pk])
+        written = cursor.fetchone()
+        cursor.execute("SELECT archive_refresh_facets(ARRAY[%s]::bigint[])", [result.document.pk])
+        cursor.execute(query, [result.document.pk])
+        assert cursor.fetchone() == written
+    assert written[0] and written[2] and written[3]  # provinces, agencies, objectives
+
+
+def test_plan_is_imported_with_number_issuer_and_type(demo):
+    text = PLAN_CA_MAU.read_text().replace("Số: 65/KH-UBND", "Số: 66/KH-UBND")
+    result = document_import(text=text, catalogue=Catalogue())
+    plan = Plan.objects.get(pk=result.document.pk)
+    assert (plan.number, plan.issuer.slug, plan.document_type.abbreviation) == (
+        "66/KH-UBND",
+        "ubnd-tinh-ca-mau",
+        "KH",
+    )
+    assert plan.number_year == 2020 and plan.search_number == "66/kh-ubnd"
+    relations = set(plan.outgoing_links.values_list("relation", "target__plan__number"))
+    assert relations == {("trien_khai", "402/QĐ-TTg"), ("can_cu", "1378/BNG-LS")}
+
+
+def test_same_text_twice_is_one_document(demo):
+    catalogue = Catalogue()
+    first = document_import(text=SEED_003.read_text(), catalogue=catalogue)
+    # The same article pasted again, with other spacing and without the site's noise.
+    again = "\n\n".join([first.extraction.title, *first.extraction.body]).replace(" ", "  ")
+    second = document_import(text=again, catalogue=catalogue)
+    assert second.status == DUPLICATE and second.document.pk == first.document.pk
+    assert "Đã có trong lưu trữ" in second.message
+    assert (
+        Article.objects.filter(title=first.extraction.title).exclude(content_hash="").count() == 1
+    )
+
+
+def test_same_source_url_is_one_document(demo):
+    catalogue = Catalogue()
+    url = "https://baoquocte.vn/bai-viet-thu.html"
+    document_import(text=SEED_003.read_text(), catalogue=catalogue, source_url=url)
+    other = (DATA / "seed_000_2dffb1e9813293e1.txt").read_text()
+    result = document_import(text=other, catalogue=catalogue, source_url=url)
+    assert result.status == DUPLICATE
+
+
+def test_plan_number_already_held_is_a_duplicate(demo):
+    result = document_import(text=PLAN_CA_MAU.read_text(), catalogue=Catalogue())
+    assert result.status == DUPLICATE
+    assert result.document.slug == "ke-hoach-65-kh-ubnd-trien-khai-thoa-thuan-gcm-tinh-ca-mau"
+
+
+def test_a_plan_without_a_valid_number_writes_nothing(demo):
+    text = PLAN_CA_MAU.read_text().replace("Số: 65/KH-UBND", "Số: KH-UBND")
+    before = Document.objects.count(), DocumentLink.objects.count()
+    with pytest.raises(IngestError):
+        document_import(text=text, catalogue=Catalogue())
+    assert (Document.objects.count(), DocumentLink.objects.count()) == before
+
+
+def test_text_without_a_title_is_refused(db):
+    with pytest.raises(IngestError, match="tiêu đề"):
+        document_import(text="\n\n   \n", catalogue=Catalogue())
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_dry_run_json_is_one_object_per_file_and_changes_nothing(demo, tmp_path):
+    empty = tmp_path / "rong.txt"
+    empty.write_bytes(b"")
+    before = Document.objects.count()
+    out, err = run(SEED_003, empty, dry_run=True, format="json")
+    data = json.loads(out)
+    assert Document.objects.count() == before
+    assert [Path(item["file"]).name for item in data] == [SEED_003.name, "rong.txt"]
+    first = data[0]
+    for key in ("title", "kind", "date", "date_inferred", "document_numbers", "provinces"):
+        assert key in first
+    assert first["document_numbers"] == [
+        {
+            "number": "1614/KH-UBND",
+            "type": "Kế hoạch",
+            "issuer": "Ủy ban nhân dân tỉnh Hậu Giang",
+            "year": 2020,
+        }
+    ]
+    assert first["links"][0] == {
+        "number": "1614/KH-UBND",
+        "relation": "dua_tin",
+        "target": "ke-hoach-1614-kh-ubnd-trien-khai-thoa-thuan-gcm-tinh-hau-giang",
+    }
+    assert "rỗng" in data[1]["error"]
+    assert "Tổng kết" in err
+
+
+def test_batch_goes_on_after_bad_files_and_summarises(demo, tmp_path):
+    binary = tmp_path / "anh.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    nfd = tmp_path / "nfd.txt"
+    nfd.write_text(unicodedata.normalize("NFD", SEED_003.read_text()), encoding="utf-8")
+    out, err = run(binary, tmp_path / "khong-co.txt", nfd, SEED_003)
+    assert "Tổng kết: 1 đã nhập, 0 phân tích thử, 1 trùng, 2 lỗi." in out
+    assert "anh.png" in err and "nhị phân" in err
+    assert "Không tìm thấy tệp" in err
+    assert "NFD" in out
+    assert Article.objects.filter(content_hash__gt="").count() == 1
+
+
+def test_publish_option(demo):
+    run(SEED_003, publish=True)
+    assert Article.objects.get(content_hash__gt="").status == Document.Status.PUBLISHED
+
+
+def test_many_files_in_worker_processes(demo, tmp_path):
+    """A batch large enough for workers imports every file once, in order."""
+    from django.db import transaction
+
+    from bench.ingest import write_texts
+
+    paths = write_texts(tmp_path, 60)
+    # Workers need committed reference data and their own connections: not inside the test's
+    # transaction, so this test runs the command in-process (the atomic block keeps it there).
+    assert transaction.get_connection().in_atomic_block
+    out, err = run(*paths, jobs=2, no_progress=True)
+    assert "Tổng kết: 60 đã nhập, 0 phân tích thử, 0 trùng, 0 lỗi." in out
