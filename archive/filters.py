@@ -322,12 +322,18 @@ def cached_results(filterset):
     """Return {"total", "counts", "ids"} for a search, computed once per generation."""
     key = results_key(filterset)
     results = cache.get(key)
-    if results is None:
-        with search.tuned():
+    if results is not None:
+        return results
+    with search.tuned(), connection.cursor() as cursor:
+        # The same search arriving on several workers at once is computed once: the others
+        # wait for this transaction's lock, then find its results in the cache.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+        results = cache.get(key)
+        if results is None:
             total, counts = facet_counts(filterset)
             ids = list(filterset.ordered_qs().values_list("pk", flat=True)[:CACHED_IDS])
-        results = {"total": total, "counts": counts, "ids": ids}
-        cache.set(key, results)
+            results = {"total": total, "counts": counts, "ids": ids}
+            cache.set(key, results)
     return results
 
 

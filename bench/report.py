@@ -46,6 +46,24 @@ def http_table(http):
     return "\n".join(lines)
 
 
+LOADS = {
+    "load": "with the results cache (filled by the per-class runs: repeated searches)",
+    "load_uncached": "without the cache (SEARCH_CACHE_SECONDS=0: every request computed)",
+}
+
+
+def load_line(label, load):
+    if "requests_per_second" not in load:
+        return f"\nLoad run {label}: {load}"
+    return (
+        f"\nwrk {label}, {load['seconds']} s at {load['connections']} connections, mixed page "
+        f"and API queries: {load['requests']} requests ({load['requests_per_second']}/s), "
+        f"p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, p99 {load['p99_ms']:.0f} ms, "
+        f"{load['errors']} errors (timeouts at 10 s); peak worker RSS "
+        f"{load['peak_worker_rss_mb']} MB."
+    )
+
+
 def section(results):
     documents = results["documents"]
     parts = [f"### {documents:,} documents".replace(",", " ")]
@@ -73,18 +91,9 @@ def section(results):
     if http:
         parts.append("\nUnder gunicorn, milliseconds per request:\n")
         parts.append(http_table(http))
-        load = http["load"]
-        if "requests_per_second" in load:
-            parts.append(
-                f"\nwrk, {load['seconds']} s at {load['connections']} connections, mixed page and "
-                f"API queries: {load['requests']} requests ({load['requests_per_second']}/s), "
-                f"p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, "
-                f"p99 {load['p99_ms']:.0f} ms, "
-                f"{load['errors']} errors (timeouts at 10 s); "
-                f"peak worker RSS {load['peak_worker_rss_mb']} MB."
-            )
-        else:
-            parts.append(f"\nLoad run: {load}")
+        for name, label in LOADS.items():
+            if name in http:
+                parts.append(load_line(label, http[name]))
     return "\n".join(parts)
 
 
