@@ -225,6 +225,14 @@ class DocumentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_urls(self):
+        from django.urls import path
+
+        from .ingest.review import import_view
+
+        view = self.admin_site.admin_view(lambda request: import_view(self, request))
+        return [path("nhap-tu-van-ban/", view, name="archive_document_import"), *super().get_urls()]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         document = self.get_object(request, object_id)
         if document is None:

@@ -76,7 +76,7 @@ def reset():
 
     call_command("migrate", verbosity=0)
     Document.objects.exclude(content_hash="").delete()
-    if not Document.objects.filter(slug="quyet-dinh-402-qd-ttg-ban-hanh-ke-hoach-trien-khai-thoa-thuan-gcm").exists():
+    if not Document.objects.filter(plan__number="402/QĐ-TTg").exists():
         call_command(
             "loaddata", ROOT / "fixtures/reference.json", ROOT / "fixtures/demo.json", verbosity=0
         )

@@ -274,8 +274,8 @@ def test_unknown_agencies_are_candidates_not_inventions(catalogue):
 
 def test_objectives_with_triggers(catalogue):
     result = extract(text_of("seed_000_2dffb1e9813293e1.txt"), catalogue)
-    assert result.objectives[20] == ["kieu hoi"]
-    assert "tuyen dung cong bang" in result.objectives[6]
+    assert result.objectives[20] == ["kiều hối"]
+    assert "tuyển dụng công bằng" in result.objectives[6]
 
 
 def test_objective_words_inside_an_agency_name_do_not_count(catalogue):

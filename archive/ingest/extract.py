@@ -184,9 +184,10 @@ def extract(text, catalogue):
     covered = [(f.start, f.end) for f in found_agencies]
     folded = _folded(result.text)
     for start, end, number in find_objective_spans(folded, covered):
+        # The words as written ("kiều hối"), once each however they are spelled.
         triggers = result.objectives.setdefault(number, [])
-        if folded[start:end] not in triggers:
-            triggers.append(folded[start:end])
+        if folded[start:end] not in {fold_in_place(t) for t in triggers}:
+            triggers.append(result.text[start:end])
         result.spans.append((start, end, "objective", str(number)))
     _propose_links(result, catalogue, places)
     if result.date and not result.date.year and result.conference and result.conference.get("year"):

@@ -1,0 +1,248 @@
+"""The admin's "Nhập từ văn bản" page: paste or upload a text, review what was found, save a draft.
+
+Two steps on one URL: the text form ("Phân tích") shows the extraction beside the text with the
+found spans marked; the review form ("Lưu bản nháp") takes the editor's corrections and saves
+through document_import, as the command does.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import Agency, GcmObjective, Province
+from .catalogue import Catalogue
+from .dates import FoundDate
+from .decode import MAX_BYTES, IngestError, decode_bytes, normalize_text
+from .extract import ARTICLE, CONFERENCE_REPORT, PLAN, extract
+from .store import DUPLICATE, content_hash, document_import, find_duplicate
+
+TEMPLATE = "admin/archive/document/import_text.html"
+KINDS = [
+    (ARTICLE, gettext_lazy("Bài viết")),
+    (CONFERENCE_REPORT, gettext_lazy("Bài viết về hội nghị")),
+    (PLAN, gettext_lazy("Văn bản (kế hoạch, quyết định...)")),
+]
+SPAN_LABELS = {
+    "number": gettext_lazy("số, ký hiệu"),
+    "province": gettext_lazy("tỉnh, thành phố"),
+    "agency": gettext_lazy("cơ quan"),
+    "objective": gettext_lazy("mục tiêu GCM"),
+}
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Văn bản"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 90}),
+        help_text=gettext_lazy("Dán nội dung bài viết hoặc văn bản, kể cả phần thừa của trang."),
+    )
+    upload = forms.FileField(
+        label=gettext_lazy("hoặc tải tệp lên"),
+        required=False,
+        help_text=gettext_lazy("Tệp .txt, UTF-8, UTF-16 hoặc Windows-1258, tối đa 5 MB."),
+    )
+    source_url = forms.URLField(
+        label=gettext_lazy("Địa chỉ nguồn"), required=False, assume_scheme="https"
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("upload"), data.get("text") or ""
+        notes = []
+        try:
+            if upload:
+                if upload.size > MAX_BYTES:
+                    raise IngestError(_("Tệp quá lớn; giới hạn là 5 MB."))
+                data["text"] = decode_bytes(upload.read())[0]
+            elif text.strip():
+                data["text"] = normalize_text(text, notes)
+            else:
+                raise IngestError(_("Hãy dán văn bản hoặc chọn một tệp."))
+        except IngestError as error:
+            raise forms.ValidationError(str(error)) from error
+        data["notes"] = notes
+        return data
+
+
+class ReviewForm(forms.Form):
+    text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    source_url = forms.URLField(required=False, widget=forms.HiddenInput, assume_scheme="https")
+    title = forms.CharField(label=gettext_lazy("Tiêu đề"), max_length=500)
+    kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=KINDS)
+    date = forms.DateField(
+        label=gettext_lazy("Ngày"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    provinces = forms.ModelMultipleChoiceField(
+        Province.objects.all(),
+        label=gettext_lazy("Tỉnh, thành phố"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        Agency.objects.all(),
+        label=gettext_lazy("Cơ quan, tổ chức"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+    objectives = forms.ModelMultipleChoiceField(
+        GcmObjective.objects.all(),
+        label=gettext_lazy("Mục tiêu GCM"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    links = forms.MultipleChoiceField(
+        label=gettext_lazy("Liên kết đề xuất"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, extraction=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if extraction is not None:
+            self.fields["links"].choices = [
+                (link.key, link_label(link)) for link in extraction.links if link.target
+            ]
+
+
+def link_label(link):
+    """Return how a proposed link reads for the editor."""
+    from ..models import Relation
+
+    target = link.target["title"] if link.target else ""
+    number = f"{link.number} – " if link.number else ""
+    return f"{Relation(link.relation).label} → {number}{target}"
+
+
+def highlighted(extraction):
+    """Return the analysed text as HTML: every piece escaped, found spans in <mark>."""
+    text, position, pieces = extraction.text, 0, []
+    for start, end, category, label in sorted(extraction.spans):
+        if start < position:  # inside a span already marked
+            continue
+        pieces.append(escape(text[position:start]))
+        pieces.append(
+            format_html(
+                '<mark class="ingest-{}" title="{}: {}">{}</mark>',
+                category,
+                SPAN_LABELS[category],
+                label,
+                text[start:end],
+            )
+        )
+        position = end
+    pieces.append(escape(text[position:]))
+    # Each piece above is escaped or built by format_html; joining them adds no markup.
+    return mark_safe("".join(pieces))
+
+
+def review_initial(extraction, text, source_url):
+    return {
+        "text": text,
+        "source_url": source_url or extraction.source_url,
+        "title": extraction.title,
+        "kind": extraction.kind,
+        "date": extraction.date.date if extraction.date else None,
+        "provinces": [p.pk for p in extraction.provinces],
+        "agencies": [a.pk for a in extraction.agencies],
+        "objectives": [objective.pk for _n, objective in held_objectives(extraction)],
+        "links": [link.key for link in extraction.links if link.target],
+    }
+
+
+def held_objectives(extraction):
+    """Return (number, GcmObjective) for the objectives the extraction suggests."""
+    held = {o.number: o for o in GcmObjective.objects.filter(number__in=extraction.objectives)}
+    return [(number, held[number]) for number in sorted(extraction.objectives) if number in held]
+
+
+def import_view(model_admin, request):
+    """Show the text form, the review of an extraction, or save the reviewed draft."""
+    if not (
+        request.user.has_perm("archive.add_article") and request.user.has_perm("archive.add_plan")
+    ):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Nhập từ văn bản"),
+        "opts": model_admin.model._meta,
+    }
+    if request.method == "POST" and "save" in request.POST:
+        return _save(model_admin, request, context)
+    form = TextForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        return _review(request, context, form.cleaned_data)
+    return TemplateResponse(request, TEMPLATE, {**context, "text_form": form})
+
+
+def _review(request, context, data, review=None):
+    catalogue = Catalogue()
+    text = data["text"]
+    extraction = extract(text, catalogue)
+    if review is None:
+        review = ReviewForm(
+            initial=review_initial(extraction, text, data.get("source_url")),
+            extraction=extraction,
+        )
+    duplicate = find_duplicate(extraction, content_hash(extraction.title, extraction.body_text))
+    return TemplateResponse(
+        request,
+        TEMPLATE,
+        {
+            **context,
+            "review": review,
+            "extraction": extraction,
+            "highlighted": highlighted(extraction),
+            "notes": data.get("notes", []),
+            "objectives": [
+                (objective, extraction.objectives[number])
+                for number, objective in held_objectives(extraction)
+            ],
+            "proposals": [link for link in extraction.links if link.create],
+            "duplicate": duplicate,
+        },
+    )
+
+
+def _save(model_admin, request, context):
+    text = request.POST.get("text", "")
+    extraction = extract(text, Catalogue()) if text else None
+    review = ReviewForm(request.POST, extraction=extraction)
+    if not review.is_valid() or extraction is None:
+        return _review(request, context, {"text": text}, review) if text else redirect(request.path)
+    data = review.cleaned_data
+    date = data["date"]
+    edits = {
+        "title": data["title"],
+        "kind": data["kind"],
+        "date": FoundDate(date.day, date.month, date.year, 0, 0) if date else None,
+        "provinces": list(data["provinces"]),
+        "agencies": list(data["agencies"]),
+        "objectives": [o.number for o in data["objectives"]],
+        "links": data["links"],
+    }
+    try:
+        result = document_import(
+            text=text, catalogue=Catalogue(), source_url=data["source_url"], edits=edits
+        )
+    except IngestError as error:
+        review.add_error(None, str(error))
+        return _review(request, context, {"text": text}, review)
+    document = result.document
+    url = reverse(f"admin:archive_{document.kind}_change", args=[document.pk])
+    if result.status == DUPLICATE:
+        messages.warning(request, result.message)
+    else:
+        messages.success(request, _("Đã lưu bản nháp «%(title)s».") % {"title": document.title})
+    return redirect(url)

@@ -1,0 +1,109 @@
+"""The admin's "Nhập từ văn bản" page: analyse, review with highlights, save a draft."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from archive.models import Article, Document
+
+DATA = Path(__file__).parent / "data" / "ingest"
+SEED_003 = (DATA / "seed_003_794bb8f233882032.txt").read_text(encoding="utf-8")
+URL = reverse("admin:archive_document_import")
+
+pytestmark = pytest.mark.django_db
+
+
+def analyse(client, **data):
+    return client.post(URL, {"analyse": "1", **data})
+
+
+def review_data(response):
+    """Return the review form's values as the browser would post them."""
+    form = response.context["review"]
+    data = {"save": "1"}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif value is not None:
+            data[name] = str(value)
+    return data
+
+
+def test_page_is_linked_from_the_document_list_and_needs_staff(staff_client):
+    from django.test import Client
+
+    assert Client().get(URL).status_code == 302  # to the login
+    listing = staff_client.get(reverse("admin:archive_document_changelist"))
+    assert URL in listing.content.decode()
+    page = staff_client.get(URL)
+    assert page.status_code == 200 and "Phân tích" in page.content.decode()
+
+
+def test_analysis_shows_fields_and_marks_spans_beside_the_text(demo, staff_client):
+    response = analyse(staff_client, text=SEED_003)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<mark class="ingest-number" title="số, ký hiệu: 1614/KH-UBND">1614/KH-UBND</mark>' in html
+    )
+    assert re.search(r'<mark class="ingest-province"[^>]*>tỉnh Hậu Giang</mark>', html)
+    assert 'value="Triển khai Thỏa thuận toàn cầu' in html
+    review = response.context["review"]
+    assert review.initial["date"].isoformat() == "2020-07-31"
+    assert len(review.initial["links"]) == 2  # the plan reported, the workshop in the caption
+
+
+def test_hostile_text_is_escaped(demo, staff_client):
+    text = "Tiêu đề <b>in đậm</b>\n\n<script>alert(1)</script> Kế hoạch số 1614/KH-UBND & tỉnh Hậu Giang."
+    html = analyse(staff_client, text=text).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&amp; tỉnh" in html
+
+
+def test_save_makes_a_draft_with_the_editors_corrections(demo, staff_client):
+    response = analyse(staff_client, text=SEED_003, source_url="https://haugiang.gov.vn/bai-1")
+    data = review_data(response)
+    data["title"] = "Hậu Giang triển khai Thỏa thuận GCM"
+    data["objectives"] = data["objectives"][:2]
+    data["links"] = data["links"][:1]
+    saved = staff_client.post(URL, data)
+    article = Article.objects.get(title="Hậu Giang triển khai Thỏa thuận GCM")
+    assert saved.status_code == 302
+    assert saved.url == reverse("admin:archive_article_change", args=[article.pk])
+    assert article.status == Document.Status.DRAFT
+    assert article.source_url == "https://haugiang.gov.vn/bai-1"
+    assert article.objectives.count() == 2
+    assert article.outgoing_links.count() == 1
+
+
+def test_saving_the_same_text_again_says_it_is_held(demo, staff_client):
+    data = review_data(analyse(staff_client, text=SEED_003))
+    staff_client.post(URL, data)
+    again = analyse(staff_client, text=SEED_003)
+    assert "đã có trong lưu trữ" in again.content.decode()
+    response = staff_client.post(URL, data, follow=True)
+    assert "không nhập lại" in response.content.decode()
+    assert Article.objects.exclude(content_hash="").count() == 1
+
+
+def test_upload_in_utf16_and_bad_uploads(demo, staff_client):
+    upload = SimpleUploadedFile("bai.txt", SEED_003.encode("utf-16"))
+    assert "1614/KH-UBND" in analyse(staff_client, upload=upload).content.decode()
+    binary = SimpleUploadedFile("anh.png", b"\x89PNG\x00\x00\x00IHDR")
+    response = analyse(staff_client, upload=binary)
+    assert response.status_code == 200 and "nhị phân" in response.content.decode()
+    assert "Hãy dán văn bản" in analyse(staff_client, text="   ").content.decode()
+
+
+def test_a_plan_without_a_number_is_not_saved_as_a_plan(demo, staff_client):
+    data = review_data(analyse(staff_client, text=SEED_003))
+    data["kind"] = "plan"
+    response = staff_client.post(URL, data)
+    assert response.status_code == 200
+    assert "không có số, ký hiệu" in response.content.decode()
+    assert not Document.objects.exclude(content_hash="").exists()
