@@ -1,6 +1,7 @@
 """Pages people read: the home page and one page per document kind, with links both ways."""
 
 import csv
+import re
 from itertools import groupby
 
 from django.contrib.postgres.lookups import Unaccent
@@ -330,6 +331,7 @@ def api_suggest(request):
 # ---------------------------------------------------------------------------------------------
 
 LIST_LIMIT = 20
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 # Overview pages list the legal texts first, then the meetings about them, then the news.
 PAGE_KIND_ORDER = [Document.Kind.PLAN, Document.Kind.CONFERENCE, Document.Kind.ARTICLE]
 
@@ -599,11 +601,17 @@ def province_map(request):
     )
     context = {"plans": plans}
     if slug:
-        plan = Plan.objects.visible_to(request.user).filter(slug=slug).first()
+        # Only a slug can name a plan; anything else (a NUL byte included) never reaches SQL.
+        plan = (
+            Plan.objects.visible_to(request.user).filter(slug=slug).first()
+            if SLUG.fullmatch(slug)
+            else None
+        )
         if plan is None:
             return message_page(
                 request,
-                _("Không có văn bản nào có đường dẫn «%(slug)s».") % {"slug": slug[:100]},
+                _("Không có văn bản nào có đường dẫn «%(slug)s».")
+                % {"slug": slug[:100].replace("\x00", "")},
                 400,
             )
         context.update(plan_chain_context(plan, request.user, "34", always_cover=True), plan=plan)

@@ -550,7 +550,10 @@ def test_map_coloured_by_the_coverage_of_a_plan(client, demo):
     tiles = {tile.unit.slug: tile.css for tile in response.context["map"].tiles}
     assert tiles["can-tho"] == "cov-partial"
     assert tiles["ha-noi"] == "cov-none"
-    assert client.get(reverse("archive:map") + "?plan=khong-co").status_code == 400
+    for bad in ("khong-co", "a%00b", "%3Cscript%3E", "x" * 300):
+        response = client.get(reverse("archive:map") + f"?plan={bad}")
+        assert response.status_code == 400
+        assert "Không có văn bản nào có đường dẫn" in response.content.decode()
 
 
 def test_province_page_marks_the_unit_or_its_successor_on_a_small_map(client, demo):
