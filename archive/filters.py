@@ -288,7 +288,7 @@ def facet_counts(filterset):
 # search generation (migration 0006), which every write to a document bumps: an edit is seen at
 # once, and a repeated search (the next page, a back button, a colleague's same query) is
 # answered from one row. Pages beyond CACHED_IDS are ranked again.
-CACHED_IDS = 100
+CACHED_IDS, CACHED_SNIPPETS = 100, 20
 
 
 def search_generation():
@@ -332,7 +332,9 @@ def cached_results(filterset):
         if results is None:
             total, counts = facet_counts(filterset)
             ids = list(filterset.ordered_qs().values_list("pk", flat=True)[:CACHED_IDS])
-            results = {"total": total, "counts": counts, "ids": ids}
+            # The first page's snippets too: headlines re-read each shown body.
+            snippets = highlighted(filterset.parsed_query, ids[:CACHED_SNIPPETS])
+            results = {"total": total, "counts": counts, "ids": ids, "snippets": snippets}
             cache.set(key, results)
     return results
 
@@ -447,7 +449,7 @@ def results_page(filterset, number, size):
     else:
         with search.tuned():
             page.object_list = list(with_listing(filterset.ordered_qs())[start:end])
-    attach_snippets(page.object_list, filterset.parsed_query)
+    attach_snippets(page.object_list, filterset.parsed_query, results["snippets"])
     return page
 
 
@@ -458,18 +460,29 @@ def with_listing(documents):
     ).prefetch_related("provinces", "agencies")
 
 
-def attach_snippets(documents, query):
-    """Give each shown document a highlighted title and snippet: one query for the page only."""
+def attach_snippets(documents, query, known=None):
+    """Give each shown document a highlighted title and snippet: one query for the page only.
+
+    `known` holds snippets already computed ({pk: (title, snippet)}, the cached first page).
+    """
     if query.is_empty or not documents:
         for document in documents:
             document.title_highlighted = document.title
             document.snippet = Truncator(document.summary or document.body).words(40)
         return
-    snippets = {
+    snippets = dict(known or {})
+    snippets |= highlighted(query, [d.pk for d in documents if d.pk not in snippets])
+    for document in documents:
+        document.title_highlighted, document.snippet = snippets[document.pk]
+
+
+def highlighted(query, ids):
+    """Return {pk: (highlighted title, snippet)} for these documents."""
+    if query.is_empty or not ids:
+        return {}
+    return {
         pk: (title, snippet)
-        for pk, title, snippet in Document.objects.filter(pk__in=[d.pk for d in documents])
+        for pk, title, snippet in Document.objects.filter(pk__in=ids)
         .annotate(**search.snippet_expressions(query))
         .values_list("pk", "title_highlighted", "snippet")
     }
-    for document in documents:
-        document.title_highlighted, document.snippet = snippets[document.pk]
