@@ -104,7 +104,9 @@ def main():
         if readme.exists()
         else "# Benchmarks"
     )
-    results = [json.loads(path.read_text()) for path in sorted((HERE / "results").glob("*.json"))]
+    paths = sorted((HERE / "results").glob("*.json"))
+    # One file per corpus size (200000.json); other benchmarks (ingest.json) report themselves.
+    results = [json.loads(path.read_text()) for path in paths if path.stem.isdigit()]
     results.sort(key=lambda r: r["documents"])
     body = "\n\n".join(section(r) for r in results)
     readme.write_text(f"{prose}\n\n{MARKER}\n\n{body}\n", encoding="utf-8")
