@@ -134,7 +134,6 @@ def mark_origin(documents, province, units):
     for document in documents:
         tagged = [names[pk] for pk in document.facet_provinces if pk in names]
         document.via_units = [unit for unit in tagged if unit.pk != province.pk]
-        document.direct = province.pk in document.facet_provinces
         document.via_agency = not tagged
 
 
@@ -209,10 +208,6 @@ class ChainNode:
     note: str
     children: list = field(default_factory=list)
     repeat: bool = False  # shown already under another parent; its branch is not repeated
-
-    @property
-    def label(self):
-        return REVERSE_LABELS[self.relation]
 
     @property
     def relation_label(self):
