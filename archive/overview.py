@@ -173,6 +173,11 @@ def unit_counts(documents):
     return dict(_grouped_counts(documents, "unit", {"facet_units": "unit"}))
 
 
+def agency_counts(documents):
+    """Return {agency id: documents naming it}."""
+    return dict(_grouped_counts(documents, "agency", {"facet_agencies": "agency"}))
+
+
 def objective_counts(documents):
     """Return {objective id: documents addressing it}."""
     return dict(_grouped_counts(documents, "objective", {"facet_objectives": "objective"}))

@@ -25,6 +25,7 @@ app_patterns = [
     ),
     path("tinh-thanh/", views.province_index, name="provinces"),
     path("tinh-thanh/<slug:slug>/", views.province_detail, name="province"),
+    path("co-quan/", views.agency_index, name="agencies"),
     path("co-quan/<slug:slug>/", views.agency_detail, name="agency"),
     path("muc-tieu/", views.objective_index, name="objectives"),
     path("muc-tieu/<int:number>/", views.objective_detail, name="objective"),

@@ -473,6 +473,23 @@ def province_detail(request, slug):
     )
 
 
+def agency_index(request):
+    counts = overview.agency_counts(Document.objects.visible_to(request.user))
+    agencies = Agency.objects.select_related("province")
+    groups = {kind: [] for kind in Agency.Kind.values}
+    for agency in sorted(agencies, key=lambda agency: overview.vietnamese_key(agency.name)):
+        groups[agency.kind].append((agency, counts.get(agency.pk, 0)))
+    return render(
+        request,
+        "archive/agency_index.html",
+        {
+            "groups": [
+                (Agency.Kind(kind).label, members) for kind, members in groups.items() if members
+            ]
+        },
+    )
+
+
 def agency_detail(request, slug):
     agency = Agency.objects.select_related("parent", "province").filter(slug=slug).first()
     if agency is None:

@@ -241,6 +241,17 @@ def test_agency_page_lists_conferences_attended(client, demo):
     assert attended
 
 
+def test_agency_index_groups_agencies_by_kind_with_counts(client, demo):
+    response = client.get(reverse("archive:agencies"))
+    listed = [
+        (agency, count) for _, members in response.context["groups"] for agency, count in members
+    ]
+    assert len(listed) == Agency.objects.count()
+    for agency, count in listed:
+        assert count == Document.objects.published().filter(agencies=agency).count()
+    assert reverse("archive:agency", args=["bo-ngoai-giao"]) in response.content.decode()
+
+
 def test_unknown_agency_is_a_404_that_says_so(client, demo):
     response = client.get(reverse("archive:agency", args=["khong-co"]))
     assert response.status_code == 404
@@ -586,6 +597,7 @@ PAGES = [
     # unit, predecessors, kind × year, sizes, lists, agencies, the locator map
     ("/tinh-thanh/can-tho/", 7),
     ("/tinh-thanh/hau-giang-truoc-2025/", 7),
+    ("/co-quan/", 2),  # agencies, counts
     ("/co-quan/bo-ngoai-giao/", 6),  # agency, children, four lists
     ("/muc-tieu/", 2),
     ("/muc-tieu/10/", 5),

@@ -127,3 +127,13 @@ def test_overview_pages_work_without_javascript(browser, demo_site, screenshot):
         screenshot(page, "overview-matrix-no-js")
     finally:
         context.close()
+
+
+def test_agency_index_leads_to_an_agency(page, demo_site, screenshot):
+    page.goto(demo_site.url + "/tinh-thanh/")
+    page.locator(".map-panel").get_by_role("link", name="Cơ quan, tổ chức").click()
+    assert page.locator("h1").inner_text() == "Cơ quan, tổ chức"
+    screenshot(page, "overview-agencies")
+    page.get_by_role("link", name="Bộ Công an", exact=True).click()
+    assert page.locator("h1").inner_text().startswith("Bộ Công an")
+    assert page.locator("#section-attended + ul .doc-item").count() > 0
