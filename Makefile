@@ -32,6 +32,7 @@ setup: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	for size in $(BENCH_SIZES); do $(PY) -m bench.run --documents $$size --repeat $(BENCH_REPEAT) || exit 1; done
+	$(PY) -m bench.ingest --documents 1000 --repeat $(BENCH_REPEAT)
 	$(PY) -m bench.report
 
 db-url: $(VENV)/.installed

@@ -108,6 +108,7 @@ def run_once(paths, *, dry_run=False):
 
 def measure(documents, repeat):
     """Return the benchmark's results for N texts, `repeat` timed runs each."""
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         paths = write_texts(folder, documents)
         size = sum(path.stat().st_size for path in paths)
@@ -132,6 +133,8 @@ def measure(documents, repeat):
             ),
         },
         "runs": repeat,
+        # Other work on the machine takes cores from the workers and from PostgreSQL alike.
+        "load_average_1min": {"before": load_before, "after": os.getloadavg()[0]},
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
     }
 

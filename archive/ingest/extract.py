@@ -5,7 +5,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Relation
+from ..numbers import DocumentNumberError, parse_number
 from ..text import fold, squash_spaces
+from .citations import find_citations
 from .clean import clean_page
 from .dates import find_dates, infer_year, parse_date
 from .objectives import find_objective_spans
@@ -241,7 +243,6 @@ def _choose_date(result, page, catalogue):
     candidates = find_dates(lead) or find_dates(result.text)
     if candidates:
         result.date = infer_year(candidates[0], result.text)
-        # A yearless date's spans point into the lead; re-anchor nothing, the span is cosmetic.
 
 
 def _set_provinces(result, catalogue, places, text_places, date):
@@ -265,8 +266,6 @@ def _set_agencies(result, found):
 
 
 def _set_numbers(result, catalogue, found_agencies, main_province):
-    from .citations import find_citations
-
     spans = [(f.start, f.end) for f in found_agencies]
     by_number = {}
     for citation in find_citations(result.text, spans):
@@ -305,8 +304,6 @@ def _set_numbers(result, catalogue, found_agencies, main_province):
 
 def _set_plan_header(result, catalogue, header, header_text, main_province):
     """Take a plan's own number, issuer, type and (for the header) province."""
-    from ..numbers import DocumentNumberError, parse_number
-
     try:
         parsed = parse_number(header.number_text) if header.number_text else None
     except DocumentNumberError as error:

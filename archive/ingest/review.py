@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import Agency, GcmObjective, Province
+from ..models import Agency, GcmObjective, Province, Relation
 from .catalogue import Catalogue
 from .dates import FoundDate
 from .decode import MAX_BYTES, IngestError, decode_bytes, normalize_text
@@ -118,8 +118,6 @@ class ReviewForm(forms.Form):
 
 def link_label(link):
     """Return how a proposed link reads for the editor."""
-    from ..models import Relation
-
     target = link.target["title"] if link.target else ""
     number = f"{link.number} – " if link.number else ""
     return f"{Relation(link.relation).label} → {number}{target}"

@@ -134,11 +134,11 @@ def _check_plan(plan):
         )
 
 
-def _save(document, extraction, links):
+def _save(document, extraction, catalogue):
     """Write the document row once, complete, after its tags (see below), then its links."""
     if document.kind == PLAN:
         _check_plan(document)
-    held = extraction.catalogue_objectives
+    held = catalogue.objectives
     provinces = list({p.pk: p for p in extraction.provinces}.values())
     agency_ids = list(dict.fromkeys(a.pk for a in extraction.agencies))
     objective_ids = list(dict.fromkeys(held[n].pk for n in extraction.objectives if n in held))
@@ -176,7 +176,7 @@ def _save(document, extraction, links):
                 target_id=link.target["id"],
                 note=link.note[:300],
             )
-            for link in links
+            for link in extraction.links
             if link.target
         ],
         ignore_conflicts=True,
@@ -207,7 +207,6 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
         raise IngestError(_("Không tìm thấy tiêu đề (dòng đầu tiên có chữ)."))
     if not extraction.body and extraction.kind != PLAN:
         raise IngestError(_("Văn bản chỉ có tiêu đề, không có nội dung."))
-    extraction.catalogue_objectives = catalogue.objectives
     digest = content_hash(extraction.title, extraction.body_text)
     if source_url:
         extraction.source_url = source_url
@@ -227,7 +226,7 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
             if duplicate:
                 return _duplicate(extraction, duplicate)
             document = _build(extraction, status, source_url, digest)
-            _save(document, extraction, extraction.links)
+            _save(document, extraction, catalogue)
     except ValidationError as error:
         raise IngestError(" ".join(error.messages)) from error
     except IntegrityError as error:
