@@ -289,6 +289,9 @@ def facet_counts(filterset):
 # once, and a repeated search (the next page, a back button, a colleague's same query) is
 # answered from one row. Pages beyond CACHED_IDS are ranked again.
 CACHED_IDS, CACHED_SNIPPETS = 100, 20
+# Part of the key: bump it when the cached entry's shape changes, so a deploy never reads an
+# entry written by the previous code.
+RESULTS_FORMAT = 2
 
 
 def search_generation():
@@ -315,7 +318,7 @@ def results_key(filterset):
         "scope": str(filterset.queryset.query.where),
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-    return f"search:{search_generation()}:{digest}"
+    return f"search:{RESULTS_FORMAT}:{search_generation()}:{digest}"
 
 
 def cached_results(filterset):
