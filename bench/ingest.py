@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -82,6 +83,15 @@ def reset():
         )
 
 
+def _cpu_seconds():
+    """Return the CPU time of this process and its finished children (the import workers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_once(paths, *, dry_run=False):
     """Import the texts once; return seconds and the outcome counts."""
     from io import StringIO
@@ -93,14 +103,17 @@ def run_once(paths, *, dry_run=False):
     reset()
     before = Document.objects.count()
     out, err = StringIO(), StringIO()
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     call_command(
         "import_text", *map(str, paths), dry_run=dry_run, no_progress=True, stdout=out, stderr=err
     )
     seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
     summary = (out.getvalue() + err.getvalue()).strip().splitlines()
     return {
         "seconds": seconds,
+        "python_cpu_ms_per_doc": cpu * 1000 / len(paths),
         "created": Document.objects.count() - before,
         "summary": next((line for line in summary if line.startswith("Tổng kết")), ""),
     }
@@ -125,11 +138,19 @@ def measure(documents, repeat):
             ),
             "docs_per_second_best": round(documents / best["seconds"], 1),
             "created": best["created"],
+            # The importer's own CPU per document (PostgreSQL's is not counted): what bounds the
+            # rate on an idle machine together with the server's.
+            "python_cpu_ms_per_doc_median": round(
+                statistics.median(r["python_cpu_ms_per_doc"] for r in imports), 1
+            ),
             "summary": best["summary"],
         },
         "dry_run": {
             "docs_per_second_median": round(
                 documents / statistics.median(r["seconds"] for r in dry_runs), 1
+            ),
+            "python_cpu_ms_per_doc_median": round(
+                statistics.median(r["python_cpu_ms_per_doc"] for r in dry_runs), 1
             ),
         },
         "runs": repeat,

@@ -40,7 +40,8 @@ def find_duplicate(extraction, digest):
     query = Document.objects.filter(content_hash=digest)
     if extraction.source_url:
         query = query | Document.objects.filter(source_url=extraction.source_url)
-    duplicate = query.order_by("pk").first()
+    # Only what the message and the links need: not the body nor the stored search vectors.
+    duplicate = query.only("id", "kind", "slug", "title").order_by("pk").first()
     if duplicate is None and extraction.kind == PLAN and extraction.own_number:
         own = extraction.own_number
         duplicate = (
@@ -49,6 +50,7 @@ def find_duplicate(extraction, digest):
                 number_year=own.year,
                 issuer=extraction.issuer,
             )
+            .only("id", "kind", "slug", "title")
             .order_by("pk")
             .first()
         )
