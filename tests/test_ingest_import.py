@@ -231,15 +231,21 @@ def test_publish_option(demo):
     assert Article.objects.get(content_hash__gt="").status == Document.Status.PUBLISHED
 
 
-def test_many_files_in_worker_processes(demo, tmp_path):
-    """A batch large enough for workers imports every file once, in order."""
-    from django.db import transaction
-
+@pytest.mark.django_db(transaction=True)
+def test_many_files_in_worker_processes(tmp_path):
+    """A large batch is imported by worker processes: every file once, reported in order."""
+    from archive.management.commands.bootstrap import FIXTURES
     from bench.ingest import write_texts
 
+    call_command("loaddata", FIXTURES / "reference.json", FIXTURES / "demo.json", verbosity=0)
     paths = write_texts(tmp_path, 60)
-    # Workers need committed reference data and their own connections: not inside the test's
-    # transaction, so this test runs the command in-process (the atomic block keeps it there).
-    assert transaction.get_connection().in_atomic_block
-    out, err = run(*paths, jobs=2, no_progress=True)
-    assert "Tổng kết: 60 đã nhập, 0 phân tích thử, 0 trùng, 0 lỗi." in out
+    paths.append(paths[0])  # the same text twice in one batch
+    out, err = run(*paths, jobs=2, no_progress=True, dry_run=False)
+    assert "Tổng kết: 60 đã nhập, 0 phân tích thử, 1 trùng, 0 lỗi." in out
+    reported = [
+        line.split(": ")[0].split()[-1]
+        for line in out.splitlines()
+        if line[:5] in ("NHẬP ", "TRÙNG")
+    ]
+    assert reported == [str(path) for path in paths]
+    assert Document.objects.exclude(content_hash="").count() == 60
