@@ -69,6 +69,7 @@ def main(argv=None):
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--engines", default="ours,ours_cached,textbook,tantivy,sqlite")
+    parser.add_argument("--note", help="what the tables should say about this run")
     args = parser.parse_args(argv)
 
     os.environ["DATABASE_URL"] = database_url(args.documents)
@@ -86,6 +87,8 @@ def main(argv=None):
 
     def save(results):
         results["build"] = results.get("build") or previous.get("build")
+        if getattr(args, "note", None):
+            results["note"] = args.note
         results["machine"] = {"cores": os.cpu_count(), "python": platform.python_version()}
         path.write_text(json.dumps(results, ensure_ascii=False, indent=1))
 
