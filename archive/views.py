@@ -401,9 +401,8 @@ def ranked_units(provinces, counts):
 
 
 def province_index(request):
-    documents = Document.objects.visible_to(request.user)
     provinces = overview.alphabetical(Province.objects.select_related("merged_into"))
-    counts = overview.unit_counts(documents)
+    counts = overview.cached("units", request.user, overview.unit_counts)
     merged = overview.predecessors_of(provinces)
     current = [
         (unit, merged[unit.pk], counts.get(unit.pk, 0)) for unit in provinces if unit.is_current
@@ -474,7 +473,7 @@ def province_detail(request, slug):
 
 
 def agency_index(request):
-    counts = overview.agency_counts(Document.objects.visible_to(request.user))
+    counts = overview.cached("agencies", request.user, overview.agency_counts)
     agencies = Agency.objects.select_related("province")
     groups = {kind: [] for kind in Agency.Kind.values}
     for agency in sorted(agencies, key=lambda agency: overview.vietnamese_key(agency.name)):
@@ -533,7 +532,7 @@ def agency_detail(request, slug):
 
 
 def objective_index(request):
-    counts = overview.objective_counts(Document.objects.visible_to(request.user))
+    counts = overview.cached("objectives", request.user, overview.objective_counts)
     objectives = [(o, counts.get(o.pk, 0)) for o in GcmObjective.objects.all()]
     return render(request, "archive/objective_index.html", {"objectives": objectives})
 
@@ -575,8 +574,7 @@ def matrix(request):
         era = overview.parse_era(request.GET.get("era"))
     except ValueError as error:
         return message_page(request, error, status=400)
-    documents = Document.objects.visible_to(request.user)
-    cells = overview.unit_objective_counts(documents)
+    cells = overview.cached("units-objectives", request.user, overview.unit_objective_counts)
     objectives = list(GcmObjective.objects.all())
     units = overview.alphabetical(Province.objects.filter(era=era))
     highest = max(cells.values(), default=0)
@@ -633,7 +631,7 @@ def province_map(request):
             )
         context.update(plan_chain_context(plan, request.user, "34", always_cover=True), plan=plan)
     else:
-        counts = overview.unit_counts(Document.objects.visible_to(request.user))
+        counts = overview.cached("units", request.user, overview.unit_counts)
         context["map"] = count_map(provinces, counts)
         context["ranked"] = ranked_units(provinces, counts)
     return render(request, "archive/map.html", context)

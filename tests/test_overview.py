@@ -9,10 +9,15 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive import overview, tilemap
+from archive.filters import search_generation
 from archive.models import (
     Agency,
     Conference,
@@ -591,19 +596,21 @@ def test_document_pages_link_provinces_agencies_and_objectives(client, demo):
         assert reverse(f"archive:{name}") in home
 
 
-# Each page and the most queries it may run: a fixed number, whatever the archive holds.
+# Each page and the most queries it may run: a fixed number, whatever the archive holds. The pages
+# that count over the whole archive are measured with their counts not yet cached: generation,
+# cache read, the count, and the cache write (count, select, insert, inside a savepoint).
 PAGES = [
-    ("/tinh-thanh/", 2),  # provinces, counts
+    ("/tinh-thanh/", 9),  # provinces, counts (cached)
     # unit, predecessors, kind × year, sizes, lists, agencies, the locator map
     ("/tinh-thanh/can-tho/", 7),
     ("/tinh-thanh/hau-giang-truoc-2025/", 7),
-    ("/co-quan/", 2),  # agencies, counts
+    ("/co-quan/", 9),  # agencies, counts (cached)
     ("/co-quan/bo-ngoai-giao/", 6),  # agency, children, four lists
-    ("/muc-tieu/", 2),
+    ("/muc-tieu/", 9),  # objectives, counts (cached)
     ("/muc-tieu/10/", 5),
-    ("/ma-tran/", 3),
-    ("/ma-tran/?era=63", 3),
-    ("/ban-do/", 3),
+    ("/ma-tran/", 10),  # objectives, provinces, cells (cached)
+    ("/ma-tran/?era=63", 10),
+    ("/ban-do/", 10),  # provinces, counts (cached), plans with implementing plans
     (f"/ban-do/?plan={NATIONAL}", 6),
     (f"/van-ban/{NATIONAL}/", 10),  # the page as before, timeline, chain (2), provinces
     (f"/van-ban/{NATIONAL}/?era=63", 10),
@@ -644,3 +651,98 @@ def test_pages_run_a_bounded_number_of_queries(
     # More documents, links and tags must not mean more queries.
     with django_assert_max_num_queries(most):
         assert client.get(url).status_code == 200
+
+
+# The pages whose counts are cached, and the queries each runs when they are: the page's own
+# rows, the search generation and one cache read.
+CACHED_PAGES = [
+    ("/tinh-thanh/", 3),  # provinces, generation, counts
+    ("/co-quan/", 3),  # generation, counts, agencies
+    ("/muc-tieu/", 3),  # generation, counts, objectives
+    ("/ma-tran/", 4),  # generation, cells, objectives, provinces
+    ("/ma-tran/?era=63", 4),
+    ("/ban-do/", 4),  # provinces, generation, counts, plans with implementing plans
+]
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+@pytest.mark.parametrize(("url", "warm"), CACHED_PAGES)
+def test_aggregate_pages_count_the_archive_once_per_generation(
+    client, demo, url, warm, django_assert_num_queries
+):
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url)
+    with django_assert_num_queries(warm) as again:
+        second = client.get(url)
+    assert warm < len(cold)
+    counting = [q["sql"] for q in cold.captured_queries if "unnest(" in q["sql"]]
+    assert len(counting) == 1
+    assert not any("unnest(" in q["sql"] for q in again.captured_queries)
+    # The same page from the cached counts (the CSRF token is masked anew on each request).
+    assert CSRF_TOKEN.sub("", second.content.decode()) == CSRF_TOKEN.sub("", first.content.decode())
+
+
+def test_cached_counts_are_plain_numbers(client, demo):
+    client.get(reverse("archive:matrix"))
+    key = f"overview:{overview.OVERVIEW_FORMAT}:{search_generation()}:published:units-objectives"
+    cells = cache.get(key)
+    assert cells
+    assert all(
+        type(unit) is type(objective) is type(n) is int for (unit, objective), n in cells.items()
+    )
+
+
+def test_cached_computes_once_per_generation_and_per_scope(demo, staff):
+    calls = []
+
+    def compute(documents):
+        calls.append(documents.count())
+        return {"documents": calls[-1]}
+
+    visitor = AnonymousUser()
+    first = overview.cached("test", visitor, compute)
+    assert overview.cached("test", visitor, compute) == first
+    assert len(calls) == 1
+    # Staff see drafts: their counts are cached apart from a visitor's.
+    PlanFactory(title="Dự thảo mới", status=Document.Status.DRAFT)
+    assert overview.cached("test", staff, compute) == {"documents": first["documents"] + 1}
+    assert overview.cached("test", visitor, compute) == first  # computed again: a new generation
+    assert len(calls) == 3
+
+
+def overview_counts(client, province="can-tho", objective=10):
+    """Return one province's and one objective's counts as the aggregate pages show them."""
+    current = client.get(reverse("archive:provinces")).context["current"]
+    cells = dict(client.get(reverse("archive:matrix")).context["rows"])
+    objectives = client.get(reverse("archive:objectives")).context["objectives"]
+    tiles = client.get(reverse("archive:map")).context["map"].tiles
+    return (
+        next(count for unit, _, count in current if unit.slug == province),
+        next(
+            count
+            for o, count, _ in next(c for u, c in cells.items() if u.slug == province)
+            if o.number == objective
+        ),
+        next(count for o, count in objectives if o.number == objective),
+        next(int(tile.value) for tile in tiles if tile.unit.slug == province),
+    )
+
+
+def test_a_publication_and_a_new_tag_are_counted_at_the_next_request(client, demo):
+    can_tho = Province.objects.get(slug="can-tho")
+    objective = GcmObjective.objects.get(number=10)
+    draft = PlanFactory(title="Kế hoạch của Cần Thơ", status=Document.Status.DRAFT)
+    draft.provinces.set([can_tho])
+    draft.objectives.set([objective])
+    before = overview_counts(client)
+    assert overview_counts(client) == before  # from the cache
+    draft.status = Document.Status.PUBLISHED
+    draft.save()
+    published = overview_counts(client)
+    assert published == tuple(n + 1 for n in before)
+    # Tagging an article already published with Sóc Trăng (before 2025) counts it for Cần Thơ.
+    article = ArticleFactory(title="Bài về Sóc Trăng")
+    assert overview_counts(client) == published
+    article.provinces.set([Province.objects.get(slug="soc-trang-truoc-2025")])
+    article.objectives.set([objective])
+    assert overview_counts(client) == tuple(n + 1 for n in published)
