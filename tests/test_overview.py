@@ -596,6 +596,29 @@ def test_document_pages_link_provinces_agencies_and_objectives(client, demo):
         assert reverse(f"archive:{name}") in home
 
 
+def test_search_results_and_home_link_their_provinces_and_agencies(client, demo):
+    hau_giang = reverse("archive:province", args=["hau-giang-truoc-2025"])
+    results = client.get(reverse("archive:search"), {"q": "1614/KH-UBND"})
+    first = results.content.decode().split('<li class="doc-item result">')[1].split("</li>")[0]
+    plan = Plan.objects.get(slug=HAU_GIANG_PLAN)
+    assert f'<a class="tag" href="{hau_giang}">Hậu Giang (trước 2025)</a>' in first
+    assert (
+        f'href="{reverse("archive:agency", args=[plan.issuer.slug])}">{plan.issuer.name}</a>'
+        in first
+    )
+    for agency in plan.agencies.all()[:4]:
+        assert (
+            f'class="tag tag-agency" href="{reverse("archive:agency", args=[agency.slug])}"'
+            in first
+        )
+    home = client.get(reverse("archive:home")).content.decode()
+    latest = Document.objects.published().latest_first().prefetch_related("provinces")[:20]
+    tagged = {province.slug for document in latest for province in document.provinces.all()}
+    assert tagged
+    for slug in tagged:
+        assert f'<a class="tag" href="{reverse("archive:province", args=[slug])}">' in home
+
+
 # Each page and the most queries it may run: a fixed number, whatever the archive holds. The pages
 # that count over the whole archive are measured with their counts not yet cached: generation,
 # cache read, the count, and the cache write (count, select, insert, inside a savepoint).
