@@ -234,10 +234,13 @@ def test_publish_option(demo):
 @pytest.mark.django_db(transaction=True)
 def test_many_files_in_worker_processes(tmp_path):
     """A large batch is imported by worker processes: every file once, reported in order."""
+    from archive.ingest.store import _next_document_id
     from archive.management.commands.bootstrap import FIXTURES
     from bench.ingest import write_texts
 
     call_command("loaddata", FIXTURES / "reference.json", FIXTURES / "demo.json", verbosity=0)
+    # The parent holds spare document ids when the workers fork: they must not reuse them.
+    _next_document_id()
     paths = write_texts(tmp_path, 60)
     paths.append(paths[0])  # the same text twice in one batch
     out, err = run(*paths, jobs=2, no_progress=True, dry_run=False)

@@ -1,6 +1,7 @@
 """Writing an extraction as a draft document: one transaction each, duplicates found first."""
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -107,10 +108,16 @@ SELECT %s, unnest(%s::bigint[])
 """
 ID_BATCH = 64
 _spare_ids = []
+_spare_owner = [None]
 
 
 def _next_document_id():
     """Return a new document id, taken from the sequence a batch at a time (gaps are fine)."""
+    # A forked worker inherits its parent's spare ids: they are the parent's, never its own.
+    owner = (os.getpid(), connection.settings_dict["NAME"])
+    if _spare_owner[0] != owner:
+        _spare_ids.clear()
+        _spare_owner[0] = owner
     if not _spare_ids:
         with connection.cursor() as cursor:
             cursor.execute(
