@@ -596,6 +596,39 @@ def test_document_pages_link_provinces_agencies_and_objectives(client, demo):
         assert reverse(f"archive:{name}") in home
 
 
+SEARCH_LINK = re.compile(r'<a href="/tim-kiem/\?([^"]*)"[^>]*>(.*?)</a>', re.S)
+
+
+def counted_search_links(content):
+    """Return [(parameters, number shown)] of the links to the search that show a count."""
+    links = []
+    for query, inner in SEARCH_LINK.findall(content):
+        text = re.sub(r"<[^>]+>", "", inner).strip()
+        if number := re.search(r"(\d+)(?: tài liệu)?$", text):
+            params = dict(pair.split("=") for pair in query.replace("&amp;", "&").split("&"))
+            links.append((params, int(number.group(1))))
+    return links
+
+
+# Each page, and how many of its counts are not zero (each of them must be a link).
+COUNTED_PAGES = [
+    ("/tinh-thanh/", lambda c: sum(1 for *_, n in c["current"] + c["old"] if n)),
+    ("/co-quan/", lambda c: sum(1 for _, members in c["groups"] for _, n in members if n)),
+    ("/muc-tieu/", lambda c: sum(1 for _, n in c["objectives"] if n)),
+    ("/ban-do/", lambda c: len(c["ranked"])),
+    ("/muc-tieu/10/", lambda c: len(c["ranked"])),
+]
+
+
+@pytest.mark.parametrize(("url", "nonzero"), COUNTED_PAGES)
+def test_every_count_links_to_the_search_that_finds_as_many(client, demo, url, nonzero):
+    response = client.get(url)
+    links = counted_search_links(response.content.decode())
+    assert len(links) == nonzero(response.context) > 0
+    for params, number in links:
+        assert search_count(client, **params) == number, params
+
+
 def test_search_results_and_home_link_their_provinces_and_agencies(client, demo):
     hau_giang = reverse("archive:province", args=["hau-giang-truoc-2025"])
     results = client.get(reverse("archive:search"), {"q": "1614/KH-UBND"})
