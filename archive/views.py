@@ -608,13 +608,7 @@ def province_map(request):
     provinces = list(Province.objects.select_related("merged_into"))
     slug = request.GET.get("plan")
     # Plans with implementing plans below them: the coverage maps worth offering.
-    plans = (
-        Plan.objects.visible_to(request.user)
-        .filter(incoming_links__relation=Relation.IMPLEMENTS)
-        .annotate(implementing=Count("incoming_links"))
-        .order_by("-implementing", "-date")[:10]
-    )
-    context = {"plans": plans}
+    context = {"plans": overview.most_implemented(request.user)}
     if slug:
         # Only a slug can name a plan; anything else (a NUL byte included) never reaches SQL.
         plan = (
