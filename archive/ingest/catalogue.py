@@ -67,15 +67,27 @@ class Catalogue:
             return f"{PROVINCIAL_ABBREVIATIONS[first]} {where[:1].lower()}{where[1:]}"
         return number.issuer
 
+    def load_plans(self, numbers):
+        """Look up, in one query, the plans held under these normalised numbers.
+
+        Numbers not held are asked again for the next text: another worker of the batch may
+        have imported them since.
+        """
+        wanted = [number for number in set(numbers) if not self._plans.get(number)]
+        if not wanted:
+            return
+        for number in wanted:
+            self._plans[number] = []
+        rows = Plan.objects.filter(number_normalized__in=wanted).values(
+            "id", "slug", "title", "number", "number_normalized", "number_year", "issuer_id"
+        )
+        for row in rows:
+            self._plans[row["number_normalized"]].append(row)
+
     def plans_numbered(self, normalized):
         """Return the plans held under a normalised number, as dicts."""
-        if not self._plans.get(normalized):
-            # Misses are asked again: another worker of the batch may have imported it since.
-            self._plans[normalized] = list(
-                Plan.objects.filter(number_normalized=normalized).values(
-                    "id", "slug", "title", "number", "number_year", "issuer_id", "date"
-                )
-            )
+        if normalized not in self._plans:
+            self.load_plans([normalized])
         return self._plans[normalized]
 
     def conferences(self):
@@ -96,9 +108,9 @@ class Catalogue:
                     "slug": document.slug,
                     "title": document.title,
                     "number": document.number,
+                    "number_normalized": document.number_normalized,
                     "number_year": document.number_year,
                     "issuer_id": document.issuer_id,
-                    "date": document.date,
                 }
             )
 

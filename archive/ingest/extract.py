@@ -375,6 +375,7 @@ def _propose_links(result, catalogue, places):
                 )
             )
     lead = "\n".join([result.title, *result.body[:1]])
+    catalogue.load_plans([found.normalized for found in result.numbers if not found.own])
     for found in result.numbers:
         if found.own:
             continue
