@@ -50,6 +50,22 @@ def _start_worker():
     _worker["catalogue"] = Catalogue()
 
 
+def _start_forked_worker():
+    """Prepare a forked worker: never on the parent's connection, then as _start_worker."""
+    for handle in connections.all(initialized_only=True):
+        if handle.connection is not None:
+            # A parent's socket, inherited through fork. close_all() in the parent closes only
+            # its current context's connections (seen: one opened under Playwright's greenlets
+            # survived it). Using it would interleave two processes' messages, closing it would
+            # end the parent's session: keep it referenced, never finalised, and open our own.
+            _inherited.append(handle.connection)
+            handle.connection = None
+    _start_worker()
+
+
+_inherited = []
+
+
 def _import_task(task):
     path, options = task
     return import_one(path, **options)
@@ -142,7 +158,7 @@ class Command(BaseCommand):
         # Each worker opens its own connection; the parent's must not be shared across fork.
         connections.close_all()
         context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_start_worker) as pool:
+        with context.Pool(jobs, initializer=_start_forked_worker) as pool:
             tasks = [(path, options) for path in paths]
             yield from pool.imap(_import_task, tasks, chunksize=8)
 
