@@ -49,3 +49,11 @@ def test_debug_is_off_unless_asked():
         SECRET_KEY="x" * 60,
     )
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_search_cache_seconds_zero_switches_the_results_cache_off():
+    script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    off = manage("shell", "-v", "0", "-c", script, DEBUG="1", SEARCH_CACHE_SECONDS="0")
+    on = manage("shell", "-v", "0", "-c", script, DEBUG="1")
+    assert off.stdout.strip() == "django.core.cache.backends.dummy.DummyCache", off.stderr
+    assert on.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", on.stderr
