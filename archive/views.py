@@ -12,7 +12,7 @@ from django.db.models.functions import Greatest, Lower
 from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from . import overview, search
 from .filters import SORT_CHOICES, DocumentFilter, facet_groups, results_page
@@ -363,9 +363,9 @@ def plan_chain_context(plan, user, era, *, always_cover=False):
 
 
 COVERAGE_LEGEND = [
-    ("cov-full", _lazy("Đã ban hành")),
-    ("cov-partial", _lazy("Một phần đơn vị cũ đã ban hành")),
-    ("cov-none", _lazy("Chưa có")),
+    ("cov-full", gettext_lazy("Đã ban hành")),
+    ("cov-partial", gettext_lazy("Một phần đơn vị cũ đã ban hành")),
+    ("cov-none", gettext_lazy("Chưa có")),
 ]
 
 

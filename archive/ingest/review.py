@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..models import Agency, GcmObjective, Province, Relation
 from .catalogue import Catalogue
@@ -39,7 +39,7 @@ SPAN_LABELS = {
 
 class TextForm(forms.Form):
     text = forms.CharField(
-        label=gettext_lazy("Văn bản"),
+        label=pgettext_lazy("ô dán văn bản để nhập", "Văn bản"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 16, "cols": 90}),
