@@ -12,7 +12,7 @@ from django.db.models.functions import Greatest, Lower
 from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import overview, search
 from .filters import SORT_CHOICES, DocumentFilter, facet_groups, results_page
@@ -388,7 +388,10 @@ def count_map(provinces, counts):
 
     def describe(unit):
         n = counts.get(unit.pk, 0)
-        title = _("%(unit)s: %(count)s tài liệu") % {"unit": unit.name, "count": n}
+        title = ngettext("%(unit)s: %(count)s tài liệu", "%(unit)s: %(count)s tài liệu", n) % {
+            "unit": unit.name,
+            "count": n,
+        }
         return f"c{overview.count_class(n, highest)}", title, str(n)
 
     return overview.tile_map(current, describe, overview.count_legend(highest))

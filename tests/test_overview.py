@@ -830,3 +830,13 @@ def test_a_publication_and_a_new_tag_are_counted_at_the_next_request(client, dem
     article.provinces.set([Province.objects.get(slug="soc-trang-truoc-2025")])
     article.objectives.set([objective])
     assert overview_counts(client) == tuple(n + 1 for n in published)
+
+
+def test_map_and_matrix_labels_count_documents_in_english_plurals(client, demo):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    labels = client.get(reverse("archive:map")).content.decode()
+    labels += client.get(reverse("archive:matrix")).content.decode()
+    singular = re.findall(r": 1 document\b(?!s)", labels)
+    plural = re.findall(r": ([2-9]|\d\d+) documents\b", labels)
+    assert singular and plural  # the demo archive has units with one and with several documents
+    assert not re.search(r": 1 documents\b|: ([2-9]|\d\d+) document\b(?!s)|document\(s\)", labels)
