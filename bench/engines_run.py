@@ -109,7 +109,8 @@ def run_all(args, build, previous=None, save=lambda results: None):
             results["latency_ms"][name] = measure.summarise(timings)
             print(f"{name}: {results['latency_ms'][name]}", flush=True)
             save(results)
-    if "ours" in engines or "recall_at_20" not in results:
+    measure_quality = not getattr(args, "skip_quality", False)
+    if measure_quality and ("ours" in engines or "recall_at_20" not in results):
         # Measured on cold answers (and the recount on a cold page), never on cached ones.
         results["recall_at_20"] = measure.recall_at(queries, answers.get("ours"))
         with override_settings(CACHES=NO_CACHE):

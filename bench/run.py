@@ -68,6 +68,8 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
+    # Recall and the join-table recount take long at a million documents.
+    parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--engines", default="ours,ours_cached,textbook,tantivy,sqlite")
     parser.add_argument("--note", help="what the tables should say about this run")
     args = parser.parse_args(argv)
