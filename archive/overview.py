@@ -422,15 +422,15 @@ def own_events(document):
     return [Event(document.date, _("Đăng"), own=True)]
 
 
-def timeline(document, user):
-    """Return the events of a document's life in date order, undated ones last."""
-    links = DocumentLink.objects.filter(target=document, relation__in=TIMELINE_RELATIONS)
-    if not user.is_staff:
-        links = links.filter(source__status=Document.Status.PUBLISHED)
-    links = links.select_related("source__plan")
+def timeline(document, incoming):
+    """Return the events of a document's life in date order, undated ones last.
+
+    `incoming` are the links to the document its page already read (views.visible_links).
+    """
     events = own_events(document) + [
         Event(link.source.date, REVERSE_LABELS[link.relation], link.source, link.note)
-        for link in links
+        for link in incoming
+        if link.relation in TIMELINE_RELATIONS
     ]
     return sorted(events, key=lambda e: (e.date is None, e.date, not e.own))
 

@@ -62,11 +62,14 @@ def document_detail(request, slug, kind):
     elif kind == Document.Kind.CONFERENCE:
         queryset = queryset.prefetch_related("sessions", "organisers", "participants")
     document = get_object_or_404(queryset, slug=slug)
+    incoming = visible_links(document, request.user, outgoing=False)
     context = {
         "document": document,
-        "outgoing": grouped_links(document, request.user, outgoing=True),
-        "incoming": grouped_links(document, request.user, outgoing=False),
-        "timeline": overview.timeline(document, request.user),
+        "outgoing": grouped_links(
+            visible_links(document, request.user, outgoing=True), outgoing=True
+        ),
+        "incoming": grouped_links(incoming, outgoing=False),
+        "timeline": overview.timeline(document, incoming),
     }
     if kind == Document.Kind.PLAN:
         try:
@@ -77,8 +80,8 @@ def document_detail(request, slug, kind):
     return render(request, f"archive/{kind}_detail.html", context)
 
 
-def grouped_links(document, user, *, outgoing):
-    """Return [(label, [document, ...]), ...] for the links from (or to) this document.
+def visible_links(document, user, *, outgoing):
+    """Return the links from (or to) this document, with the documents at their other end.
 
     Only documents this user may see are listed, so a draft never leaks through a link.
     """
@@ -89,6 +92,12 @@ def grouped_links(document, user, *, outgoing):
     links = links.select_related(
         f"{other}__plan", f"{other}__conference", f"{other}__article"
     ).order_by(f"{other}__date")
+    return list(links)
+
+
+def grouped_links(links, *, outgoing):
+    """Return [(label, [(document, note), ...]), ...] for links, in the relations' order."""
+    other = "target" if outgoing else "source"
     order = list(Relation.values)
     links = sorted(links, key=lambda link: order.index(link.relation))
     groups = []
@@ -350,7 +359,12 @@ def plan_chain_context(plan, user, era, *, always_cover=False):
         return {"chain": chain}  # nothing implements it: a coverage table would be all blanks
     provinces = list(Province.objects.select_related("merged_into"))
     rows = overview.coverage(members, provinces, era)
-    covered = {row.unit.pk: row for row in overview.coverage(members, provinces, "34")}
+    # The map always shows the 34 current units: reuse the table's rows when they are those.
+    if era != Province.Era.FROM_2025:
+        rows_34 = overview.coverage(members, provinces, Province.Era.FROM_2025)
+    else:
+        rows_34 = rows
+    covered = {row.unit.pk: row for row in rows_34}
     return {
         "chain": chain,
         "coverage": rows,
@@ -626,7 +640,10 @@ def province_map(request):
                 % {"slug": slug[:100].replace("\x00", "")},
                 400,
             )
-        context.update(plan_chain_context(plan, request.user, "34", always_cover=True), plan=plan)
+        context.update(
+            plan_chain_context(plan, request.user, Province.Era.FROM_2025, always_cover=True),
+            plan=plan,
+        )
     else:
         counts = overview.cached("units", request.user, overview.unit_counts)
         context["map"] = count_map(provinces, counts)
