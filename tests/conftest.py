@@ -1,7 +1,15 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from archive.management.commands.bootstrap import FIXTURES
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a request in English leaves English active."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
