@@ -295,10 +295,19 @@ RESULTS_FORMAT = 2
 
 
 def search_generation():
-    """Return the counter every write to the documents bumps."""
+    """Return what identifies the archive's state as this transaction sees it.
+
+    That is the counter every committed write bumps (migrations 0006, 0008); inside a
+    transaction that has written, also the transaction and its count of writes so far: it sees
+    rows nobody else does, so its entries are its own, and each write of its own is seen at once.
+    """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM archive_search_generation")
-        return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT value, NULLIF(current_setting('archive.search_writes', true), ''), "
+            "pg_current_xact_id_if_assigned() FROM archive_search_generation"
+        )
+        value, writes, transaction = cursor.fetchone()
+    return f"{value}.{transaction}.{writes}" if writes else str(value)
 
 
 def _normalised(value):

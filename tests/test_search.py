@@ -2,10 +2,13 @@
 
 import datetime
 
+import psycopg
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from archive.filters import search_generation
 from archive.models import Document, GcmObjective
 from archive.search import parse_query
 
@@ -490,6 +493,34 @@ def test_a_cached_search_sees_every_edit_at_once(client, corpus):
     article.provinces.add(province)  # a join-table row: the trigger rewrites the facet arrays
     tagged_after = client.get(reverse("archive:api-search"), in_province).json()["count"]
     assert tagged_after == tagged_before + 1
+
+
+def committed_generation():
+    """Return the generation as another session sees it (a connection of its own)."""
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        return other.execute("SELECT value FROM archive_search_generation").fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_generation_moves_once_per_transaction_when_it_commits():
+    start = committed_generation()
+    with transaction.atomic():
+        before_writing = search_generation()
+        article = ArticleFactory(title="Di cư an toàn", body="di cư", provinces=[])
+        first_write = search_generation()
+        article.title = "Di cư an toàn, trật tự"
+        article.save()
+        # Each write is seen at once by the writer, under a key nobody else has...
+        assert len({before_writing, first_write, search_generation()}) == 3
+        assert first_write.startswith(f"{start}.")
+        # ...while other sessions keep the committed state and its cache entries.
+        assert committed_generation() == start
+    assert committed_generation() == start + 1
+    assert search_generation() == str(start + 1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ArticleFactory(title="Bỏ dở", body="di cư", provinces=[])
+        raise RuntimeError
+    assert committed_generation() == start + 1  # nothing committed, nothing moved
 
 
 def test_staff_and_readers_never_share_a_cached_page(staff_client, corpus):
