@@ -13,10 +13,12 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Left, NullIf
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import reference, search
 from .models import Agency, Document, DocumentType, GcmObjective, Province
 
 SORT_CHOICES = [
@@ -153,6 +155,17 @@ class DocumentFilter(django_filters.FilterSet):
         if not hasattr(self, "_parsed_query"):
             self._parsed_query = search.parse_query(self.form.cleaned_data.get("q", ""))
         return self._parsed_query
+
+    @property
+    def generation(self):
+        """Return the search generation, read once per request (the key of what is cached)."""
+        if not hasattr(self, "_generation"):
+            self._generation = search_generation()
+        return self._generation
+
+    @property
+    def references(self):
+        return reference.references(self.generation)
 
     @property
     def results(self):
@@ -327,7 +340,7 @@ def results_key(filterset):
         "scope": str(filterset.queryset.query.where),
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-    return f"search:{RESULTS_FORMAT}:{search_generation()}:{digest}"
+    return f"search:{RESULTS_FORMAT}:{filterset.generation}:{digest}"
 
 
 def cached_results(filterset):
@@ -352,12 +365,13 @@ def cached_results(filterset):
 
 
 FACET_LIMIT = 15
-# Facets whose counts come keyed by database id, with the model and the field the filter takes.
+# Facets whose counts come keyed by database id: the reference table (archive/reference.py)
+# and the field the filter takes.
 ID_FACETS = {
-    "province": (Province, "slug"),
-    "agency": (Agency, "slug"),
-    "objective": (GcmObjective, "number"),
-    "doc_type": (DocumentType, "slug"),
+    "province": ("provinces", "slug"),
+    "agency": ("agencies", "slug"),
+    "objective": ("objectives", "number"),
+    "doc_type": ("doc_types", "slug"),
 }
 
 
@@ -381,12 +395,10 @@ def facet_values(filterset, name, keys):
         return {key: (key, Document.Kind(key).label) for key in keys if key in Document.Kind.values}
     if name == "year":
         return {key: (key, key) for key in keys}
-    model, field = ID_FACETS[name]
-    ids = [int(key) for key in keys if key.isdigit()]
-    return {
-        str(item.pk): (str(getattr(item, field)), _label(name, item))
-        for item in model.objects.filter(pk__in=ids)
-    }
+    table, field = ID_FACETS[name]
+    rows = getattr(filterset.references, table)
+    items = (rows.get(int(key)) for key in keys if key.isdigit())
+    return {str(item.pk): (str(getattr(item, field)), _label(name, item)) for item in items if item}
 
 
 def facet_counts_by_value(filterset):
@@ -461,15 +473,36 @@ def results_page(filterset, number, size):
     else:
         with search.tuned():
             page.object_list = list(with_listing(filterset.ordered_qs())[start:end])
+    attach_places_and_agencies(page.object_list, filterset.references)
     attach_snippets(page.object_list, filterset.parsed_query, results["snippets"])
     return page
 
 
+# What the result list shows of a document: not its body nor its stored vectors (kilobytes
+# each, read for nothing); a browse result's excerpt is cut in the database.
+LISTING_DEFERRED = ("body", "search_vector", "search_vector_exact")
+EXCERPT_CHARS = 1000  # enough for the 40 words shown
+
+
 def with_listing(documents):
-    """Return the documents with what the result list shows of each (number, places, agencies)."""
-    return documents.select_related(
-        "plan__document_type", "plan__issuer", "conference", "article"
-    ).prefetch_related("provinces", "agencies")
+    """Return the documents with what the result list shows of each kind: a plan's number and
+    issuer, a conference's place, an article's publication (joined columns, not three models)."""
+    return documents.defer(*LISTING_DEFERRED).annotate(
+        excerpt=Left(Coalesce(NullIf("summary", Value("")), "body"), EXCERPT_CHARS),
+        listed_number=F("plan__number"),
+        listed_issuer_id=F("plan__issuer_id"),
+        listed_place=F("conference__place"),
+        listed_publication=F("article__publication"),
+    )
+
+
+def attach_places_and_agencies(documents, references):
+    """Name each document's places, agencies and issuer from the ids its row holds (the facet
+    arrays): no query, no join."""
+    for document in documents:
+        document.listed_issuer = references.agencies.get(document.listed_issuer_id)
+        document.listed_provinces = references.named("provinces", document.facet_provinces)
+        document.listed_agencies = references.named("agencies", document.facet_agencies)
 
 
 def attach_snippets(documents, query, known=None):
@@ -480,7 +513,7 @@ def attach_snippets(documents, query, known=None):
     if query.is_empty or not documents:
         for document in documents:
             document.title_highlighted = document.title
-            document.snippet = Truncator(document.summary or document.body).words(40)
+            document.snippet = Truncator(document.excerpt).words(40)
         return
     snippets = dict(known or {})
     snippets |= highlighted(query, [d.pk for d in documents if d.pk not in snippets])

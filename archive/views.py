@@ -240,11 +240,11 @@ def result_json(request, document):
         "id": document.pk,
         "title": document.title,
         "url": request.build_absolute_uri(document.get_absolute_url()),
-        "number": document.plan.number if document.kind == Document.Kind.PLAN else None,
+        "number": document.listed_number,
         "date": document.date.isoformat() if document.date else None,
         "snippet": str(highlight(document.snippet)),
-        "provinces": [str(province) for province in document.provinces.all()],
-        "agencies": [agency.name for agency in document.agencies.all()],
+        "provinces": [str(province) for province in document.listed_provinces],
+        "agencies": [agency.name for agency in document.listed_agencies],
     }
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from archive.filters import search_generation
-from archive.models import Document, GcmObjective
+from archive.models import Agency, Conference, Document, GcmObjective, Province
 from archive.search import parse_query
 
 from .factories import (
@@ -258,6 +258,28 @@ def test_hostile_text_is_escaped_before_it_is_marked(client, corpus):
     assert "<img" not in hostile["snippet"]
 
 
+def test_browsing_shows_the_start_of_each_summary_or_body(client, corpus):
+    words = [f"từ{n}" for n in range(60)]
+    ArticleFactory(title="Bài dài", slug="bai-dai", summary="", body=" ".join(words))
+    ArticleFactory(title="Bài có tóm tắt", slug="co-tom-tat", summary="Tóm tắt ngắn.", body="Thân")
+    status, payload = api(client, kind="article", page_size="100")
+    snippets = {r["title"]: r["snippet"] for r in payload["results"]}
+    assert snippets["Bài dài"] == " ".join(words[:40]) + "…"
+    assert snippets["Bài có tóm tắt"] == "Tóm tắt ngắn."
+
+
+def test_facet_links_switch_one_value_and_keep_the_rest_in_order(client, corpus):
+    response = client.get(
+        reverse("archive:search"), {"q": "di cư", "kind": "plan", "year": "2020", "page": "2"}
+    )
+    content = response.content.decode()
+    # Switching a value on or off keeps the other parameters where they were, without the page.
+    assert 'href="?q=di+c%C6%B0&amp;kind=plan&amp;year=2020&amp;province=can-tho"' in content
+    assert 'href="?q=di+c%C6%B0&amp;year=2020"' in content  # kind=plan switched off
+    assert 'href="?q=di+c%C6%B0&amp;kind=plan"' in content  # year=2020 switched off
+    assert 'href="?kind=plan&amp;year=2020"' in content  # the query removed
+
+
 # Facets --------------------------------------------------------------------------------------
 
 
@@ -441,12 +463,13 @@ def test_a_page_beyond_the_last_shows_the_last_page(client, corpus):
 # The search page -----------------------------------------------------------------------------
 
 
-# A repeated search: the generation, the cache row, the page's documents with their places and
-# agencies, the facet labels; the snippets of the first 20 results are cached with the counts,
-# those of a longer page cost one more query. The first time adds the counting, ranking and
-# snippets (in a transaction with the search settings and a lock on the key, which re-reads
-# the cache) and the cache write.
-MISS_QUERIES, HIT_QUERIES = 20, 7
+# A repeated search: the chosen province, the generation, the cache row, and the page's documents
+# (their places, agencies and issuer named from the reference tables, read once per generation,
+# archive/reference.py); the snippets of the first 20 results are cached with the counts, those
+# of a longer page cost one more query. The first time adds the counting, ranking and snippets
+# (in a savepoint with the search settings and a lock on the key, which re-reads the cache), the
+# cache write, and the four reference tables.
+MISS_QUERIES, HIT_QUERIES = 21, 4
 
 
 def test_search_page_runs_a_bounded_number_of_queries(client, corpus, django_assert_num_queries):
@@ -493,6 +516,31 @@ def test_a_cached_search_sees_every_edit_at_once(client, corpus):
     article.provinces.add(province)  # a join-table row: the trigger rewrites the facet arrays
     tagged_after = client.get(reverse("archive:api-search"), in_province).json()["count"]
     assert tagged_after == tagged_before + 1
+
+
+def test_a_cached_page_names_places_and_agencies_as_they_are_now(client, corpus):
+    """A result's places and agencies are named from the reference tables held per generation
+    (archive/reference.py): renaming one is seen at the next request."""
+    conference = ConferenceFactory(title="Hội nghị di cư mới", place="Hà Nội", provinces=[])
+    province, agency = corpus["di_cu"].provinces.first(), AgencyFactory(name="Sở Ngoại vụ cũ")
+    conference.provinces.add(province)
+    conference.agencies.add(agency)
+    params = {"q": "Hội nghị di cư mới"}
+
+    def shown():
+        result = client.get(reverse("archive:api-search"), params).json()["results"][0]
+        page = client.get(reverse("archive:search"), params).content.decode()
+        return result["provinces"], result["agencies"], page
+
+    assert shown()[:2] == ([province.name], ["Sở Ngoại vụ cũ"])
+    # One table at a time (save() on a conference would write the document row too).
+    Agency.objects.filter(pk=agency.pk).update(name="Sở Ngoại vụ mới")
+    assert shown()[:2] == ([province.name], ["Sở Ngoại vụ mới"])
+    Province.objects.filter(pk=province.pk).update(name="Tên mới")
+    assert shown()[:2] == (["Tên mới"], ["Sở Ngoại vụ mới"])
+    Conference.objects.filter(pk=conference.pk).update(place="Cần Thơ")
+    page = shown()[2]
+    assert "Cần Thơ" in page and "Hà Nội" not in page
 
 
 def committed_generation():

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -16,20 +18,29 @@ def highlight(text):
     return mark_safe(escaped.replace(START_MARK, "<mark>").replace(STOP_MARK, "</mark>"))  # noqa: S308
 
 
+def _query(params, replaced):
+    """Return "?..." of the request's parameters with some replaced ({name: [values]}), no page.
+
+    Built from the parameters' lists, not a QueryDict copy (a deep copy each): a results page
+    asks this for each of its hundred facet values.
+    """
+    pairs = []
+    for key, values in [*params.lists(), *((k, []) for k in replaced if k not in params)]:
+        if key != "page":
+            pairs += [(key, value) for value in replaced.get(key, values)]
+    return "?" + urlencode(pairs)
+
+
 @register.simple_tag(takes_context=True)
 def toggle_url(context, name, value):
     """Return the current search URL with one facet value switched on or off, back on page 1."""
-    params = context["request"].GET.copy()
+    params = context["request"].GET
     values = params.getlist(name)
-    params.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
-    params.pop("page", None)
-    return "?" + params.urlencode()
+    chosen = [v for v in values if v != value] if value in values else [*values, value]
+    return _query(params, {name: chosen})
 
 
 @register.simple_tag(takes_context=True)
 def without_url(context, *names):
     """Return the current search URL without the named parameters, back on page 1."""
-    params = context["request"].GET.copy()
-    for name in (*names, "page"):
-        params.pop(name, None)
-    return "?" + params.urlencode()
+    return _query(context["request"].GET, dict.fromkeys(names, []))

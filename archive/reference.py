@@ -1,0 +1,54 @@
+"""The reference tables a results page names things from, read once per search generation.
+
+Provinces, agencies, GCM objectives and document types are a few hundred rows that every
+results page names: the facet labels, and each result's places and agencies (whose ids the
+document row already holds in its facet arrays, migration 0004). Read for every request they
+cost four to six queries and hundreds of model instances; held in the process per search
+generation, which every write to these tables bumps (migration 0008), they cost nothing and
+are never stale.
+"""
+
+from django.urls import reverse
+
+from .models import Agency, DocumentType, GcmObjective, Province
+
+
+class References:
+    """Each table as {id: instance}, in the table's own order (Meta.ordering)."""
+
+    TABLES = {
+        "provinces": Province,
+        "agencies": Agency,
+        "objectives": GcmObjective,
+        "doc_types": DocumentType,
+    }
+
+    def __init__(self):
+        for name, model in self.TABLES.items():
+            setattr(self, name, {row.pk: row for row in model.objects.all()})
+        # What a result's tags link to, reversed once per generation instead of once per tag.
+        for row in self.provinces.values():
+            row.page_url = reverse("archive:province", args=[row.slug])
+        for row in self.agencies.values():
+            row.page_url = reverse("archive:agency", args=[row.slug])
+        self._positions = {
+            name: {pk: n for n, pk in enumerate(getattr(self, name))} for name in self.TABLES
+        }
+
+    def named(self, table, ids):
+        """Return the instances of these ids that exist, in the table's order."""
+        rows, positions = getattr(self, table), self._positions[table]
+        return [rows[pk] for pk in sorted((pk for pk in ids if pk in rows), key=positions.get)]
+
+
+_held = {}
+
+
+def references(generation):
+    """Return the reference tables as they are in this search generation."""
+    held = _held.get(generation)
+    if held is None:
+        held = References()
+        _held.clear()  # one generation at a time: an old one is never asked for again
+        _held[generation] = held
+    return held
