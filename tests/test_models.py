@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from archive.models import Document, DocumentLink, Plan, Province, Relation
 
@@ -170,3 +170,27 @@ def test_visible_to_hides_drafts_from_everyone_but_staff(django_user_model):
     staff = django_user_model(is_staff=True)
     assert list(Document.objects.visible_to(anonymous)) == [published.document_ptr]
     assert set(Document.objects.visible_to(staff)) == {published.document_ptr, draft.document_ptr}
+
+
+def _row_version(document):
+    with connection.cursor() as cursor:
+        # Its place in the heap: an UPDATE writes a new version elsewhere, even in one transaction.
+        cursor.execute("SELECT ctid::text FROM archive_document WHERE id = %s", [document.pk])
+        return cursor.fetchone()[0]
+
+
+def test_the_facet_refresh_rewrites_a_document_only_when_its_arrays_change():
+    """Each rewrite of a document row recomputes its search vectors and adds index entries."""
+    plan_type = DocumentTypeFactory()
+    decision_type = DocumentTypeFactory(name="Quyết định", abbreviation="QĐ")
+    plan = PlanFactory(number="5/KH-UBND", document_type=plan_type)
+    province = ProvinceFactory()
+    before = _row_version(plan)
+    # The plan's own trigger refreshes the arrays; nothing in them changes.
+    Plan.objects.filter(pk=plan.pk).update(document_type=plan_type)
+    assert _row_version(plan) == before
+    Plan.objects.filter(pk=plan.pk).update(document_type=decision_type)
+    assert _row_version(plan) != before
+    plan.provinces.add(province)
+    document = Document.objects.get(pk=plan.pk)
+    assert (document.facet_doc_type, document.facet_provinces) == (decision_type.pk, [province.pk])
