@@ -12,6 +12,8 @@ from archive.ingest import Catalogue, IngestError, decode_bytes, document_import
 from archive.ingest.store import DUPLICATE, IMPORTED
 from archive.models import Article, Document, DocumentLink, Plan
 
+from .factories import ArticleFactory
+
 DATA = Path(__file__).parent / "data" / "ingest"
 SEED_003 = DATA / "seed_003_794bb8f233882032.txt"
 PLAN_CA_MAU = DATA / "plan_ca_mau_65.txt"
@@ -161,6 +163,19 @@ def test_same_source_url_is_one_document(demo):
     other = (DATA / "seed_000_2dffb1e9813293e1.txt").read_text()
     result = document_import(text=other, catalogue=catalogue, source_url=url)
     assert result.status == DUPLICATE
+
+
+def test_a_title_already_taken_gets_the_next_free_slug(db):
+    body = (
+        "\n\nNgày 5/9/2024, đoàn công tác của tỉnh đã làm việc với các sở, ngành về công tác "
+        "quản lý di cư, bảo hộ công dân và hỗ trợ người lao động trở về địa phương.\n\n"
+        "Các đại biểu thống nhất tiếp tục phối hợp chặt chẽ trong thời gian tới."
+    )
+    ArticleFactory(title="Hội nghị về di cư", slug="hoi-nghi-ve-di-cu")
+    ArticleFactory(title="Hội nghị về di cư", slug="hoi-nghi-ve-di-cu-2")
+    catalogue = Catalogue()
+    result = document_import(text="Hội nghị về di cư" + body, catalogue=catalogue)
+    assert result.document.slug == "hoi-nghi-ve-di-cu-3"
 
 
 def test_plan_number_already_held_is_a_duplicate(demo):

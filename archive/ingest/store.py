@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils.translation import gettext as _
 
 from ..models import Article, Document, DocumentLink, Plan
@@ -36,32 +38,59 @@ def content_hash(title, body):
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
+# Whether a text is already in the archive, and which slugs its title's slug would clash with:
+# one round trip (the importer asks it for every text).
+_LOOKUP_SQL = """
+SELECT
+    (SELECT id FROM archive_document
+     WHERE content_hash = %(digest)s OR (%(url)s <> '' AND source_url = %(url)s)
+     ORDER BY id LIMIT 1),
+    (SELECT document_ptr_id FROM archive_plan
+     WHERE number_normalized = %(number)s AND number_year IS NOT DISTINCT FROM %(year)s
+       AND issuer_id IS NOT DISTINCT FROM %(issuer)s
+     ORDER BY 1 LIMIT 1),
+    ARRAY(SELECT slug FROM archive_document WHERE slug LIKE %(prefix)s)
+"""
+
+
+def _lookup(extraction, digest, slug=None):
+    """Return (the document this text was already imported as, or None; the slugs taken that
+    start with `slug`)."""
+    own = extraction.own_number if extraction.kind == PLAN else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LOOKUP_SQL,
+            {
+                "digest": digest,
+                "url": extraction.source_url or "",
+                "number": own.normalized if own else None,
+                "year": own.year if own else None,
+                "issuer": extraction.issuer.pk if own and extraction.issuer else None,
+                # "_" in a slug is a LIKE wildcard: a few more slugs may come back, which only
+                # the exact comparison in unique_slug() decides about.
+                "prefix": f"{slug}%" if slug else None,
+            },
+        )
+        same_text, same_number, taken = cursor.fetchone()
+    found = same_text or same_number
+    # Only what the message and the links need: not the body nor the stored search vectors.
+    duplicate = (
+        Document.objects.only("id", "kind", "slug", "title").get(pk=found) if found else None
+    )
+    return duplicate, set(taken)
+
+
 def find_duplicate(extraction, digest):
     """Return the document this text was already imported as, or None."""
-    query = Document.objects.filter(content_hash=digest)
-    if extraction.source_url:
-        query = query | Document.objects.filter(source_url=extraction.source_url)
-    # Only what the message and the links need: not the body nor the stored search vectors.
-    duplicate = query.only("id", "kind", "slug", "title").order_by("pk").first()
-    if duplicate is None and extraction.kind == PLAN and extraction.own_number:
-        own = extraction.own_number
-        duplicate = (
-            Plan.objects.filter(
-                number_normalized=own.normalized,
-                number_year=own.year,
-                issuer=extraction.issuer,
-            )
-            .only("id", "kind", "slug", "title")
-            .order_by("pk")
-            .first()
-        )
-    return duplicate
+    return _lookup(extraction, digest)[0]
 
 
-def unique_slug(title):
-    """Return a slug for a title that no document has yet ("...-2" when it is taken)."""
-    base = vn_slugify(title)[:SLUG_MAX].strip("-") or "tai-lieu"
-    taken = set(Document.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+def slug_for(title):
+    return vn_slugify(title)[:SLUG_MAX].strip("-") or "tai-lieu"
+
+
+def unique_slug(base, taken):
+    """Return a slug no document has yet: the title's, or "...-2" when it is taken."""
     if base not in taken:
         return base
     suffix = 2
@@ -70,10 +99,10 @@ def unique_slug(title):
     return f"{base}-{suffix}"
 
 
-def _build(extraction, status, source_url, digest):
+def _build(extraction, status, source_url, digest, slug):
     common = {
         "title": extraction.title[:500],
-        "slug": unique_slug(extraction.title),
+        "slug": slug,
         "summary": extraction.summary,
         "body": extraction.body_text,
         "date": extraction.date.date if extraction.date else None,
@@ -93,19 +122,46 @@ def _build(extraction, status, source_url, digest):
     return Article(**common, author=extraction.author[:200], publication=extraction.publication)
 
 
-# The three tag tables in one statement: one round trip, and each table's refresh trigger
-# finds no document row yet (see _save).
-_TAGS_SQL = """
-WITH provinces AS (
-    INSERT INTO archive_document_provinces (document_id, province_id)
-    SELECT %s, unnest(%s::bigint[])
-), agencies AS (
-    INSERT INTO archive_document_agencies (document_id, agency_id)
-    SELECT %s, unnest(%s::bigint[])
-)
-INSERT INTO archive_document_objectives (document_id, gcmobjective_id)
-SELECT %s, unnest(%s::bigint[])
-"""
+# A document is written in two statements (instead of four to six): its tags and links, then
+# its row and its kind's row, each part a data-modifying CTE. The tag tables' refresh trigger
+# (migration 0004) fires at the end of the first, while the document row does not exist yet, and
+# costs nothing; the row is written complete, with the arrays the refresh would compute.
+# Foreign keys are checked at commit.
+_TAG_INSERTS = [
+    "INSERT INTO archive_document_provinces (document_id, province_id) "
+    "SELECT %s, unnest(%s::bigint[])",
+    "INSERT INTO archive_document_agencies (document_id, agency_id) "
+    "SELECT %s, unnest(%s::bigint[])",
+    "INSERT INTO archive_document_objectives (document_id, gcmobjective_id) "
+    "SELECT %s, unnest(%s::bigint[])",
+]
+
+
+def _insert(model, objects, on_conflict=None):
+    """Return (sql, params) of the INSERT that save()/bulk_create() would run on model's table.
+
+    Django's own compiler writes it from the model (columns, auto_now dates, value conversion),
+    so the statement follows the model as save() does.
+    """
+    fields = [
+        field
+        for field in model._meta.local_concrete_fields
+        if not field.generated
+        # An id still to be given by the sequence (a link's) is left out, as bulk_create does.
+        and not (field is model._meta.auto_field and getattr(objects[0], field.attname) is None)
+    ]
+    query = InsertQuery(model, on_conflict=on_conflict)
+    query.insert_values(fields, objects)
+    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
+
+
+def _one_statement(statements):
+    """Return [(sql, params)...] as one statement: each a data-modifying CTE."""
+    sql = ", ".join(f"write_{n} AS ({sql})" for n, (sql, _params) in enumerate(statements))
+    return f"WITH {sql} SELECT 1", [param for _sql, params in statements for param in params]
+
+
 ID_BATCH = 64
 _spare_ids = []
 _spare_owner = [None]
@@ -144,31 +200,16 @@ def _check_plan(plan):
 
 
 def _save(document, extraction, catalogue):
-    """Write the document row once, complete, after its tags (see below), then its links."""
+    """Write the document, its tags, its kind's row and its links (two statements)."""
     if document.kind == PLAN:
         _check_plan(document)
     held = catalogue.objectives
     provinces = list({p.pk: p for p in extraction.provinces}.values())
     agency_ids = list(dict.fromkeys(a.pk for a in extraction.agencies))
     objective_ids = list(dict.fromkeys(held[n].pk for n in extraction.objectives if n in held))
-    # Each statement on a tag table refreshes the facet arrays with an UPDATE of the document
-    # row (migration 0004), which rewrites the row, its search vectors and every index entry.
-    # Tag rows written before the document row (foreign keys are checked at commit) find no
-    # row to refresh, and the row is written once with the arrays the refresh would compute:
-    # what generate_corpus does with COPY, one document at a time.
-    document.id = _next_document_id()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _TAGS_SQL,
-            [
-                document.id,
-                [p.pk for p in provinces],
-                document.id,
-                agency_ids,
-                document.id,
-                objective_ids,
-            ],
-        )
+    # The row carries the facet arrays the tag tables' refresh would compute (see above), as
+    # generate_corpus does with COPY: it is written once.
+    document.id = document.document_ptr_id = _next_document_id()
     document.facet_provinces = sorted(p.pk for p in provinces)
     document.facet_units = sorted(
         {p.pk for p in provinces} | {p.merged_into_id for p in provinces if p.merged_into_id}
@@ -176,20 +217,35 @@ def _save(document, extraction, catalogue):
     document.facet_agencies = sorted(agency_ids)
     document.facet_objectives = sorted(objective_ids)
     document.facet_doc_type = getattr(document, "document_type_id", None)
-    document.save(force_insert=(Document,))
-    DocumentLink.objects.bulk_create(
-        [
-            DocumentLink(
-                source_id=document.id,
-                relation=link.relation,
-                target_id=link.target["id"],
-                note=link.note[:300],
-            )
-            for link in extraction.links
-            if link.target
-        ],
-        ignore_conflicts=True,
-    )
+    # What save() does before writing: NFC text, and a plan's canonical number.
+    document.normalize_text()
+    if document.kind == PLAN:
+        document.derive_number_fields()
+    tags_and_links = [
+        (sql, [document.id, ids])
+        for sql, ids in zip(
+            _TAG_INSERTS, ([p.pk for p in provinces], agency_ids, objective_ids), strict=True
+        )
+    ]
+    links = [
+        DocumentLink(
+            source_id=document.id,
+            relation=link.relation,
+            target_id=link.target["id"],
+            note=link.note[:300],
+        )
+        for link in extraction.links
+        if link.target
+    ]
+    if links:
+        tags_and_links.append(_insert(DocumentLink, links, on_conflict=OnConflict.IGNORE))
+    with connection.cursor() as cursor:
+        for statements in (
+            tags_and_links,
+            [_insert(Document, [document]), _insert(type(document), [document])],
+        ):
+            cursor.execute(*_one_statement(statements))
+    document._state.adding = False
 
 
 def _duplicate(extraction, duplicate):
@@ -231,10 +287,11 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
             # find no duplicate: the second waits here until the first commits.
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [digest])
-            duplicate = find_duplicate(extraction, digest)
+            slug = slug_for(extraction.title)
+            duplicate, taken = _lookup(extraction, digest, slug)
             if duplicate:
                 return _duplicate(extraction, duplicate)
-            document = _build(extraction, status, source_url, digest)
+            document = _build(extraction, status, source_url, digest, unique_slug(slug, taken))
             _save(document, extraction, catalogue)
     except ValidationError as error:
         raise IngestError(" ".join(error.messages)) from error
