@@ -185,10 +185,12 @@ def extract(text, catalogue):
         _set_plan_header(result, catalogue, header, header_text, main_province)
     covered = [(f.start, f.end) for f in found_agencies]
     folded = _folded(result.text)
+    seen = set()
     for start, end, number in find_objective_spans(folded, covered):
         # The words as written ("kiều hối"), once each however they are spelled.
         triggers = result.objectives.setdefault(number, [])
-        if folded[start:end] not in {fold_in_place(t) for t in triggers}:
+        if (number, folded[start:end]) not in seen:
+            seen.add((number, folded[start:end]))
             triggers.append(result.text[start:end])
         result.spans.append((start, end, "objective", str(number)))
     _propose_links(result, catalogue, places)
