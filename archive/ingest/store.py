@@ -207,16 +207,8 @@ def _save(document, extraction, catalogue):
     provinces = list({p.pk: p for p in extraction.provinces}.values())
     agency_ids = list(dict.fromkeys(a.pk for a in extraction.agencies))
     objective_ids = list(dict.fromkeys(held[n].pk for n in extraction.objectives if n in held))
-    # The row carries the facet arrays the tag tables' refresh would compute (see above), as
-    # generate_corpus does with COPY: it is written once.
     document.id = document.document_ptr_id = _next_document_id()
-    document.facet_provinces = sorted(p.pk for p in provinces)
-    document.facet_units = sorted(
-        {p.pk for p in provinces} | {p.merged_into_id for p in provinces if p.merged_into_id}
-    )
-    document.facet_agencies = sorted(agency_ids)
-    document.facet_objectives = sorted(objective_ids)
-    document.facet_doc_type = getattr(document, "document_type_id", None)
+    _set_facet_arrays(document, provinces, agency_ids, objective_ids)
     # What save() does before writing: NFC text, and a plan's canonical number.
     document.normalize_text()
     if document.kind == PLAN:
@@ -227,7 +219,31 @@ def _save(document, extraction, catalogue):
             _TAG_INSERTS, ([p.pk for p in provinces], agency_ids, objective_ids), strict=True
         )
     ]
-    links = [
+    if links := _links(document, extraction):
+        tags_and_links.append(_insert(DocumentLink, links, on_conflict=OnConflict.IGNORE))
+    with connection.cursor() as cursor:
+        cursor.execute(*_one_statement(tags_and_links))
+        cursor.execute(
+            *_one_statement([_insert(Document, [document]), _insert(type(document), [document])])
+        )
+    document._state.adding = False
+
+
+def _set_facet_arrays(document, provinces, agency_ids, objective_ids):
+    """Give the row the arrays the tag tables' refresh would compute (migration 0004), as
+    generate_corpus does with COPY: it is written once (a test checks they are equal)."""
+    document.facet_provinces = sorted(p.pk for p in provinces)
+    document.facet_units = sorted(
+        {p.pk for p in provinces} | {p.merged_into_id for p in provinces if p.merged_into_id}
+    )
+    document.facet_agencies = sorted(agency_ids)
+    document.facet_objectives = sorted(objective_ids)
+    document.facet_doc_type = getattr(document, "document_type_id", None)
+
+
+def _links(document, extraction):
+    """Return the links the extraction proposes to documents the archive holds."""
+    return [
         DocumentLink(
             source_id=document.id,
             relation=link.relation,
@@ -237,15 +253,6 @@ def _save(document, extraction, catalogue):
         for link in extraction.links
         if link.target
     ]
-    if links:
-        tags_and_links.append(_insert(DocumentLink, links, on_conflict=OnConflict.IGNORE))
-    with connection.cursor() as cursor:
-        for statements in (
-            tags_and_links,
-            [_insert(Document, [document]), _insert(type(document), [document])],
-        ):
-            cursor.execute(*_one_statement(statements))
-    document._state.adding = False
 
 
 def _duplicate(extraction, duplicate):
