@@ -2,7 +2,9 @@
 
 import re
 
-from ..models import Agency, Conference, DocumentType, GcmObjective, Plan, Province
+from django.db import connection
+
+from ..models import Agency, Conference, DocumentType, GcmObjective, Province
 from ..text import fold
 from .agencies import AgencyMatcher
 from .places import ProvinceMatcher
@@ -15,6 +17,14 @@ PROVINCIAL_ABBREVIATIONS = {
     "SNgV": "Sở Ngoại vụ",
     "STP": "Sở Tư pháp",
 }
+
+
+_PLANS_SQL = """
+SELECT d.id, d.slug, d.title, p.number, p.number_normalized, p.number_year, p.issuer_id
+FROM archive_plan p JOIN archive_document d ON d.id = p.document_ptr_id
+WHERE p.number_normalized = ANY(%s)
+ORDER BY d.date DESC NULLS LAST, d.created_at DESC  -- Document.Meta.ordering, as the ORM did
+"""
 
 
 class Catalogue:
@@ -78,11 +88,14 @@ class Catalogue:
             return
         for number in wanted:
             self._plans[number] = []
-        rows = Plan.objects.filter(number_normalized__in=wanted).values(
-            "id", "slug", "title", "number", "number_normalized", "number_year", "issuer_id"
-        )
-        for row in rows:
-            self._plans[row["number_normalized"]].append(row)
+        # Plain SQL: asked for nearly every text, and the ORM's query building for a child
+        # model's values() cost twice the query itself.
+        with connection.cursor() as cursor:
+            cursor.execute(_PLANS_SQL, [wanted])
+            columns = [column.name for column in cursor.description]
+            for row in cursor.fetchall():
+                plan = dict(zip(columns, row, strict=True))
+                self._plans[plan["number_normalized"]].append(plan)
 
     def plans_numbered(self, normalized):
         """Return the plans held under a normalised number, as dicts."""
