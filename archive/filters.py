@@ -7,6 +7,7 @@ is never counted twice, and one statement counts every facet (facet_counts).
 
 import hashlib
 import json
+from functools import cached_property
 
 import django_filters
 from django import forms
@@ -150,29 +151,23 @@ class DocumentFilter(django_filters.FilterSet):
         """Leave the queryset alone: the parameter is read elsewhere (sort, exact_province)."""
         return queryset
 
-    @property
+    @cached_property
     def parsed_query(self):
-        if not hasattr(self, "_parsed_query"):
-            self._parsed_query = search.parse_query(self.form.cleaned_data.get("q", ""))
-        return self._parsed_query
+        return search.parse_query(self.form.cleaned_data.get("q", ""))
 
-    @property
+    @cached_property
     def generation(self):
         """Return the search generation, read once per request (the key of what is cached)."""
-        if not hasattr(self, "_generation"):
-            self._generation = search_generation()
-        return self._generation
+        return search_generation()
 
     @property
     def references(self):
         return reference.references(self.generation)
 
-    @property
+    @cached_property
     def results(self):
         """Return the total, the facet counts and the first ids, once per request."""
-        if not hasattr(self, "_results"):
-            self._results = cached_results(self)
-        return self._results
+        return cached_results(self)
 
     @property
     def facet_counts(self):

@@ -160,8 +160,8 @@ def kind_year_counts(documents):
 
 # Counting over the whole archive reads every document row (0.3–0.7 s at 200,000 documents) and
 # changes only when a document does. So the counts are cached as search results are
-# (archive/filters.py): keyed by the search generation that every write to a document bumps,
-# tagging included (migrations 0004 and 0006), so an edit is counted at the next request.
+# (archive/filters.py): keyed by the search generation that every committed write to a document,
+# a tag or a link moves (migrations 0006 and 0008), so an edit is counted at the next request.
 # Bump the format when a cached value's shape changes, so new code never reads an old entry.
 OVERVIEW_FORMAT = 1
 

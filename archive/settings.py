@@ -131,7 +131,7 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Search results pages are cached in the database (shared by every gunicorn worker, nothing more
-# to run), keyed by the normalised query and the archive's search generation (migration 0006),
+# to run), keyed by the normalised query and the archive's search generation (0006, 0008),
 # so an edit is never served stale. Entries are small: counts and the ids of the first pages.
 # SEARCH_CACHE_SECONDS=0 switches the cache off (every search computed, entries already in the
 # table ignored), as the benchmark's uncached load run does.

@@ -128,12 +128,12 @@ def _build(extraction, status, source_url, digest, slug):
 # costs nothing; the row is written complete, with the arrays the refresh would compute.
 # Foreign keys are checked at commit.
 _TAG_INSERTS = [
-    "INSERT INTO archive_document_provinces (document_id, province_id) "
-    "SELECT %s, unnest(%s::bigint[])",
-    "INSERT INTO archive_document_agencies (document_id, agency_id) "
-    "SELECT %s, unnest(%s::bigint[])",
-    "INSERT INTO archive_document_objectives (document_id, gcmobjective_id) "
-    "SELECT %s, unnest(%s::bigint[])",
+    f"INSERT INTO {table} (document_id, {column}) SELECT %s, unnest(%s::bigint[])"
+    for table, column in (
+        ("archive_document_provinces", "province_id"),
+        ("archive_document_agencies", "agency_id"),
+        ("archive_document_objectives", "gcmobjective_id"),
+    )
 ]
 
 
