@@ -49,6 +49,23 @@ def test_arrays_follow_every_tag_change():
     assert arrays_match_join_tables()
 
 
+def test_one_statement_refreshes_every_document_it_tags():
+    """The refresh keeps one plan for any number of documents (migration 0010): a statement
+    tagging many documents, and a merger reaching all of them, refresh each one."""
+    old = ProvinceFactory(era="63", code="93", name="Hậu Giang", slug="hau-giang-truoc-2025")
+    new = ProvinceFactory(era="34", code="92", name="Cần Thơ", slug="can-tho")
+    plans = [PlanFactory(number=f"{n}/KH-UBND") for n in range(1, 13)]
+    Tag = Document.provinces.through
+    Tag.objects.bulk_create([Tag(document_id=plan.pk, province_id=old.pk) for plan in plans])
+    old.merged_into = new
+    old.save()
+    refreshed = Document.objects.filter(pk__in=[plan.pk for plan in plans])
+    assert {(tuple(d.facet_provinces), tuple(d.facet_units)) for d in refreshed} == {
+        ((old.pk,), tuple(sorted([old.pk, new.pk])))
+    }
+    assert arrays_match_join_tables()
+
+
 def test_saving_a_document_never_overwrites_its_arrays():
     agency = AgencyFactory()
     plan = PlanFactory(agencies=[agency])
