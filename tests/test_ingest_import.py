@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from archive.ingest import Catalogue, IngestError, decode_bytes, document_import
+from archive.ingest import Catalogue, IngestError, decode_bytes, document_import, store
 from archive.ingest.store import DUPLICATE, IMPORTED
 from archive.models import Article, Document, DocumentLink, Plan
 
@@ -127,6 +127,25 @@ def test_facet_arrays_written_with_the_row_are_what_the_database_computes(demo):
         cursor.execute(query, [result.document.pk])
         assert cursor.fetchone() == written
     assert written[0] and written[2] and written[3]  # provinces, agencies, objectives
+
+
+def test_a_row_is_written_as_djangos_compiler_writes_it(demo):
+    """store._insert writes a one-row statement once per model and converts each document's
+    values itself: the statement and the values must be what the compiler gives."""
+    plan = Plan.objects.select_related("document_type").first()
+    for model in (Document, Plan):
+        fields = [field for field in model._meta.local_concrete_fields if not field.generated]
+        compiled_sql, compiled_params = store._compiled_insert(model, fields, [plan], None)
+        sql, params = store._insert(model, [plan])
+        auto_now = [
+            n
+            for n, field in enumerate(fields)
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        ]
+        assert sql == compiled_sql
+        assert [p for n, p in enumerate(params) if n not in auto_now] == [
+            p for n, p in enumerate(compiled_params) if n not in auto_now
+        ]
 
 
 def test_plan_is_imported_with_number_issuer_and_type(demo):

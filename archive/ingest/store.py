@@ -1,11 +1,12 @@
 """Writing an extraction as a draft document: one transaction each, duplicates found first."""
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.utils.translation import gettext as _
@@ -141,7 +142,9 @@ def _insert(model, objects, on_conflict=None):
     """Return (sql, params) of the INSERT that save()/bulk_create() would run on model's table.
 
     Django's own compiler writes it from the model (columns, auto_now dates, value conversion),
-    so the statement follows the model as save() does.
+    so the statement follows the model as save() does. A one-row statement (a document, its
+    kind's row) is written once per model; each document then only converts its values, as the
+    compiler does for a plain value.
     """
     fields = [
         field
@@ -150,10 +153,30 @@ def _insert(model, objects, on_conflict=None):
         # An id still to be given by the sequence (a link's) is left out, as bulk_create does.
         and not (field is model._meta.auto_field and getattr(objects[0], field.attname) is None)
     ]
+    if len(objects) > 1:  # several rows: the compiler sends them as column arrays (UNNEST)
+        return _compiled_insert(model, fields, objects, on_conflict)
+    sql = _one_row_insert_sql(model, tuple(fields), on_conflict)
+    database = connections[DEFAULT_DB_ALIAS]
+    # SQLInsertCompiler.prepare_value(field, pre_save_val(field, obj)) for a plain value.
+    return sql, [
+        field.get_db_prep_save(field.pre_save(objects[0], True), database) for field in fields
+    ]
+
+
+def _compiled_insert(model, fields, objects, on_conflict):
     query = InsertQuery(model, on_conflict=on_conflict)
     query.insert_values(fields, objects)
-    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+    [(sql, params)] = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
     return sql, list(params)
+
+
+@functools.cache
+def _one_row_insert_sql(model, fields, on_conflict):
+    blank = model(**{field.attname: None for field in fields})
+    query = InsertQuery(model, on_conflict=on_conflict)
+    query.insert_values(list(fields), [blank], raw=True)  # raw: no auto_now on the blank row
+    [(sql, _params)] = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
+    return sql
 
 
 def _one_statement(statements):
