@@ -37,3 +37,30 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def strip_controls(value):
     """Return the text without control characters (PostgreSQL refuses NUL; the others are noise)."""
     return _CONTROLS.sub("", value)
+
+
+def alternation(words):
+    """Return a regex source matching any of the words, the longest that fits first.
+
+    Written as a trie ("Hà(?: Nam| Nội)?"), not as "Hà Nam|Hà Nội|Hà": Python's engine tries
+    each alternative of a flat list at every position of the text, a trie only the branch the
+    next character opens. Greedy optional groups give the longest match first, as ordering the
+    flat list by length does. Never matches when there are no words.
+    """
+    trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return _branches(trie) if trie else "(?!x)x"
+
+
+def _branches(node):
+    branches = [re.escape(char) + _branches(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    if len(branches) == 1 and "" not in node:
+        return branches[0]
+    group = "(?:" + "|".join(branches) + ")"
+    return group + "?" if "" in node else group

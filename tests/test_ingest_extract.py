@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from archive.ingest.clean import clean_page
 from archive.ingest.dates import find_dates, infer_year
 from archive.ingest.evaluate import FIELDS, extraction_json, field_items
 from archive.ingest.spelling import canonical_tones
+from archive.text import alternation
 
 DATA = Path(__file__).parent / "data" / "ingest"
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
@@ -241,6 +243,20 @@ def test_tone_placement_is_one_spelling():
         == "Hòa Bình, Khánh Hòa, Thanh Hóa, Thủy"
     )
     assert canonical_tones("toàn, xoài, quý") == "toàn, xoài, quý"
+
+
+def test_a_name_list_matches_the_longest_name_that_fits():
+    """The names are one trie (archive.text.alternation); it must find what a flat list ordered
+    longest first finds, at every position."""
+    names = ["Hà", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hà Giang", "Nam Định", "Nam"]
+    flat = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    text = "Hà Nội, Hà Nam và Hà, Nam Định, Nam Đàn, Hà Namx, Hà Tĩnhh, Hà Giang."
+    as_trie = re.compile(rf"(?<!\w)(?:{alternation(names)})(?!\w)")
+    as_list = re.compile(rf"(?<!\w)(?:{flat})(?!\w)")
+    found = [match.group() for match in as_trie.finditer(text)]
+    assert found == [match.group() for match in as_list.finditer(text)]
+    assert found == ["Hà Nội", "Hà Nam", "Hà", "Nam Định", "Nam", "Hà", "Hà", "Hà Giang"]
+    assert not re.search(alternation([]), text)
 
 
 # --- agencies ---------------------------------------------------------------------------------

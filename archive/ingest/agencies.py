@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Agency
-from ..text import fold
+from ..text import alternation, fold
 from .spelling import canonical_tones, fold_in_place
 
 # Ways of naming a body that its table name does not cover; keys are agency slugs.
@@ -101,12 +101,17 @@ class AgencyMatcher:
             r"(?<![\w])(" + "|".join(re.escape(h) for h in heads) + r")(?!\w)"
         )
 
-    def find(self, text, places, main_province=None):
-        """Return (found agencies, unknown candidates) for a text and its found places."""
+    def find(self, text, places, main_province=None, folded=None):
+        """Return (found agencies, unknown candidates) for a text and its found places.
+
+        `folded` is the text's fold_in_place() when the caller has it (folding forgets where
+        the tone mark sat, so it is also the fold of the canonical spelling).
+        """
         # Tone placement and folding keep every offset (spelling.py), so spans found in these
         # forms are spans of the text as written.
         text = canonical_tones(text)
-        folded = fold_in_place(text)
+        if folded is None:
+            folded = fold_in_place(text)
         found = []
         for match in self.name_pattern.finditer(folded):
             agency = self.by_folded_name[match.group(1)]
@@ -212,12 +217,7 @@ def body_name(head, following):
 
 
 def _alternation(words, before, after):
-    """Return a pattern matching any of the words, longest first; one that never matches if
-    there are none (an archive without reference data)."""
-    if not words:
-        return re.compile(r"(?!x)x")
-    choices = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-    return re.compile(before + choices + after)
+    return re.compile(before + alternation(words) + after)
 
 
 def _longest_first(found):

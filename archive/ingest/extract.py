@@ -173,8 +173,9 @@ def extract(text, catalogue):
     header_places = catalogue.places.find(header_text) if header_text else []
     result.kind = _kind(page, result.text)
     main_province = _main_province([*header_places, *places])
+    folded = fold_in_place(result.text)  # for agencies and objectives
     found_agencies, result.candidates = catalogue.agency_matcher.find(
-        result.text, places, main_province
+        result.text, places, main_province, folded=folded
     )
     _choose_date(result, page, catalogue)
     date = result.date.date if result.date else None
@@ -184,7 +185,6 @@ def extract(text, catalogue):
     if header:
         _set_plan_header(result, catalogue, header, header_text, main_province)
     covered = [(f.start, f.end) for f in found_agencies]
-    folded = _folded(result.text)
     seen = set()
     for start, end, number in find_objective_spans(folded, covered):
         # The words as written ("kiều hối"), once each however they are spelled.
@@ -193,15 +193,11 @@ def extract(text, catalogue):
             seen.add((number, folded[start:end]))
             triggers.append(result.text[start:end])
         result.spans.append((start, end, "objective", str(number)))
-    _propose_links(result, catalogue, places)
+    _propose_links(result, catalogue, places, folded)
     if result.date and not result.date.year and result.conference and result.conference.get("year"):
         result.date = result.date.with_year(result.conference["year"])
     result.spans.sort()
     return result
-
-
-def _folded(text):
-    return fold_in_place(text)
 
 
 def _publication(dropped):
@@ -354,7 +350,7 @@ def _plan_target(catalogue, found):
     return {"id": plan["id"], "slug": plan["slug"], "title": plan["title"], "kind": "plan"}
 
 
-def _propose_links(result, catalogue, places):
+def _propose_links(result, catalogue, places, folded):
     links = {}
 
     def add(link):
@@ -391,7 +387,6 @@ def _propose_links(result, catalogue, places):
         else:
             relation = Relation.MENTIONS
         add(ProposedLink(relation, target=target, number=found.number, note=_note(result, found)))
-    folded = _folded(result.text)
     for conference in catalogue.conferences():
         title = conference["folded_title"]
         if len(title) >= 20 and title in folded:

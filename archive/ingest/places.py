@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import MERGER_DATE, Province
-from ..text import fold
+from ..text import alternation, fold
 from .spelling import canonical_tones
 
 # Other spellings seen in sources (../shared/domain/province_aliases.csv) and abbreviations.
@@ -80,9 +80,8 @@ class ProvinceMatcher:
         for alias, name in ALIASES.items():
             spellings[canonical_tones(alias)] = canonical_tones(name)
         self.spellings = spellings
-        names = sorted([*spellings, *ABROAD], key=len, reverse=True)
         self.pattern = re.compile(
-            rf"(?<![\w.]){PREFIX}(?P<name>{'|'.join(re.escape(n) for n in names)})(?![\w])"
+            rf"(?<![\w.]){PREFIX}(?P<name>{alternation([*spellings, *ABROAD])})(?![\w])"
         )
 
     def find(self, text):
