@@ -137,6 +137,7 @@ def measure(documents, repeat):
                 documents / statistics.median(r["seconds"] for r in imports), 1
             ),
             "docs_per_second_best": round(documents / best["seconds"], 1),
+            "docs_per_second_runs": [round(documents / r["seconds"], 1) for r in imports],
             "created": best["created"],
             # The importer's own CPU per document (PostgreSQL's is not counted): what bounds the
             # rate on an idle machine together with the server's.
@@ -146,6 +147,7 @@ def measure(documents, repeat):
             "summary": best["summary"],
         },
         "dry_run": {
+            "docs_per_second_runs": [round(documents / r["seconds"], 1) for r in dry_runs],
             "docs_per_second_median": round(
                 documents / statistics.median(r["seconds"] for r in dry_runs), 1
             ),

@@ -71,8 +71,11 @@ def _import_task(task):
     return import_one(path, **options)
 
 
-def import_one(path, *, dry_run, publish):
-    """Import one file; return a record of what happened (never raises for bad input)."""
+def import_one(path, *, dry_run, publish, as_json=True):
+    """Import one file; return a record of what happened (never raises for bad input).
+
+    The record holds the extraction as JSON only when it is asked for (--format json).
+    """
     try:
         text, notes = read_file(path)
         result = document_import(
@@ -85,10 +88,10 @@ def import_one(path, *, dry_run, publish):
             "message": str(error),
             "json": {"file": str(path), "error": str(error)},
         }
-    data = result.extraction.as_json(str(path))
-    if result.status == DUPLICATE:
+    data = result.extraction.as_json(str(path)) if as_json else None
+    if data is not None and result.status == DUPLICATE:
         data["duplicate_of"] = result.document.slug
-    if result.document and result.status == IMPORTED:
+    if data is not None and result.document and result.status == IMPORTED:
         data["id"] = result.document.pk
     return {
         "outcome": result.status,
@@ -127,7 +130,7 @@ class Command(BaseCommand):
             raise CommandError(_("--dry-run và --publish không dùng cùng nhau."))
         outcomes = {IMPORTED: [], DUPLICATE: [], DRY_RUN: [], "failed": []}
         records = []
-        options = {"dry_run": dry_run, "publish": publish}
+        options = {"dry_run": dry_run, "publish": publish, "as_json": format == "json"}
         bar = tqdm(
             total=len(paths),
             unit=_("tệp"),
