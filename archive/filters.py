@@ -198,9 +198,12 @@ class DocumentFilter(django_filters.FilterSet):
 
 # One statement counts every facet: the matches are read once (a MATERIALIZED CTE), each row
 # carries a flag per facet filter, and each facet counts the rows that pass every flag but its
-# own. Multi-valued facets unnest the arrays the database keeps on the row (migration 0004).
+# own. A row failing two filters counts nowhere, so only rows failing at most one are kept.
+# Multi-valued facets unnest the arrays the database keeps on the row (migration 0004).
 FACET_SQL = """
-WITH hits AS MATERIALIZED (SELECT matches.*, {flags} FROM ({base}) AS matches)
+WITH hits AS MATERIALIZED (
+    SELECT * FROM (SELECT matches.*, {flags} FROM ({base}) AS matches) AS flagged
+    WHERE {at_most_one_failing})
 SELECT 'total', NULL, count(*) FROM hits WHERE {all_flags}
 UNION ALL SELECT 'kind', kind, n FROM (
     SELECT kind, count(*) AS n FROM hits WHERE {without_kind} GROUP BY kind) AS kinds
@@ -271,10 +274,17 @@ def facet_counts(filterset):
     def passing(*skip):
         return " AND ".join(f"f_{name}" for name in FACET_NAMES if name not in skip) or "TRUE"
 
+    def at_most_one_failing():
+        if len(conditions) < 2:
+            return "TRUE"
+        passed = " + ".join(f"COALESCE(f_{name}, FALSE)::int" for name in conditions)
+        return f"{passed} >= {len(conditions) - 1}"
+
     exact = filterset.form.cleaned_data.get("exact_province")
     sql = FACET_SQL.format(
         base=base_sql,
         flags=", ".join(flags),
+        at_most_one_failing=at_most_one_failing(),
         all_flags=passing(),
         province_column="facet_provinces" if exact else "facet_units",
         **{f"without_{name}": passing(name) for name in FACET_NAMES},
