@@ -197,16 +197,16 @@ class DocumentFilter(django_filters.FilterSet):
 
 
 # One statement counts every facet: the matches are read once (a MATERIALIZED CTE), each row
-# carries a flag per facet filter, and each facet counts the rows that pass every flag but its
-# own. A row failing two filters counts nowhere, so only rows failing at most one are kept.
-# Multi-valued facets unnest the arrays the database keeps on the row (migration 0004), in the
-# select list: half the cost of a LATERAL unnest(), a function scan set up for every row.
+# carries a flag per active facet filter, and each facet counts the rows that pass every flag
+# but its own. A row failing two filters counts nowhere, so only rows failing at most one are
+# kept. Multi-valued facets unnest the arrays the database keeps on the row (migration 0004), in
+# the select list: half the cost of a LATERAL unnest(), a function scan set up for every row.
+# The total is the kind counts' sum (facet_counts): one pass over the matches fewer.
 FACET_SQL = """
 WITH hits AS MATERIALIZED (
-    SELECT * FROM (SELECT matches.*, {flags} FROM ({base}) AS matches) AS flagged
+    SELECT * FROM (SELECT matches.*{flags} FROM ({base}) AS matches) AS flagged
     WHERE {at_most_one_failing})
-SELECT 'total', NULL, count(*) FROM hits WHERE {all_flags}
-UNION ALL SELECT 'kind', kind, n FROM (
+SELECT 'kind', kind, n FROM (
     SELECT kind, count(*) AS n FROM hits WHERE {without_kind} GROUP BY kind) AS kinds
 UNION ALL SELECT 'province', unit::text, count(*) FROM (
     SELECT unnest({province_column}) AS unit FROM hits WHERE {without_province}) AS units
@@ -255,25 +255,20 @@ def facet_conditions(filterset):
 
 def facet_counts(filterset):
     """Return {facet: {id or value: count}} and the total, each facet without its own filter."""
+    exact = filterset.form.cleaned_data.get("exact_province")
+    province_column = "facet_provinces" if exact else "facet_units"
     base = filterset.queryset_without(*FACET_NAMES).values(
-        "kind",
-        "date",
-        "facet_units",
-        "facet_provinces",
-        "facet_agencies",
-        "facet_objectives",
-        "facet_doc_type",
+        "kind", "date", province_column, "facet_agencies", "facet_objectives", "facet_doc_type"
     )
     base_sql, base_params = base.order_by().query.sql_with_params()
     conditions = facet_conditions(filterset)
     flags, flag_params = [], []  # the flags come first in the statement, then the base
-    for name in FACET_NAMES:
-        sql, params = conditions.get(name, ("TRUE", []))
-        flags.append(f"({sql}) AS f_{name}")
+    for name, (sql, params) in conditions.items():
+        flags.append(f", ({sql}) AS f_{name}")
         flag_params += params
 
     def passing(*skip):
-        return " AND ".join(f"f_{name}" for name in FACET_NAMES if name not in skip) or "TRUE"
+        return " AND ".join(f"f_{name}" for name in conditions if name not in skip) or "TRUE"
 
     def at_most_one_failing():
         if len(conditions) < 2:
@@ -281,25 +276,22 @@ def facet_counts(filterset):
         passed = " + ".join(f"COALESCE(f_{name}, FALSE)::int" for name in conditions)
         return f"{passed} >= {len(conditions) - 1}"
 
-    exact = filterset.form.cleaned_data.get("exact_province")
     sql = FACET_SQL.format(
         base=base_sql,
-        flags=", ".join(flags),
+        flags="".join(flags),
         at_most_one_failing=at_most_one_failing(),
-        all_flags=passing(),
-        province_column="facet_provinces" if exact else "facet_units",
+        province_column=province_column,
         **{f"without_{name}": passing(name) for name in FACET_NAMES},
     )
     counts = {name: {} for name in FACET_NAMES}
-    total = 0
     with connection.cursor() as cursor:
         cursor.execute(sql, [*flag_params, *base_params])
         for name, value, count in cursor.fetchall():
-            if name == "total":
-                total = count
-            else:
-                counts[name][value] = count
-    return total, counts
+            counts[name][value] = count
+    # Each kind's count is of the rows passing every other filter: those of the chosen kinds
+    # (all kinds when none is chosen) pass them all.
+    chosen = filterset.form.cleaned_data.get("kind") or counts["kind"]
+    return sum(counts["kind"].get(kind, 0) for kind in chosen), counts
 
 
 # What a search costs is counting and ranking every match; what it shows is a page. The counts
