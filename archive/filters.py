@@ -130,9 +130,13 @@ class DocumentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         ids = [province.pk for province in value]
-        if self.form.cleaned_data.get("exact_province"):
-            return queryset.filter(facet_provinces__overlap=ids)
-        return queryset.filter(facet_units__overlap=ids)  # tagged units and what they merged into
+        return queryset.filter(**{f"{self.province_column}__overlap": ids})
+
+    @property
+    def province_column(self):
+        """Return the array a province filter or count reads: the tagged units only, or also
+        the current units they merged into (migration 0004)."""
+        return "facet_provinces" if self.form.cleaned_data.get("exact_province") else "facet_units"
 
     def queryset_without(self, *names):
         """Return the documents matching every filter but the named ones."""
@@ -234,8 +238,10 @@ def facet_conditions(filterset):
     if data.get("kind"):
         conditions["kind"] = ("kind = ANY(%s)", [list(data["kind"])])
     if data.get("province"):
-        column = "facet_provinces" if data.get("exact_province") else "facet_units"
-        conditions["province"] = (f"{column} && %s::bigint[]", [[p.pk for p in data["province"]]])
+        conditions["province"] = (
+            f"{filterset.province_column} && %s::bigint[]",
+            [[p.pk for p in data["province"]]],
+        )
     if data.get("agency"):
         conditions["agency"] = ("facet_agencies && %s::bigint[]", [[a.pk for a in data["agency"]]])
     if data.get("year"):
@@ -255,8 +261,7 @@ def facet_conditions(filterset):
 
 def facet_counts(filterset):
     """Return {facet: {id or value: count}} and the total, each facet without its own filter."""
-    exact = filterset.form.cleaned_data.get("exact_province")
-    province_column = "facet_provinces" if exact else "facet_units"
+    province_column = filterset.province_column
     base = filterset.queryset_without(*FACET_NAMES).values(
         "kind", "date", province_column, "facet_agencies", "facet_objectives", "facet_doc_type"
     )

@@ -126,7 +126,8 @@ def _build(extraction, status, source_url, digest, slug):
 # A document is written in two statements (instead of four to six): its tags and links, then
 # its row and its kind's row, each part a data-modifying CTE. The tag tables' refresh trigger
 # (migration 0004) fires at the end of the first, while the document row does not exist yet, and
-# costs nothing; the row is written complete, with the arrays the refresh would compute.
+# skips the refresh (migration 0011); the row is written complete, with the arrays the refresh
+# would compute.
 # Foreign keys are checked at commit.
 _TAG_INSERTS = [
     f"INSERT INTO {table} (document_id, {column}) SELECT %s, unnest(%s::bigint[])"

@@ -88,11 +88,13 @@ def import_one(path, *, dry_run, publish, as_json=True):
             "message": str(error),
             "json": {"file": str(path), "error": str(error)},
         }
-    data = result.extraction.as_json(str(path)) if as_json else None
-    if data is not None and result.status == DUPLICATE:
-        data["duplicate_of"] = result.document.slug
-    if data is not None and result.document and result.status == IMPORTED:
-        data["id"] = result.document.pk
+    data = None
+    if as_json:
+        data = result.extraction.as_json(str(path))
+        if result.status == DUPLICATE:
+            data["duplicate_of"] = result.document.slug
+        if result.document and result.status == IMPORTED:
+            data["id"] = result.document.pk
     return {
         "outcome": result.status,
         "file": str(path),
