@@ -207,7 +207,7 @@ class DocumentFilter(django_filters.FilterSet):
 # the select list: half the cost of a LATERAL unnest(), a function scan set up for every row.
 # The total is the kind counts' sum (facet_counts): one pass over the matches fewer.
 FACET_SQL = """
-WITH hits AS MATERIALIZED (
+WITH {rows}hits AS MATERIALIZED (
     SELECT * FROM (SELECT matches.*{flags} FROM ({base}) AS matches) AS flagged
     WHERE {at_most_one_failing})
 SELECT 'kind', kind, n FROM (
@@ -259,10 +259,17 @@ def facet_conditions(filterset):
     return conditions
 
 
-def facet_counts(filterset):
-    """Return {facet: {id or value: count}} and the total, each facet without its own filter."""
+def facet_counts(filterset, among=None, rows=("", [])):
+    """Return {facet: {id or value: count}}, each facet without its own filter.
+
+    `among` restricts the count to these documents; `rows` is a CTE (sql, params) that stands
+    in for archive_document under its own name (archive/snapshots.py counts past states so).
+    """
     province_column = filterset.province_column
-    base = filterset.queryset_without(*FACET_NAMES).values(
+    documents = filterset.queryset_without(*FACET_NAMES)
+    if among is not None:
+        documents = documents.filter(pk__in=among)
+    base = documents.values(
         "kind", "date", province_column, "facet_agencies", "facet_objectives", "facet_doc_type"
     )
     base_sql, base_params = base.order_by().query.sql_with_params()
@@ -281,7 +288,9 @@ def facet_counts(filterset):
         passed = " + ".join(f"COALESCE(f_{name}, FALSE)::int" for name in conditions)
         return f"{passed} >= {len(conditions) - 1}"
 
+    rows_sql, rows_params = rows
     sql = FACET_SQL.format(
+        rows=rows_sql,
         base=base_sql,
         flags="".join(flags),
         at_most_one_failing=at_most_one_failing(),
@@ -290,13 +299,20 @@ def facet_counts(filterset):
     )
     counts = {name: {} for name in FACET_NAMES}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*flag_params, *base_params])
+        cursor.execute(sql, [*rows_params, *flag_params, *base_params])
         for name, value, count in cursor.fetchall():
             counts[name][value] = count
-    # Each kind's count is of the rows passing every other filter: those of the chosen kinds
-    # (all kinds when none is chosen) pass them all.
+    return counts
+
+
+def total(filterset, counts):
+    """Return how many documents match every filter, from the facet counts.
+
+    Each kind's count is of the rows passing every other filter: those of the chosen kinds
+    (all kinds when none is chosen) pass them all.
+    """
     chosen = filterset.form.cleaned_data.get("kind") or counts["kind"]
-    return sum(counts["kind"].get(kind, 0) for kind in chosen), counts
+    return sum(counts["kind"].get(kind, 0) for kind in chosen)
 
 
 # What a search costs is counting and ranking every match; what it shows is a page. The counts
@@ -307,7 +323,7 @@ def facet_counts(filterset):
 CACHED_IDS, CACHED_SNIPPETS = 100, 20
 # Part of the key: bump it when the cached entry's shape changes, so a deploy never reads an
 # entry written by the previous code.
-RESULTS_FORMAT = 2
+RESULTS_FORMAT = 3
 
 
 def search_generation():
@@ -332,8 +348,8 @@ def _normalised(value):
     return value if value in (None, True, False) else str(value)
 
 
-def results_key(filterset):
-    """Return the cache key of a search: its words, filters, order and the user's scope."""
+def search_key(filterset):
+    """Return what identifies a search: its words, filters, order and the user's scope."""
     data = filterset.form.cleaned_data
     parts = {name: _normalised(data.get(name)) for name in filterset.filters if name != "q"}
     parts |= {
@@ -343,11 +359,22 @@ def results_key(filterset):
         "scope": str(filterset.queryset.query.where),
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-    return f"search:{RESULTS_FORMAT}:{filterset.generation}:{digest}"
+    return f"{RESULTS_FORMAT}:{digest}"
+
+
+def results_key(filterset):
+    """Return the cache key of a search in the archive's current generation."""
+    return f"search:{filterset.generation}:{search_key(filterset)}"
 
 
 def cached_results(filterset):
-    """Return {"total", "counts", "ids"} for a search, computed once per generation."""
+    """Return {"total", "counts", "ids", "snippets"} for a search, once per generation.
+
+    A search with a snapshot (archive/snapshots.py) is answered from it, corrected by the
+    documents changed since; any other is computed.
+    """
+    from . import snapshots
+
     key = results_key(filterset)
     results = cache.get(key)
     if results is not None:
@@ -358,13 +385,18 @@ def cached_results(filterset):
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
         results = cache.get(key)
         if results is None:
-            total, counts = facet_counts(filterset)
-            ids = list(filterset.ordered_qs().values_list("pk", flat=True)[:CACHED_IDS])
-            # The first page's snippets too: headlines re-read each shown body.
-            snippets = highlighted(filterset.parsed_query, ids[:CACHED_SNIPPETS])
-            results = {"total": total, "counts": counts, "ids": ids, "snippets": snippets}
+            results = snapshots.answer(filterset) or compute_results(filterset)
             cache.set(key, results)
     return results
+
+
+def compute_results(filterset):
+    """Count, rank and highlight a search: what a results page needs of every match."""
+    counts = facet_counts(filterset)
+    ids = list(filterset.ordered_qs().values_list("pk", flat=True)[:CACHED_IDS])
+    # The first page's snippets too: headlines re-read each shown body.
+    snippets = highlighted(filterset.parsed_query, ids[:CACHED_SNIPPETS])
+    return {"total": total(filterset, counts), "counts": counts, "ids": ids, "snippets": snippets}
 
 
 FACET_LIMIT = 15

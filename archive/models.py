@@ -257,11 +257,13 @@ class DocumentQuerySet(models.QuerySet):
         """Return what this user may see: everything for staff, published documents otherwise."""
         return self if user.is_staff else self.published()
 
+    # Each order ends with the primary key: a total order, so a page is the same page every
+    # time, and a snapshot's ids merge with changed documents' (archive/snapshots.py).
     def latest_first(self):
-        return self.order_by(models.F("date").desc(nulls_last=True), "-created_at")
+        return self.order_by(models.F("date").desc(nulls_last=True), "-created_at", "-pk")
 
     def oldest_first(self):
-        return self.order_by(models.F("date").asc(nulls_last=True), "created_at")
+        return self.order_by(models.F("date").asc(nulls_last=True), "created_at", "pk")
 
     def search(self, query):
         """Return the documents matching a query (text or ParsedQuery), with its rank aliased.

@@ -468,9 +468,9 @@ def test_a_page_beyond_the_last_shows_the_last_page(client, corpus):
 # (their places, agencies and issuer named from the reference tables, read once per generation,
 # archive/reference.py); the snippets of the first 20 results are cached with the counts, those
 # of a longer page cost one more query. The first time adds the counting, ranking and snippets
-# (in a savepoint with the search settings and a lock on the key, which re-reads the cache), the
-# cache write, and the four reference tables.
-MISS_QUERIES, HIT_QUERIES = 21, 4
+# (in a savepoint with the search settings and a lock on the key, which re-reads the cache and
+# looks for a snapshot), the cache write, and the four reference tables.
+MISS_QUERIES, HIT_QUERIES = 22, 4
 
 
 def test_search_page_runs_a_bounded_number_of_queries(client, corpus, django_assert_num_queries):

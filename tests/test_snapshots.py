@@ -1,0 +1,165 @@
+"""Search snapshots (archive/snapshots.py): an answer kept with its database snapshot and
+corrected by the documents changed since is the answer computed now."""
+
+import datetime
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
+from django.urls import reverse
+
+from archive import filters, snapshots
+from archive.models import Document, Province
+
+from .factories import ArticleFactory, PlanFactory
+from .test_search import corpus  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+SEARCHES = [
+    {"q": ["di cư"]},
+    {"q": ["di cu"]},
+    {"q": ['"mua bán"']},
+    {"q": ["kế hoạch"], "kind": ["plan"]},
+    {"q": ["di cư"], "province": ["can-tho"], "year": ["2020", "2024"]},
+    {},
+    {"kind": ["article"]},
+    {"kind": ["plan"], "year": ["2020"]},
+    {"province": ["can-tho"]},
+    {"objective": ["10"], "sort": ["oldest"]},
+]
+
+
+def agree(parameters):
+    """Assert the snapshot's corrected answer is the answer computed now; return it."""
+    filterset = snapshots.filterset_for(parameters)
+    got = snapshots.answer(filterset)
+    assert got is not None, "the snapshot was not used"
+    expected = filters.compute_results(snapshots.filterset_for(parameters))
+    assert (got["total"], got["counts"]) == (expected["total"], expected["counts"]), parameters
+    # The ids the snapshot vouches for are the first ones of the computed order.
+    assert got["ids"] == expected["ids"][: len(got["ids"])], parameters
+    shown = got["ids"][: filters.CACHED_SNIPPETS]
+    assert got["snippets"] == {pk: s for pk, s in expected["snippets"].items() if pk in shown}
+    return got
+
+
+def write_everything(docs):
+    """Change the archive every way an editor or an importer does."""
+    can_tho = Province.objects.get(slug="can-tho")
+    PlanFactory(
+        title="Kế hoạch mới về di cư an toàn",
+        number="77/KH-UBND",
+        date=datetime.date(2024, 2, 2),
+        provinces=[can_tho],
+        status=Document.Status.PUBLISHED,
+    )
+    ArticleFactory(
+        title="Tin mới: mua bán người", date=datetime.date(2020, 1, 1), provinces=[can_tho]
+    )
+    retitled = docs["kh402"]
+    retitled.title = "Kế hoạch phòng, chống di cư trái phép"
+    retitled.save()  # now matches "di cư"
+    docs["di_cu"].provinces.set([can_tho])  # the facet refresh rewrites the row's arrays
+    docs["phrase"].delete()
+    docs["draft"].status = Document.Status.PUBLISHED
+    docs["draft"].save()
+    docs["hoa_binh"].status = Document.Status.DRAFT
+    docs["hoa_binh"].save()
+
+
+def test_every_kind_of_write_is_corrected_exactly(corpus):  # noqa: F811
+    for parameters in SEARCHES:
+        snapshots.build(snapshots.filterset_for(parameters))
+    for parameters in SEARCHES:
+        assert agree(parameters) == filters.compute_results(snapshots.filterset_for(parameters))
+    write_everything(corpus)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(DISTINCT document_id) FROM archive_search_change")
+        assert cursor.fetchone()[0] >= 7
+    for parameters in SEARCHES:
+        agree(parameters)
+
+
+def test_the_first_ids_stop_where_the_snapshot_no_longer_vouches(corpus, monkeypatch):  # noqa: F811
+    # A snapshot listing 2 of 9 matches: a new document ranking below both may not be placed.
+    monkeypatch.setattr(filters, "CACHED_IDS", 2)
+    snapshots.build(snapshots.filterset_for({}))
+    corpus["kh402"].title = "Kế hoạch quản lý chợ nông thôn (sửa)"
+    corpus["kh402"].date = datetime.date(2026, 1, 1)
+    corpus["kh402"].save()  # now the newest
+    got = agree({})
+    assert got["ids"][0] == corpus["kh402"].pk and len(got["ids"]) == 2
+    ArticleFactory(title="Tin cũ", date=datetime.date(2001, 1, 1), status="published")
+    assert len(agree({})["ids"]) == 2
+
+
+def test_a_snapshot_with_too_many_changes_is_left_aside(corpus, monkeypatch):  # noqa: F811
+    filterset = snapshots.filterset_for({"q": ["di cư"]})
+    snapshots.build(filterset)
+    monkeypatch.setattr(snapshots, "MAX_CHANGED", 1)
+    ArticleFactory(title="Di cư 1", status="published")
+    assert snapshots.answer(filterset) is not None
+    ArticleFactory(title="Di cư 2", status="published")
+    assert snapshots.answer(filterset) is None
+
+
+def test_the_log_keeps_what_a_snapshot_has_not_seen(corpus):  # noqa: F811
+    def logged():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM archive_search_change")
+            return cursor.fetchone()[0]
+
+    assert snapshots.prune() > 0 and logged() == 0  # no snapshot: nothing is kept
+    snapshots.build(snapshots.filterset_for({}))
+    Document.objects.filter(pk=corpus["kh402"].pk).update(title=F("title"))  # the same row
+    assert logged() == 0
+    write_everything(corpus)
+    kept = logged()
+    assert kept > 0 and snapshots.prune() == 0 and logged() == kept
+    snapshots.build(snapshots.filterset_for({}))  # built again: it has seen them all
+    assert snapshots.prune() == kept and logged() == 0
+    agree({})
+
+
+def test_the_command_builds_the_common_searches_and_the_page_reads_them(client, corpus):  # noqa: F811
+    call_command("build_search_snapshots", "--share", "0.3", "--phrases", "3", verbosity=0)
+    searches = snapshots.common_searches(0.3, 3)
+    assert {"kind": ["plan"], "year": ["2020"]} in searches and {} in searches
+    assert {"q": ['"di cư"']} in searches  # the commonest phrase of the titles
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM archive_search_snapshot")
+        assert cursor.fetchone()[0] == len(searches)
+        # The page answers from the snapshot: a total changed there is what it shows.
+        key = filters.search_key(snapshots.filterset_for({"kind": ["plan"]}))
+        cursor.execute(
+            "UPDATE archive_search_snapshot SET results = jsonb_set(results, '{total}', '999') "
+            "WHERE key = %s",
+            [key],
+        )
+    assert client.get(reverse("archive:api-search"), {"kind": "plan"}).json()["count"] == 999
+    # Every search a snapshot was built for answers as it is computed.
+    for parameters in searches:
+        if parameters != {"kind": ["plan"]}:
+            agree(parameters)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_still_running_when_the_snapshot_is_taken_is_corrected_for(corpus):  # noqa: F811
+    parameters = {"q": ["di cư"]}
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute(
+            "UPDATE archive_document SET title = 'Kế hoạch chống di cư trái phép' WHERE id = %s",
+            [corpus["kh402"].pk],
+        )
+        # Built alone, in a REPEATABLE READ snapshot that does not see the running writer...
+        snapshots.build(snapshots.filterset_for(parameters))
+        other.commit()
+    # ...which commits afterwards: its change is after the snapshot.
+    got = agree(parameters)
+    assert corpus["kh402"].pk in got["ids"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT results->>'total' FROM archive_search_snapshot")
+        assert int(cursor.fetchone()[0]) == got["total"] - 1
