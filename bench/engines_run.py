@@ -2,10 +2,13 @@
 
 import tempfile
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
+from unittest import mock
 
 from django.db import connection, transaction
 from django.test import override_settings
+
+from archive import snapshots
 
 from . import http, measure
 from .textbook import textbook_search
@@ -54,9 +57,48 @@ def documents():
             yield dict(zip(FIELDS, row, strict=True))
 
 
-# `ours` is timed cold, every run computing its counts and ranking (no cache); `ours_cached`
-# times the same page answered from the results cache, as a repeated search is in production.
+# `ours` is timed cold, with no results cache, as a deployment runs it: the common searches
+# answered from their snapshots (archive/snapshots.py, built once like an index), every other
+# search counted and ranked. `ours_live` switches the snapshots off (every search computed);
+# `ours_after_writes` times `ours` after CHANGED documents were rewritten since the snapshots,
+# in a transaction rolled back afterwards. `ours_cached` times the page answered from the
+# results cache, as a repeated search is in production.
 NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+OURS = ("ours", "ours_live", "ours_after_writes", "ours_cached")
+CHANGED = 1000
+
+
+@contextmanager
+def without_snapshots():
+    with mock.patch.object(snapshots, "answer", lambda filterset: None):
+        yield
+
+
+@contextmanager
+def changed_since_snapshots(documents=CHANGED):
+    """Rewrite the title and move the date a year of `documents` published documents (a fixed
+    draw), in a transaction rolled back at the end."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE archive_document SET title = title || ' (sửa đổi)', date = date + 366 "
+            "WHERE id IN (SELECT id FROM archive_document WHERE status = 'published' "
+            "ORDER BY md5(id::text) LIMIT %s)",
+            [documents],
+        )
+        yield
+        transaction.set_rollback(True)
+
+
+def ensure_snapshots(share):
+    """Build the snapshots of the common searches unless they are there; return how many
+    there are and the seconds their builds took (each build's time is kept with it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM archive_search_snapshot")
+        if not cursor.fetchone()[0]:
+            snapshots.rebuild(snapshots.common_searches(share))
+        cursor.execute("SELECT count(*), sum(seconds) FROM archive_search_snapshot")
+        count, seconds = cursor.fetchone()
+    return {"count": count, "seconds": round(seconds, 1)}
 
 
 def comparison_engine(name, directory):
@@ -89,13 +131,14 @@ def run_all(args, build, previous=None, save=lambda results: None):
         for key in ("recall_at_20", "facet_exactness", "http"):
             if key in previous:
                 results[key] = previous[key]
+    results["snapshots"] = ensure_snapshots(getattr(args, "snapshot_share", snapshots.COMMON_SHARE))
     answers = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         for name in engines:
             cold = nullcontext()
-            if name in ("ours", "ours_cached"):
+            if name in OURS:
                 search = measure.ours
-                cold = override_settings(CACHES=NO_CACHE) if name == "ours" else cold
+                cold = ours_context(name)
             elif name == "textbook":
                 search = textbook_search
             else:
@@ -111,16 +154,41 @@ def run_all(args, build, previous=None, save=lambda results: None):
             save(results)
     measure_quality = not getattr(args, "skip_quality", False)
     if measure_quality and ("ours" in engines or "recall_at_20" not in results):
-        # Measured on cold answers (and the recount on a cold page), never on cached ones.
+        # Measured on cold answers (and the recount on a cold page), never on cached ones:
+        # as the archive is, and with documents changed since the snapshots.
         results["recall_at_20"] = measure.recall_at(queries, answers.get("ours"))
         with override_settings(CACHES=NO_CACHE):
             results["facet_exactness"] = measure.facet_exactness(queries)
+            with changed_since_snapshots():
+                results["after_writes"] = {
+                    "changed": CHANGED,
+                    "recall_at_20": measure.recall_at(queries, None),
+                    "facet_exactness": measure.facet_exactness(queries),
+                }
+        save(results)
     results["ratios_p95"] = ratios(results["latency_ms"])
     save(results)
     if not args.skip_http:
         results["http"] = http.measure_http(queries, args)
         save(results)
     return results
+
+
+@contextmanager
+def ours_context(name):
+    """Set up what an engine of ours runs with (see OURS)."""
+    if name == "ours_cached":
+        yield
+        return
+    with override_settings(CACHES=NO_CACHE):
+        if name == "ours_live":
+            with without_snapshots():
+                yield
+        elif name == "ours_after_writes":
+            with changed_since_snapshots():
+                yield
+        else:
+            yield
 
 
 def ratios(latency):

@@ -7,12 +7,12 @@ import random
 import statistics
 import time
 
-from django.db import connection
 from django.db.models import Count, Q
 from django.http import QueryDict
 
 from archive.filters import DocumentFilter, facet_counts_by_value, facet_groups, results_page
 from archive.models import Document, Plan
+from archive.snapshots import term_frequencies, title_phrases
 from archive.text import fold
 
 CLASSES = [
@@ -27,39 +27,6 @@ CLASSES = [
     "query_two_facets",
 ]
 PER_CLASS = 7
-
-
-def sample_percent(rows_wanted):
-    """Return the TABLESAMPLE percentage that reads about `rows_wanted` documents."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'archive_document'")
-        estimate = max(cursor.fetchone()[0], Document.objects.count(), 1)
-    return min(100.0, round(100.0 * rows_wanted / estimate, 3))
-
-
-def term_frequencies():
-    """Return [(word, share of documents it matches)] from a sample of the corpus.
-
-    The share is the folded word's (what a search matches: "loi" finds lối, lợi, lỗi...); the
-    word is its most frequent accented spelling, the one a user would type.
-    """
-    percent = sample_percent(10_000)
-    sample = f"TABLESAMPLE SYSTEM ({percent}) REPEATABLE (7)"
-    stat = "SELECT word, ndoc FROM ts_stat($$SELECT {} FROM archive_document " + sample + "$$)"
-    with connection.cursor() as cursor:
-        cursor.execute(stat.format("search_vector"))
-        folded = dict(cursor.fetchall())
-        cursor.execute(stat.format("search_vector_exact"))
-        spellings = {}
-        for word, _ndoc in sorted(cursor.fetchall(), key=lambda row: -row[1]):
-            spellings.setdefault(fold(word), word)
-        cursor.execute(f"SELECT count(*) FROM archive_document {sample}")
-        sampled = cursor.fetchone()[0] or 1
-    return [
-        (spellings[lexeme], ndoc / sampled)
-        for lexeme, ndoc in folded.items()
-        if lexeme in spellings and lexeme.isalpha() and len(lexeme) > 1
-    ]
 
 
 def query_set(seed=7, per_class=PER_CLASS):
@@ -110,18 +77,7 @@ def query_set(seed=7, per_class=PER_CLASS):
 
 def common_phrases(rng, k):
     """Return frequent two-syllable words ("di cư", "hợp pháp"): adjacent pairs in titles."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT title FROM archive_document "
-            f"TABLESAMPLE SYSTEM ({sample_percent(2000)}) REPEATABLE (3)"
-        )
-        titles = [row[0].lower() for row in cursor.fetchall()]
-    pairs = {}
-    for title in titles:
-        words = [w for w in title.split() if w.isalpha()]
-        for a, b in zip(words, words[1:], strict=False):
-            pairs[f"{a} {b}"] = pairs.get(f"{a} {b}", 0) + 1
-    frequent = sorted(pairs, key=pairs.get, reverse=True)[: k * 3]
+    frequent = title_phrases(k * 3)
     return rng.sample(frequent, min(k, len(frequent)))
 
 

@@ -70,7 +70,16 @@ def main(argv=None):
     parser.add_argument("--skip-http", action="store_true")
     # Recall and the join-table recount take long at a million documents.
     parser.add_argument("--skip-quality", action="store_true")
-    parser.add_argument("--engines", default="ours,ours_cached,textbook,tantivy,sqlite")
+    parser.add_argument(
+        "--engines",
+        default="ours,ours_live,ours_after_writes,ours_cached,textbook,tantivy,sqlite",
+    )
+    parser.add_argument(
+        "--snapshot-share",
+        type=float,
+        default=0.3,
+        help="build snapshots of words in at least this share of documents",
+    )
     parser.add_argument("--note", help="what the tables should say about this run")
     args = parser.parse_args(argv)
 

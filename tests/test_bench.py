@@ -20,21 +20,24 @@ def test_bench_runs_every_engine_and_measures_quality(small_corpus, tmp_path):
     classes = {klass for klass, _q, _f in queries}
     assert {"common", "number", "browse_facets", "query_two_facets", "phrase"} <= classes
 
+    every_engine = {"ours", "ours_live", "ours_after_writes", "ours_cached", "textbook"}
+    every_engine |= {"tantivy", "sqlite"}
+
     class Args:
-        documents, repeat, engines, skip_http = (
-            100,
-            1,
-            "ours,ours_cached,textbook,tantivy,sqlite",
-            True,
-        )
+        documents, repeat, skip_http = 100, 1, True
+        engines = ",".join(sorted(every_engine))
+        snapshot_share = 0.8  # a few dozen snapshots on 100 documents
 
     results = engines_run.run_all(Args, build=None)
-    assert set(results["latency_ms"]) == {"ours", "ours_cached", "textbook", "tantivy", "sqlite"}
+    assert set(results["latency_ms"]) == every_engine
+    assert results["snapshots"]["count"] > 30
     assert set(results["latency_ms"]["ours"]) == classes
     assert results["recall_at_20"] and all(
         0 <= value <= 1 for value in results["recall_at_20"].values()
     )
     assert results["facet_exactness"] == 1.0
+    assert results["after_writes"]["facet_exactness"] == 1.0
+    assert all(value == 1.0 for value in results["after_writes"]["recall_at_20"].values())
     assert results["ratios_p95"]["common"]["ours_vs_tantivy"] > 0
 
 
