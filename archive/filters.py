@@ -259,8 +259,8 @@ def facet_conditions(filterset):
     return conditions
 
 
-def facet_counts(filterset, among=None, rows=("", [])):
-    """Return {facet: {id or value: count}}, each facet without its own filter.
+def facet_statement(filterset, template=None, among=None, rows=("", [])):
+    """Return the facet statement (FACET_SQL, or a template of the same form) and its params.
 
     `among` restricts the count to these documents; `rows` is a CTE (sql, params) that stands
     in for archive_document under its own name (archive/snapshots.py counts past states so).
@@ -289,17 +289,24 @@ def facet_counts(filterset, among=None, rows=("", [])):
         return f"{passed} >= {len(conditions) - 1}"
 
     rows_sql, rows_params = rows
-    sql = FACET_SQL.format(
+    sql = (template or FACET_SQL).format(
         rows=rows_sql,
         base=base_sql,
         flags="".join(flags),
         at_most_one_failing=at_most_one_failing(),
         province_column=province_column,
+        passing_all=passing(),
         **{f"without_{name}": passing(name) for name in FACET_NAMES},
     )
+    return sql, [*rows_params, *flag_params, *base_params]
+
+
+def facet_counts(filterset, among=None, rows=("", [])):
+    """Return {facet: {id or value: count}}, each facet without its own filter (see
+    facet_statement for the arguments)."""
     counts = {name: {} for name in FACET_NAMES}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*rows_params, *flag_params, *base_params])
+        cursor.execute(*facet_statement(filterset, among=among, rows=rows))
         for name, value, count in cursor.fetchall():
             counts[name][value] = count
     return counts
@@ -323,7 +330,7 @@ def total(filterset, counts):
 CACHED_IDS, CACHED_SNIPPETS = 100, 20
 # Part of the key: bump it when the cached entry's shape changes, so a deploy never reads an
 # entry written by the previous code.
-RESULTS_FORMAT = 3
+RESULTS_FORMAT = 5
 
 
 def search_generation():
@@ -348,10 +355,15 @@ def _normalised(value):
     return value if value in (None, True, False) else str(value)
 
 
-def search_key(filterset):
-    """Return what identifies a search: its words, filters, order and the user's scope."""
+def search_key(filterset, without=()):
+    """Return what identifies a search: its words, filters (but those named), order and the
+    user's scope."""
     data = filterset.form.cleaned_data
-    parts = {name: _normalised(data.get(name)) for name in filterset.filters if name != "q"}
+    parts = {
+        name: _normalised(data.get(name))
+        for name in filterset.filters
+        if name != "q" and name not in without
+    }
     parts |= {
         "q": filterset.parsed_query.text,
         "sort": filterset.chosen_sort,

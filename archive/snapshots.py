@@ -14,6 +14,11 @@ An answer is then exact at any later moment:
   snapshot never listed);
 - snippets of the changed documents computed again.
 
+A snapshot keeps its counts and first ids per cell of kind and year (CUBE_SQL), so it answers
+its search narrowed to any kinds and years as well: the counts are the sums of the cells the
+narrowing keeps (each facet over the cells its own filter does not exclude), the first ids those
+of the kept cells ranked together.
+
 `manage.py build_search_snapshots` builds them for the searches everyone makes
 (`common_searches`); beyond MAX_CHANGED changed documents a snapshot is left aside for the
 computed answer until it is built again. The key holds filters.RESULTS_FORMAT: bump it when
@@ -26,9 +31,11 @@ import time
 from collections import Counter
 
 from django.db import connection, transaction
+from django.db.models import F, Q, Window
+from django.db.models.functions import ExtractYear, RowNumber
 from django.http import QueryDict
 
-from . import filters, search
+from . import filters, search, workers
 from .models import Document, DocumentType, GcmObjective, Province
 from .text import fold
 
@@ -60,12 +67,45 @@ archive_document AS (
 """
 
 
+# The facet statement (filters.FACET_SQL) counted per cell of kind and year: a search with kind
+# or year filters added is then answered by adding the cells it keeps. Its rows are kind, year,
+# facet, value and count; a cell's "total" row counts its rows passing every filter.
+CUBE_SQL = """
+WITH {rows}hits AS MATERIALIZED (
+    SELECT *, date_part('year', date)::int AS year FROM (
+        SELECT matches.*{flags} FROM ({base}) AS matches) AS flagged
+    WHERE {at_most_one_failing})
+SELECT kind, year, 'total', '', count(*) FROM hits WHERE {passing_all} GROUP BY kind, year
+UNION ALL SELECT kind, year, 'province', unit::text, count(*) FROM (
+    SELECT kind, year, unnest({province_column}) AS unit FROM hits WHERE {without_province})
+    AS units GROUP BY kind, year, unit
+UNION ALL SELECT kind, year, 'agency', agency::text, count(*) FROM (
+    SELECT kind, year, unnest(facet_agencies) AS agency FROM hits WHERE {without_agency})
+    AS agencies GROUP BY kind, year, agency
+UNION ALL SELECT kind, year, 'objective', objective::text, count(*) FROM (
+    SELECT kind, year, unnest(facet_objectives) AS objective FROM hits
+    WHERE {without_objective}) AS objectives GROUP BY kind, year, objective
+UNION ALL SELECT kind, year, 'doc_type', facet_doc_type::text, count(*) FROM hits
+    WHERE facet_doc_type IS NOT NULL AND {without_doc_type} GROUP BY kind, year, facet_doc_type
+"""
+# Each cell keeps its first ids: enough for the first pages of a search narrowed to it.
+CELL_IDS = 40
+CELL_FILTERS = ("kind", "year")
+
+
+def key_of(filterset):
+    """Return the key of a search's snapshot: the search but for its kind and year."""
+    return filters.search_key(filterset, without=CELL_FILTERS)
+
+
 def build(filterset):
-    """Compute a search's answer and keep it with the database snapshot it saw.
+    """Compute a search's answer and keep it with the database snapshot it saw; return its key.
 
     Run alone, it reads in one REPEATABLE READ snapshot, so the counts, the ranking and the
     recorded snapshot agree; builders and `prune` exclude each other (an advisory lock).
     """
+    if any(filterset.form.cleaned_data.get(name) for name in CELL_FILTERS):
+        raise ValueError("a snapshot is built without kind and year: its cells answer them")
     started = time.perf_counter()
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
@@ -73,38 +113,83 @@ def build(filterset):
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         cursor.execute("SELECT pg_advisory_xact_lock_shared(hashtext('archive_search_snapshot'))")
         with search.tuned():
-            results = filters.compute_results(filterset)
+            stored = _compute(filterset)
         cursor.execute(
             "SELECT pg_current_snapshot(), pg_current_xact_id_if_assigned(), "
             "(SELECT COALESCE(max(seq), 0) FROM archive_search_change)"
         )
         taken, builder, last_seq = cursor.fetchone()
-        stored = results | {"snippets": list(results["snippets"].items())}
+        key = key_of(filterset)
         cursor.execute(
             "INSERT INTO archive_search_snapshot "
             "(key, taken, builder, last_seq, results, seconds) VALUES (%s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (key) DO UPDATE SET taken = excluded.taken, builder = excluded.builder, "
             "last_seq = excluded.last_seq, results = excluded.results, "
             "built_at = now(), seconds = excluded.seconds",
-            [
-                filters.search_key(filterset),
-                str(taken),
-                builder,
-                last_seq,
-                json.dumps(stored),
-                time.perf_counter() - started,
-            ],
+            [key, str(taken), builder, last_seq, json.dumps(stored), time.perf_counter() - started],
         )
-    return results
+    return key
+
+
+def _compute(filterset):
+    """Return what a snapshot keeps: per cell of kind and year its total, its facet counts
+    and its first ids; the first ids of all and the snippets of the first page."""
+    cells = {}
+    with connection.cursor() as cursor:
+        cursor.execute(*filters.facet_statement(filterset, CUBE_SQL))
+        for kind, year, name, value, n in cursor.fetchall():
+            cell = cells.setdefault((kind, year), {"total": 0, "counts": {}, "ids": []})
+            if name == "total":
+                cell["total"] = n
+            else:
+                cell["counts"].setdefault(name, {})[value] = n
+    ids = []
+    for pk, kind, year, place, cell_place in _ranked(filterset):
+        if place <= filters.CACHED_IDS:
+            ids.append(pk)
+        if cell_place <= CELL_IDS:
+            cells[kind, year]["ids"].append(pk)
+    snippets = filters.highlighted(filterset.parsed_query, ids[: filters.CACHED_SNIPPETS])
+    cells = [[kind, year, *cell.values()] for (kind, year), cell in cells.items()]
+    return {
+        # The search itself, not narrowed (the commonest case), summed once here.
+        "counts": _sum_cells(cells, set(), set()),
+        "ids": ids,
+        "every_match_listed": len(ids) == sum(cell[2] for cell in cells),
+        "snippets": list(snippets.items()),
+        "cells": cells,
+    }
+
+
+def _ranked(filterset):
+    """Return (pk, kind, year, place overall, place in its cell) of the first documents
+    overall and in each cell, in one ranking of every match."""
+    documents = filterset.ordered_qs()
+    order = list(documents.query.order_by)
+    year = ExtractYear("date")
+    return (
+        documents.annotate(
+            cell_year=year,
+            place=Window(RowNumber(), order_by=order),
+            cell_place=Window(RowNumber(), partition_by=[F("kind"), year], order_by=order),
+        )
+        .filter(Q(place__lte=filters.CACHED_IDS) | Q(cell_place__lte=CELL_IDS))
+        .order_by("place")
+        .values_list("pk", "kind", "cell_year", "place", "cell_place")
+    )
 
 
 def answer(filterset):
     """Return the search's answer from its snapshot, corrected; None without a usable one."""
+    data = filterset.form.cleaned_data
+    kinds, years = set(data.get("kind") or ()), set(data.get("year") or ())
+    # The cells, most of what is stored, are read only for a narrowed search.
+    stored_part = "results" if kinds or years else "results - 'cells'"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT taken::text, builder, last_seq, results FROM archive_search_snapshot "
-            "WHERE key = %s",
-            [filters.search_key(filterset)],
+            f"SELECT taken::text, builder, last_seq, {stored_part} "
+            "FROM archive_search_snapshot WHERE key = %s",
+            [key_of(filterset)],
         )
         row = cursor.fetchone()
         if row is None:
@@ -118,35 +203,63 @@ def answer(filterset):
         changed = [document_id for (document_id,) in cursor.fetchall()]
     if len(changed) > MAX_CHANGED:
         return None
-    results = json.loads(row[3])  # Django's cursor leaves jsonb as text
-    results["snippets"] = {pk: tuple(snippet) for pk, snippet in results["snippets"]}
-    return corrected(filterset, results, changed, since) if changed else results
-
-
-def corrected(filterset, results, changed, since):
-    """Return the snapshot's answer with the changed documents' past taken out and present
-    put in."""
-    past = filters.facet_counts(filterset, rows=_past_rows(since, changed))
-    present = filters.facet_counts(filterset, among=changed)
-    counts = {}
-    for name, values in results["counts"].items():
-        merged = dict(values)
-        for value, n in present[name].items():
-            merged[value] = merged.get(value, 0) + n
-        for value, n in past[name].items():
-            merged[value] = merged.get(value, 0) - n
-        counts[name] = {value: n for value, n in merged.items() if n}
-    ids = _first_ids(filterset, results, set(changed))
-    known = {pk: s for pk, s in results["snippets"].items() if pk not in changed}
+    stored = json.loads(row[3])  # Django's cursor leaves jsonb as text
+    if kinds or years:
+        counts = _sum_cells(stored["cells"], kinds, years)
+        lists = [
+            (ids, total > len(ids))
+            for kind, year, total, _counts, ids in stored["cells"]
+            if (not kinds or kind in kinds) and (not years or year in years)
+        ]
+    else:
+        counts, lists = stored["counts"], [(stored["ids"], not stored["every_match_listed"])]
+    if changed:
+        counts = _corrected(
+            counts,
+            present=filters.facet_counts(filterset, among=changed),
+            past=filters.facet_counts(filterset, rows=_past_rows(since, changed)),
+        )
+    ids = _first_ids(filterset, lists, set(changed))
     shown = ids[: filters.CACHED_SNIPPETS]
-    known |= filters.highlighted(filterset.parsed_query, [pk for pk in shown if pk not in known])
-    snippets = {pk: known[pk] for pk in shown if pk in known}
+    snippets = {pk: tuple(s) for pk, s in stored["snippets"] if pk in shown and pk not in changed}
+    snippets |= filters.highlighted(
+        filterset.parsed_query, [pk for pk in shown if pk not in snippets]
+    )
     return {
         "total": filters.total(filterset, counts),
         "counts": counts,
         "ids": ids,
         "snippets": snippets,
     }
+
+
+def _sum_cells(cells, kinds, years):
+    """Return the counts of the cells kept by the kinds and years chosen (none: every cell),
+    each facet over the cells its own filter does not exclude, as filters.FACET_SQL counts."""
+    counts = {name: Counter() for name in filters.FACET_NAMES}
+    for kind, year, total, cell_counts, _ids in cells:
+        kind_kept, year_kept = not kinds or kind in kinds, not years or year in years
+        if year_kept and total:
+            counts["kind"][kind] += total
+        if kind_kept and year is not None and total:
+            counts["year"][str(year)] += total
+        if kind_kept and year_kept:
+            for name, values in cell_counts.items():
+                counts[name].update(values)
+    return {name: dict(values) for name, values in counts.items()}
+
+
+def _corrected(counts, present, past):
+    """Return the counts with the changed documents' present put in and their past taken out."""
+    result = {}
+    for name, values in counts.items():
+        merged = dict(values)
+        for value, n in present[name].items():
+            merged[value] = merged.get(value, 0) + n
+        for value, n in past[name].items():
+            merged[value] = merged.get(value, 0) - n
+        result[name] = {value: n for value, n in merged.items() if n}
+    return result
 
 
 def _past_rows(since, changed):
@@ -164,23 +277,26 @@ def _past_rows(since, changed):
     return sql, [values[name] for name in names]
 
 
-def _first_ids(filterset, results, changed):
-    """Return the first ids: the snapshot's unchanged ones ranked with the changed that match.
+def _first_ids(filterset, lists, changed):
+    """Return the first ids: the listed unchanged ones ranked with the changed that match.
 
-    Every unlisted unchanged document ranks below the snapshot's last id, so the merged order
-    is exact up to the last snapshot id it holds (or entirely, if the snapshot listed every
-    match, or the changed documents push snapshot ids out of the first CACHED_IDS).
+    A list that leaves out matches vouches for the merged order down to its last unchanged id
+    (any unlisted document of its cell ranks below it), or entirely when the merged order's
+    first CACHED_IDS push some of its ids out; a list of every match vouches for all.
     """
-    listed = results["ids"]
-    kept = [pk for pk in listed if pk not in changed]
-    candidates = filterset.ordered_qs().filter(pk__in=[*kept, *changed])
+    if len(lists) == 1 and not changed:
+        return lists[0][0]
+    listed = [pk for ids, _partial in lists for pk in ids if pk not in changed]
+    candidates = filterset.ordered_qs().filter(pk__in=[*listed, *changed])
     merged = list(candidates.values_list("pk", flat=True)[: filters.CACHED_IDS])
-    every_match_listed = len(listed) == results["total"]
-    if every_match_listed or not set(kept) <= set(merged):
-        return merged
-    if not kept:
-        return []
-    return merged[: max(merged.index(pk) for pk in kept) + 1]
+    position = {pk: place for place, pk in enumerate(merged)}
+    cut = len(merged)
+    for ids, partial in lists:
+        kept = [pk for pk in ids if pk not in changed]
+        if not partial or any(pk not in position for pk in kept):
+            continue
+        cut = min(cut, max((position[pk] + 1 for pk in kept), default=0))
+    return merged[:cut]
 
 
 def prune():
@@ -201,8 +317,8 @@ def prune():
 # What `build_search_snapshots` builds: the searches whose answer costs most and which many
 # people make. A word in at least COMMON_SHARE of the documents, typed with its most frequent
 # accents and without any; the PHRASES most frequent two-syllable phrases of titles, quoted;
-# browsing with no filter, with one kind, year, objective, document type or current province,
-# and with a kind and a year together.
+# browsing with no filter, or with one objective, document type or current province. Each of
+# them also answers itself narrowed by kind and year (its cells).
 COMMON_SHARE = 0.3
 PHRASES = 30
 
@@ -260,11 +376,7 @@ def common_searches(share=COMMON_SHARE, phrases=PHRASES):
     words = sorted(word for word, part in term_frequencies() if part >= share)
     searches = [{"q": [spelling]} for word in words for spelling in sorted({word, fold(word)})]
     searches += [{"q": [f'"{phrase}"']} for phrase in title_phrases(phrases)]
-    kinds = list(Document.Kind.values)
-    years = [str(day.year) for day in Document.objects.published().dates("date", "year")]
     browse = {
-        "kind": kinds,
-        "year": years,
         "objective": [str(n) for n in GcmObjective.objects.values_list("number", flat=True)],
         "doc_type": list(DocumentType.objects.values_list("slug", flat=True)),
         "province": list(
@@ -273,7 +385,6 @@ def common_searches(share=COMMON_SHARE, phrases=PHRASES):
     }
     searches.append({})
     searches += [{name: [value]} for name, values in browse.items() for value in values]
-    searches += [{"kind": [kind], "year": [year]} for kind in kinds for year in years]
     return searches
 
 
@@ -288,15 +399,30 @@ def filterset_for(parameters):
     return filterset
 
 
-def rebuild(searches, progress=lambda parameters, seconds: None):
-    """Build a snapshot of each search, drop those of other searches, prune the log."""
+def _build_task(parameters):
+    started = time.perf_counter()
+    key = build(filterset_for(parameters))
+    return parameters, key, time.perf_counter() - started
+
+
+def rebuild(searches, progress=lambda parameters, seconds: None, jobs=1):
+    """Build a snapshot of each search, drop those of other searches, prune the log.
+
+    With jobs > 1, in that many processes: a build ranks in one process (its window sorts
+    run after the gather), so two builders use two cores.
+    """
     keys = []
-    for parameters in searches:
-        filterset = filterset_for(parameters)
-        started = time.perf_counter()
-        build(filterset)
-        keys.append(filters.search_key(filterset))
-        progress(parameters, time.perf_counter() - started)
+
+    def record(built):
+        for parameters, key, seconds in built:
+            keys.append(key)
+            progress(parameters, seconds)
+
+    if jobs > 1 and not connection.in_atomic_block:
+        with workers.pool(jobs) as pool:
+            record(pool.imap_unordered(_build_task, searches))
+    else:
+        record(map(_build_task, searches))
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM archive_search_snapshot WHERE NOT (key = ANY(%s))", [keys])
     return prune()

@@ -1,5 +1,6 @@
 """Build the snapshots of the searches everyone makes (archive/snapshots.py)."""
 
+import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -29,10 +30,16 @@ class Command(BaseCommand):
             help="how many frequent title phrases (default %(default)s)",
         )
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(os.cpu_count() or 1, 4),
+            help="build in this many processes (default: the cores, at most 4)",
+        )
+        parser.add_argument(
             "--list", action="store_true", help="only list the searches it would build"
         )
 
-    def handle(self, *args, share, phrases, list, **options):
+    def handle(self, *args, share, phrases, jobs, list, **options):
         searches = snapshots.common_searches(share, phrases)
         if list:
             for parameters in searches:
@@ -44,7 +51,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{seconds * 1000:8.0f} ms  {parameters}")
 
         started = time.perf_counter()
-        pruned = snapshots.rebuild(searches, progress)
+        pruned = snapshots.rebuild(searches, progress, jobs)
         self.stdout.write(
             f"{len(searches)} snapshots built in {time.perf_counter() - started:.1f} s; "
             f"{pruned} log entries pruned."

@@ -8,16 +8,16 @@ document. `--dry-run --format json` prints what would be imported and changes no
 """
 
 import json
-import multiprocessing
 import os
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from archive import workers
 from archive.ingest import Catalogue, IngestError, decode_bytes, document_import
 from archive.ingest.decode import MAX_BYTES
 from archive.ingest.store import DRY_RUN, DUPLICATE, IMPORTED
@@ -48,22 +48,6 @@ def _start_worker():
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO off")
     _worker["catalogue"] = Catalogue()
-
-
-def _start_forked_worker():
-    """Prepare a forked worker: never on the parent's connection, then as _start_worker."""
-    for handle in connections.all(initialized_only=True):
-        if handle.connection is not None:
-            # A parent's socket, inherited through fork. close_all() in the parent closes only
-            # its current context's connections (seen: one opened under Playwright's greenlets
-            # survived it). Using it would interleave two processes' messages, closing it would
-            # end the parent's session: keep it referenced, never finalised, and open our own.
-            _inherited.append(handle.connection)
-            handle.connection = None
-    _start_worker()
-
-
-_inherited = []
 
 
 def _import_task(task):
@@ -161,9 +145,7 @@ class Command(BaseCommand):
                 yield import_one(path, **options)
             return
         # Each worker opens its own connection; the parent's must not be shared across fork.
-        connections.close_all()
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_start_forked_worker) as pool:
+        with workers.pool(jobs, initializer=_start_worker) as pool:
             tasks = [(path, options) for path in paths]
             yield from pool.imap(_import_task, tasks, chunksize=8)
 

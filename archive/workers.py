@@ -1,0 +1,32 @@
+"""Worker processes that each use a database connection of their own."""
+
+import multiprocessing
+from contextlib import contextmanager
+from functools import partial
+
+from django.db import connections
+
+_inherited = []
+
+
+def _start(initializer):
+    """Prepare a forked worker: never on the parent's connection, then run `initializer`."""
+    for handle in connections.all(initialized_only=True):
+        if handle.connection is not None:
+            # A parent's socket, inherited through fork. close_all() in the parent closes only
+            # its current context's connections (seen: one opened under Playwright's greenlets
+            # survived it). Using it would interleave two processes' messages, closing it would
+            # end the parent's session: keep it referenced, never finalised, and open our own.
+            _inherited.append(handle.connection)
+            handle.connection = None
+    if initializer:
+        initializer()
+
+
+@contextmanager
+def pool(jobs, initializer=None):
+    """Yield a pool of `jobs` forked processes, each opening its own connection."""
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=partial(_start, initializer)) as workers:
+        yield workers
