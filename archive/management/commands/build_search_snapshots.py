@@ -1,19 +1,25 @@
-"""Build the snapshots of the searches everyone makes (archive/snapshots.py)."""
+"""Build the snapshots of the searches everyone makes (archive/snapshots.py).
+
+    python manage.py build_search_snapshots [--share 0.3] [--phrases 30] [--jobs N] [--list]
+
+Run it nightly: a snapshot with more than snapshots.MAX_CHANGED documents changed since it was
+built is left aside (the search is computed) until the next build.
+"""
 
 import os
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from archive import snapshots
 
 
 class Command(BaseCommand):
-    help = (
-        "Compute and keep the answers of the common searches (common words, frequent title "
-        "phrases, browsing by one facet, kind and year), exact across later writes. Run it "
-        "again from time to time (nightly): a snapshot with more than "
-        f"{snapshots.MAX_CHANGED} changed documents since it was built is no longer used."
+    help = _(
+        "Tính trước và lưu kết quả của các tìm kiếm thông dụng (từ phổ biến, cụm từ thường gặp "
+        "trong tiêu đề, duyệt theo một mục tiêu, loại văn bản hoặc tỉnh, thu hẹp theo loại và "
+        "năm), luôn chính xác dù dữ liệu thay đổi sau đó. Nên chạy lại hằng đêm."
     )
 
     def add_arguments(self, parser):
@@ -21,22 +27,22 @@ class Command(BaseCommand):
             "--share",
             type=float,
             default=snapshots.COMMON_SHARE,
-            help="a word in at least this share of documents is common (default %(default)s)",
+            help=_("một từ có trong ít nhất tỉ lệ tài liệu này là từ phổ biến (mặc định 0,3)"),
         )
         parser.add_argument(
             "--phrases",
             type=int,
             default=snapshots.PHRASES,
-            help="how many frequent title phrases (default %(default)s)",
+            help=_("số cụm từ thường gặp nhất trong tiêu đề (mặc định 30)"),
         )
         parser.add_argument(
             "--jobs",
             type=int,
             default=min(os.cpu_count() or 1, 4),
-            help="build in this many processes (default: the cores, at most 4)",
+            help=_("số tiến trình chạy song song (mặc định: số nhân, tối đa 4)"),
         )
         parser.add_argument(
-            "--list", action="store_true", help="only list the searches it would build"
+            "--list", action="store_true", help=_("chỉ liệt kê các tìm kiếm sẽ được tính")
         )
 
     def handle(self, *args, share, phrases, jobs, list, **options):
@@ -53,6 +59,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         pruned = snapshots.rebuild(searches, progress, jobs)
         self.stdout.write(
-            f"{len(searches)} snapshots built in {time.perf_counter() - started:.1f} s; "
-            f"{pruned} log entries pruned."
+            _("Đã tính %(count)s tìm kiếm trong %(seconds).1f giây; xoá %(pruned)s mục nhật ký.")
+            % {"count": len(searches), "seconds": time.perf_counter() - started, "pruned": pruned}
         )
