@@ -44,10 +44,12 @@ MAX_CHANGED = 2000
 
 # A log entry is "after" a snapshot when its transaction is not visible in the snapshot. A
 # snapshot built inside a transaction that had itself written (a test) sees that transaction's
-# entries up to the last one it had.
+# entries up to the last one it had; its own transaction's visibility in its own snapshot says
+# nothing (the transaction is missing from the running list, yet below xmax when a later one
+# started), so those entries are told by their place in the log alone.
 AFTER = """
-NOT (pg_visible_in_snapshot(c.xid, %(taken)s::pg_snapshot)
-     OR COALESCE(c.xid = %(builder)s::xid8 AND c.seq <= %(last_seq)s, FALSE))
+CASE WHEN c.xid = %(builder)s::xid8 THEN c.seq > %(last_seq)s
+     ELSE NOT pg_visible_in_snapshot(c.xid, %(taken)s::pg_snapshot) END
 """
 
 # The changed documents as the snapshot saw them: the old state of each one's first change
@@ -98,7 +100,7 @@ def key_of(filterset):
     return filters.search_key(filterset, without=CELL_FILTERS)
 
 
-def build(filterset):
+def build(filterset, wait=600):
     """Compute a search's answer and keep it with the database snapshot it saw; return its key.
 
     Run alone, it reads in one REPEATABLE READ snapshot, so the counts, the ranking and the
@@ -108,6 +110,7 @@ def build(filterset):
         raise ValueError("a snapshot is built without kind and year: its cells answer them")
     started = time.perf_counter()
     outermost = not connection.in_atomic_block
+    start_logging(wait)
     with transaction.atomic(), connection.cursor() as cursor:
         if outermost:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -128,7 +131,57 @@ def build(filterset):
             "built_at = now(), seconds = excluded.seconds",
             [key, str(taken), builder, last_seq, json.dumps(stored), time.perf_counter() - started],
         )
+        # A snapshot keeps the logging on from now: the row that turned it on may go.
+        cursor.execute("DELETE FROM archive_search_snapshot WHERE key = %s", [LOGGING])
     return key
+
+
+# The key of the row that turns logging on before the first snapshot is taken; a real key is
+# "<format>:<digest>", so no search ever reads it.
+LOGGING = "logging"
+
+
+class WritersStillRunning(Exception):
+    pass
+
+
+def start_logging(wait=600):
+    """Make sure every document change is logged before a first snapshot is taken.
+
+    The log triggers write nothing while no snapshot exists. A writer that looked before this
+    row was committed and commits after a snapshot is taken would be missing from the log: so
+    wait until every transaction running once it is committed has ended (a later statement of
+    a writer looks again and sees it); again at each call until a snapshot exists. Inside a
+    transaction (a test) the row is enough.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT FROM archive_search_snapshot WHERE key <> %s)", [LOGGING]
+        )
+        if cursor.fetchone()[0]:
+            return
+        with transaction.atomic():
+            cursor.execute(
+                "INSERT INTO archive_search_snapshot (key, taken, last_seq, results, seconds) "
+                "VALUES (%s, pg_current_snapshot(), 0, '{}', 0) ON CONFLICT DO NOTHING",
+                [LOGGING],
+            )
+        if connection.in_atomic_block:
+            return
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        running_then = cursor.fetchone()[0]
+        deadline = time.monotonic() + wait
+        while True:
+            cursor.execute(
+                "SELECT count(*) FROM pg_snapshot_xip(%s::pg_snapshot) AS x "
+                "WHERE pg_xact_status(x) = 'in progress'",
+                [running_then],
+            )
+            if not cursor.fetchone()[0]:
+                return
+            if time.monotonic() > deadline:
+                raise WritersStillRunning(running_then)
+            time.sleep(0.05)
 
 
 def _compute(filterset):
@@ -265,7 +318,7 @@ def _corrected(counts, present, past):
 def _past_rows(since, changed):
     """Return the PAST_ROWS CTE with positional parameters (the facet statement's style)."""
     values = since | {"changed": changed}
-    names = ("changed", "taken", "builder", "last_seq")  # in the order they appear
+    names = ("changed", "builder", "last_seq", "taken")  # in the order they appear
     columns = [
         f"past.{field.column}"
         for field in Document._meta.concrete_fields

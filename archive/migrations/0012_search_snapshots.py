@@ -16,8 +16,10 @@ not visible in S (pg_visible_in_snapshot), which holds for a writer still runnin
 taken and committing later. A row's state as S saw it is the old state of its first
 entry after S: two writers of one row queue on its lock, so their entries follow each other.
 Statement triggers with transition tables write one INSERT per statement, whatever its size;
-an UPDATE that leaves a row as it was is not logged. TRUNCATE bypasses row triggers, so it drops
-every snapshot.
+an UPDATE that leaves a row as it was is not logged. Nothing is logged while no snapshot exists
+(a deployment without them pays one lookup a statement, and keeps no log); the first snapshot
+waits until every writer that may have skipped logging has finished (archive/snapshots.py,
+start_logging). TRUNCATE bypasses row triggers, so it drops every snapshot.
 """
 
 from django.db import migrations
@@ -44,12 +46,18 @@ CREATE TABLE archive_search_snapshot (
 
 CREATE FUNCTION archive_log_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF NOT EXISTS (SELECT FROM archive_search_snapshot) THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO archive_search_change (document_id) SELECT id FROM new_rows;
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION archive_log_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF NOT EXISTS (SELECT FROM archive_search_snapshot) THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO archive_search_change (document_id, old, old_vector)
     SELECT o.id, to_jsonb(o) - 'body' - 'search_vector' - 'search_vector_exact', o.search_vector
     FROM old_rows o JOIN new_rows n ON n.id = o.id
@@ -59,6 +67,9 @@ END $$;
 
 CREATE FUNCTION archive_log_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF NOT EXISTS (SELECT FROM archive_search_snapshot) THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO archive_search_change (document_id, old, old_vector)
     SELECT o.id, to_jsonb(o) - 'body' - 'search_vector' - 'search_vector_exact', o.search_vector
     FROM old_rows o;

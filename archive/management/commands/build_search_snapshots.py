@@ -9,7 +9,7 @@ built is left aside (the search is computed) until the next build.
 import os
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from archive import snapshots
@@ -57,7 +57,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"{seconds * 1000:8.0f} ms  {parameters}")
 
         started = time.perf_counter()
-        pruned = snapshots.rebuild(searches, progress, jobs)
+        try:
+            pruned = snapshots.rebuild(searches, progress, jobs)
+        except snapshots.WritersStillRunning as running:
+            raise CommandError(
+                _(
+                    "Các giao dịch ghi đang chạy (%(running)s) chưa kết thúc sau 10 phút: "
+                    "hãy chạy lại sau."
+                )
+                % {"running": running}
+            ) from None
         self.stdout.write(
             _("Đã tính %(count)s tìm kiếm trong %(seconds).1f giây; xoá %(pruned)s mục nhật ký.")
             % {"count": len(searches), "seconds": time.perf_counter() - started, "pruned": pruned}
