@@ -385,7 +385,7 @@ def cached_results(filterset):
     A search with a snapshot (archive/snapshots.py) is answered from it, corrected by the
     documents changed since; any other is computed.
     """
-    from . import snapshots
+    from . import snapshots  # here: snapshots builds on this module
 
     key = results_key(filterset)
     results = cache.get(key)

@@ -48,9 +48,15 @@ MAX_CHANGED = 2000
 # nothing (the transaction is missing from the running list, yet below xmax when a later one
 # started), so those entries are told by their place in the log alone.
 AFTER = """
-CASE WHEN c.xid = %(builder)s::xid8 THEN c.seq > %(last_seq)s
-     ELSE NOT pg_visible_in_snapshot(c.xid, %(taken)s::pg_snapshot) END
+CASE WHEN c.xid = {builder}::xid8 THEN c.seq > {last_seq}
+     ELSE NOT pg_visible_in_snapshot(c.xid, {taken}::pg_snapshot) END
 """
+
+
+def _after(taken="%(taken)s", builder="%(builder)s", last_seq="%(last_seq)s"):
+    """Return AFTER for a snapshot given as parameters (named by default) or columns."""
+    return AFTER.format(taken=taken, builder=builder, last_seq=last_seq)
+
 
 # The changed documents as the snapshot saw them: the old state of each one's first change
 # after it (none for a document inserted since). Only the documents the correction read as
@@ -62,7 +68,7 @@ PAST_ROWS = """
 archive_document AS (
     SELECT {columns}, first.old_vector AS search_vector FROM (
         SELECT DISTINCT ON (c.document_id) c.old, c.old_vector FROM archive_search_change c
-        WHERE c.document_id = ANY(%(changed)s) AND {after}
+        WHERE c.document_id = ANY(%s) AND {after}
         ORDER BY c.document_id, c.seq) AS first,
     LATERAL jsonb_populate_record(NULL::archive_document, first.old) AS past
     WHERE first.old IS NOT NULL),
@@ -206,7 +212,7 @@ def _compute(filterset):
     cells = [[kind, year, *cell.values()] for (kind, year), cell in cells.items()]
     return {
         # The search itself, not narrowed (the commonest case), summed once here.
-        "counts": _sum_cells(cells, set(), set()),
+        "counts": _cells_kept(cells, set(), set())[0],
         "ids": ids,
         "every_match_listed": len(ids) == sum(cell[2] for cell in cells),
         "snippets": list(snippets.items()),
@@ -249,7 +255,7 @@ def answer(filterset):
             return None
         since = dict(zip(("taken", "builder", "last_seq"), row[:3], strict=True))
         cursor.execute(
-            f"SELECT DISTINCT c.document_id FROM archive_search_change c WHERE {AFTER} "
+            f"SELECT DISTINCT c.document_id FROM archive_search_change c WHERE {_after()} "
             f"LIMIT {MAX_CHANGED + 1}",
             since,
         )
@@ -258,12 +264,7 @@ def answer(filterset):
         return None
     stored = json.loads(row[3])  # Django's cursor leaves jsonb as text
     if kinds or years:
-        counts = _sum_cells(stored["cells"], kinds, years)
-        lists = [
-            (ids, total > len(ids))
-            for kind, year, total, _counts, ids in stored["cells"]
-            if (not kinds or kind in kinds) and (not years or year in years)
-        ]
+        counts, lists = _cells_kept(stored["cells"], kinds, years)
     else:
         counts, lists = stored["counts"], [(stored["ids"], not stored["every_match_listed"])]
     if changed:
@@ -286,11 +287,13 @@ def answer(filterset):
     }
 
 
-def _sum_cells(cells, kinds, years):
+def _cells_kept(cells, kinds, years):
     """Return the counts of the cells kept by the kinds and years chosen (none: every cell),
-    each facet over the cells its own filter does not exclude, as filters.FACET_SQL counts."""
+    each facet over the cells its own filter does not exclude, as filters.FACET_SQL counts;
+    and the kept cells' lists of first ids: [(ids, whether the list leaves out matches)]."""
     counts = {name: Counter() for name in filters.FACET_NAMES}
-    for kind, year, total, cell_counts, _ids in cells:
+    lists = []
+    for kind, year, total, cell_counts, ids in cells:
         kind_kept, year_kept = not kinds or kind in kinds, not years or year in years
         if year_kept and total:
             counts["kind"][kind] += total
@@ -299,35 +302,29 @@ def _sum_cells(cells, kinds, years):
         if kind_kept and year_kept:
             for name, values in cell_counts.items():
                 counts[name].update(values)
-    return {name: dict(values) for name, values in counts.items()}
+            lists.append((ids, total > len(ids)))
+    return {name: dict(values) for name, values in counts.items()}, lists
 
 
 def _corrected(counts, present, past):
-    """Return the counts with the changed documents' present put in and their past taken out."""
-    result = {}
-    for name, values in counts.items():
-        merged = dict(values)
-        for value, n in present[name].items():
-            merged[value] = merged.get(value, 0) + n
-        for value, n in past[name].items():
-            merged[value] = merged.get(value, 0) - n
-        result[name] = {value: n for value, n in merged.items() if n}
-    return result
+    """Return the counts with the changed documents' present put in and their past taken out
+    (a value left with none is dropped, as the facet statement leaves it out)."""
+    return {
+        name: dict(Counter(values) + Counter(present[name]) - Counter(past[name]))
+        for name, values in counts.items()
+    }
 
 
 def _past_rows(since, changed):
     """Return the PAST_ROWS CTE with positional parameters (the facet statement's style)."""
-    values = since | {"changed": changed}
-    names = ("changed", "builder", "last_seq", "taken")  # in the order they appear
     columns = [
         f"past.{field.column}"
         for field in Document._meta.concrete_fields
         if field.column != "search_vector"
     ]
-    sql = PAST_ROWS.format(columns=", ".join(columns), after=AFTER)
-    for name in names:
-        sql = sql.replace(f"%({name})s", "%s")
-    return sql, [values[name] for name in names]
+    sql = PAST_ROWS.format(columns=", ".join(columns), after=_after("%s", "%s", "%s"))
+    # The parameters in the order they appear: the ids, then AFTER's.
+    return sql, [changed, since["builder"], since["last_seq"], since["taken"]]
 
 
 def _first_ids(filterset, lists, changed):
@@ -359,9 +356,7 @@ def prune():
         cursor.execute(
             "DELETE FROM archive_search_change c WHERE NOT EXISTS ("
             " SELECT FROM archive_search_snapshot s WHERE "
-            + AFTER.replace("%(taken)s", "s.taken")
-            .replace("%(builder)s", "s.builder")
-            .replace("%(last_seq)s", "s.last_seq")
+            + _after("s.taken", "s.builder", "s.last_seq")
             + ")"
         )
         return cursor.rowcount

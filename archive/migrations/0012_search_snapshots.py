@@ -44,35 +44,28 @@ CREATE TABLE archive_search_snapshot (
     seconds double precision NOT NULL
 );
 
-CREATE FUNCTION archive_log_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NOT EXISTS (SELECT FROM archive_search_snapshot) THEN
-        RETURN NULL;
-    END IF;
-    INSERT INTO archive_search_change (document_id) SELECT id FROM new_rows;
-    RETURN NULL;
-END $$;
+-- What the log keeps of a row's old state: what a search counts (see above).
+CREATE FUNCTION archive_logged_state(archive_document) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT to_jsonb($1) - 'body' - 'search_vector' - 'search_vector_exact'
+$$;
 
-CREATE FUNCTION archive_log_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION archive_log_changes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NOT EXISTS (SELECT FROM archive_search_snapshot) THEN
         RETURN NULL;
     END IF;
-    INSERT INTO archive_search_change (document_id, old, old_vector)
-    SELECT o.id, to_jsonb(o) - 'body' - 'search_vector' - 'search_vector_exact', o.search_vector
-    FROM old_rows o JOIN new_rows n ON n.id = o.id
-    WHERE o IS DISTINCT FROM n;
-    RETURN NULL;
-END $$;
-
-CREATE FUNCTION archive_log_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NOT EXISTS (SELECT FROM archive_search_snapshot) THEN
-        RETURN NULL;
+    -- Each branch names only the transition tables its event has.
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO archive_search_change (document_id) SELECT id FROM new_rows;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO archive_search_change (document_id, old, old_vector)
+        SELECT o.id, archive_logged_state(o), o.search_vector
+        FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE o IS DISTINCT FROM n;
+    ELSE
+        INSERT INTO archive_search_change (document_id, old, old_vector)
+        SELECT o.id, archive_logged_state(o), o.search_vector FROM old_rows o;
     END IF;
-    INSERT INTO archive_search_change (document_id, old, old_vector)
-    SELECT o.id, to_jsonb(o) - 'body' - 'search_vector' - 'search_vector_exact', o.search_vector
-    FROM old_rows o;
     RETURN NULL;
 END $$;
 
@@ -85,13 +78,13 @@ END $$;
 
 CREATE TRIGGER document_log_inserted AFTER INSERT ON archive_document
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION archive_log_inserted();
+    FOR EACH STATEMENT EXECUTE FUNCTION archive_log_changes();
 CREATE TRIGGER document_log_updated AFTER UPDATE ON archive_document
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION archive_log_updated();
+    FOR EACH STATEMENT EXECUTE FUNCTION archive_log_changes();
 CREATE TRIGGER document_log_deleted AFTER DELETE ON archive_document
     REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION archive_log_deleted();
+    FOR EACH STATEMENT EXECUTE FUNCTION archive_log_changes();
 CREATE TRIGGER document_drop_snapshots AFTER TRUNCATE ON archive_document
     FOR EACH STATEMENT EXECUTE FUNCTION archive_drop_snapshots();
 """
@@ -102,9 +95,8 @@ DROP TRIGGER document_log_deleted ON archive_document;
 DROP TRIGGER document_log_updated ON archive_document;
 DROP TRIGGER document_log_inserted ON archive_document;
 DROP FUNCTION archive_drop_snapshots();
-DROP FUNCTION archive_log_deleted();
-DROP FUNCTION archive_log_updated();
-DROP FUNCTION archive_log_inserted();
+DROP FUNCTION archive_log_changes();
+DROP FUNCTION archive_logged_state(archive_document);
 DROP TABLE archive_search_snapshot;
 DROP TABLE archive_search_change;
 """
