@@ -3,6 +3,7 @@ corrected by the documents changed since is the answer computed now."""
 
 import datetime
 import json
+import threading
 
 import psycopg
 import pytest
@@ -218,3 +219,39 @@ def test_the_first_snapshot_waits_for_writers_that_did_not_log(corpus):  # noqa:
         other.commit()
     snapshots.build(snapshots.filterset_for({"q": ["di cư"]}))
     assert corpus["kh402"].pk in agree({"q": ["di cư"]})["ids"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_builds_at_once_both_keep_their_snapshot(corpus, monkeypatch):  # noqa: F811
+    """`build_search_snapshots --jobs 2` on an archive without snapshots: two builders each
+    turned the logging on, and the one committing second must not fail on the marker row."""
+    computed, go_on = threading.Event(), threading.Event()
+    compute = snapshots._compute
+
+    def first_waits(filterset):
+        answer = compute(filterset)
+        if threading.current_thread() is not threading.main_thread():
+            computed.set()
+            go_on.wait(10)
+        return answer
+
+    monkeypatch.setattr(snapshots, "_compute", first_waits)
+    errors = []
+
+    def first():
+        try:
+            snapshots.build(snapshots.filterset_for({"q": ["di cư"]}))
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert computed.wait(10)
+    snapshots.build(snapshots.filterset_for({}))  # the second builder, done while the first runs
+    go_on.set()
+    thread.join()
+    assert errors == []
+    agree({"q": ["di cư"]})
+    agree({})
