@@ -448,6 +448,16 @@ def facet_values(filterset, name, keys):
     return {str(item.pk): (str(getattr(item, field)), _label(name, item)) for item in items if item}
 
 
+def chosen_values(filterset):
+    """Return [(facet, value the filter takes)] of every value chosen, facet by facet."""
+    chosen = []
+    for name in FACET_NAMES:
+        keys = _selected(filterset, name)
+        values = facet_values(filterset, name, keys)
+        chosen += [(name, values[key][0]) for key in keys if key in values]
+    return chosen
+
+
 def facet_counts_by_value(filterset):
     """Return {facet: {value the filter takes: count}} for every value with a match."""
     counts = {}

@@ -136,7 +136,8 @@ def run_all(args, build, previous=None, save=lambda results: None):
         for key in ("recall_at_20", "facet_exactness", "http"):
             if key in previous:
                 results[key] = previous[key]
-    results["snapshots"] = ensure_snapshots(getattr(args, "snapshot_share", snapshots.COMMON_SHARE))
+    share = getattr(args, "snapshot_share", None) or snapshots.COMMON_SHARE
+    results["snapshots"] = ensure_snapshots(share)
     answers = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         for name in engines:

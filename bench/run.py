@@ -77,8 +77,8 @@ def main(argv=None):
     parser.add_argument(
         "--snapshot-share",
         type=float,
-        default=0.3,
-        help="build snapshots of words in at least this share of documents",
+        help="build snapshots of words in at least this share of documents "
+        "(default: the command's)",
     )
     parser.add_argument("--note", help="what the tables should say about this run")
     args = parser.parse_args(argv)

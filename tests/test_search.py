@@ -4,6 +4,7 @@ import datetime
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -469,8 +470,11 @@ def test_a_page_beyond_the_last_shows_the_last_page(client, corpus):
 # archive/reference.py); the snippets of the first 20 results are cached with the counts, those
 # of a longer page cost one more query. The first time adds the counting, ranking and snippets
 # (in a savepoint with the search settings and a lock on the key, which re-reads the cache and
-# looks for a snapshot), the cache write, and the four reference tables.
-MISS_QUERIES, HIT_QUERIES = 22, 4
+# looks for a snapshot), the cache write, and the four reference tables. What is rendered (the
+# page's results, the API's JSON) is cached too (views.rendered): one more read, and a write
+# the first time; asked again, the chosen province, the generation and that one row.
+MISS_QUERIES, HIT_QUERIES, RENDERED_QUERIES = 28, 4, 3
+CACHE_READ, CACHE_WRITE = 1, 5  # DatabaseCache.set counts, then writes in a savepoint
 
 
 def test_search_page_runs_a_bounded_number_of_queries(client, corpus, django_assert_num_queries):
@@ -479,20 +483,21 @@ def test_search_page_runs_a_bounded_number_of_queries(client, corpus, django_ass
             title=f"Tin di cư số {n}", body="di cư", provinces=[corpus["di_cu"].provinces.first()]
         )
     params = {"q": "di cư", "province": "nghe-an", "kind": "article"}
-    # The first time: count, facets and ranking, then the results are cached.
+    # The first time: count, facets and ranking, then the results and the page are cached.
     with django_assert_num_queries(MISS_QUERIES):
         response = client.get(reverse("archive:search"), params)
     assert len(response.context["page"].object_list) == 20
-    # Then the same search in any page size: from the cache, the same number of statements.
-    with django_assert_num_queries(HIT_QUERIES):
-        response = client.get(reverse("archive:search"), params)
-    assert len(response.context["page"].object_list) == 20
-    with django_assert_num_queries(HIT_QUERIES):
-        response = client.get(reverse("archive:api-search"), params | {"page_size": "5"})
-    assert len(response.json()["results"]) == 5
-    with django_assert_num_queries(HIT_QUERIES + 1):
-        response = client.get(reverse("archive:api-search"), params | {"page_size": "100"})
-    assert len(response.json()["results"]) == 31
+    with django_assert_num_queries(RENDERED_QUERIES):
+        again = client.get(reverse("archive:search"), params)
+    assert again.context["results_html"] == response.context["results_html"]
+    # The API in any page size: from the cached counts, the same number of statements.
+    for size, shown, more in [("5", 5, 0), ("20", 20, 0), ("100", 31, 1)]:
+        with django_assert_num_queries(HIT_QUERIES + more + CACHE_READ + CACHE_WRITE):
+            response = client.get(reverse("archive:api-search"), params | {"page_size": size})
+        assert len(response.json()["results"]) == shown
+        with django_assert_num_queries(RENDERED_QUERIES):
+            again = client.get(reverse("archive:api-search"), params | {"page_size": size})
+        assert again.json() == response.json()
 
 
 def test_a_cached_search_sees_every_edit_at_once(client, corpus):
@@ -570,6 +575,26 @@ def test_the_generation_moves_once_per_transaction_when_it_commits():
         ArticleFactory(title="Bỏ dở", body="di cư", provinces=[])
         raise RuntimeError
     assert committed_generation() == start + 1  # nothing committed, nothing moved
+
+
+def test_the_rendered_results_follow_the_language_and_every_edit(client, corpus):
+    """The results part of the page is cached per language and generation (views.results_html)."""
+    params = {"q": "di cư"}
+
+    def results():
+        return client.get(reverse("archive:search"), params).context["results_html"]
+
+    vietnamese = results()
+    assert "Lọc kết quả" in vietnamese and results() == vietnamese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = results()
+    assert "Filter results" in english and "Lọc kết quả" not in english
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert results() == vietnamese
+    retitled = corpus["di_cu"]
+    retitled.title = "Di cư an toàn: tiêu đề mới"
+    retitled.save()
+    assert "tiêu đề mới" in results()
 
 
 def test_staff_and_readers_never_share_a_cached_page(staff_client, corpus):

@@ -1,6 +1,6 @@
 """Build the snapshots of the searches everyone makes (archive/snapshots.py).
 
-    python manage.py build_search_snapshots [--share 0.3] [--phrases 30] [--jobs N] [--list]
+    python manage.py build_search_snapshots [--share 0.005] [--phrases 30] [--jobs N] [--list]
 
 Run it nightly: a snapshot with more than snapshots.MAX_CHANGED documents changed since it was
 built is left aside (the search is computed) until the next build.
@@ -27,13 +27,15 @@ class Command(BaseCommand):
             "--share",
             type=float,
             default=snapshots.COMMON_SHARE,
-            help=_("một từ có trong ít nhất tỉ lệ tài liệu này là từ phổ biến (mặc định 0,3)"),
+            help=_(
+                "một từ có trong ít nhất tỉ lệ tài liệu này là từ phổ biến (mặc định %(default)s)"
+            ),
         )
         parser.add_argument(
             "--phrases",
             type=int,
             default=snapshots.PHRASES,
-            help=_("số cụm từ thường gặp nhất trong tiêu đề (mặc định 30)"),
+            help=_("số cụm từ thường gặp nhất trong tiêu đề (mặc định %(default)s)"),
         )
         parser.add_argument(
             "--jobs",
