@@ -133,7 +133,7 @@ def run_all(args, build, previous=None, save=lambda results: None):
     if previous and previous.get("queries") == results["queries"]:
         results["latency_ms"] = previous.get("latency_ms", {})
         results["engine_build_seconds"] = previous.get("engine_build_seconds", {})
-        for key in ("recall_at_20", "facet_exactness", "http"):
+        for key in ("recall_at_20", "facet_exactness", "after_writes", "http"):
             if key in previous:
                 results[key] = previous[key]
     share = getattr(args, "snapshot_share", None) or snapshots.COMMON_SHARE
