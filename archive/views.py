@@ -268,12 +268,15 @@ def api_search(request):
 
 
 class NoSuchPage(Exception):
+    """The page asked for is past the last one (`pages`)."""
+
     def __init__(self, pages):
         super().__init__(pages)
         self.pages = pages
 
 
 def results_json(request, filterset, number, size):
+    """Return the API's JSON for one page of results: count, results and facets."""
     page = results_page(filterset, number, size)
     if page.number != number:
         raise NoSuchPage(page.paginator.num_pages)  # nothing is cached
