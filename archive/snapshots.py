@@ -154,14 +154,25 @@ class WritersStillRunning(Exception):
     pass
 
 
+# The transactions of a snapshot still running in this database. A snapshot lists those of
+# every database of the server (another application's long import among them): the ones here
+# are those a backend connected to this database runs (its 32-bit id is the 64-bit one's low
+# half).
+RUNNING_HERE = """
+SELECT count(*) FROM pg_snapshot_xip(%s::pg_snapshot) AS x
+WHERE pg_xact_status(x) = 'in progress' AND (x::text::bigint %% 4294967296)::text::xid IN (
+    SELECT backend_xid FROM pg_stat_activity WHERE datname = current_database())
+"""
+
+
 def start_logging(wait=600):
     """Make sure every document change is logged before a first snapshot is taken.
 
     The log triggers write nothing while no snapshot exists. A writer that looked before this
     row was committed and commits after a snapshot is taken would be missing from the log: so
-    wait until every transaction running once it is committed has ended (a later statement of
-    a writer looks again and sees it); again at each call until a snapshot exists. Inside a
-    transaction (a test) the row is enough.
+    wait until every transaction of this database running once it is committed has ended (a
+    later statement of a writer looks again and sees it); again at each call until a snapshot
+    exists. Inside a transaction (a test) the row is enough.
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -181,11 +192,7 @@ def start_logging(wait=600):
         running_then = cursor.fetchone()[0]
         deadline = time.monotonic() + wait
         while True:
-            cursor.execute(
-                "SELECT count(*) FROM pg_snapshot_xip(%s::pg_snapshot) AS x "
-                "WHERE pg_xact_status(x) = 'in progress'",
-                [running_then],
-            )
+            cursor.execute(RUNNING_HERE, [running_then])
             if not cursor.fetchone()[0]:
                 return
             if time.monotonic() > deadline:

@@ -222,6 +222,20 @@ def test_the_first_snapshot_waits_for_writers_that_did_not_log(corpus):  # noqa:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_first_snapshot_does_not_wait_for_other_databases(corpus):  # noqa: F811
+    elsewhere = connection.get_connection_params() | {"dbname": "postgres"}
+    with psycopg.connect(**elsewhere) as other:
+        other.execute("SELECT pg_current_xact_id()")  # a transaction with an id, left running
+        snapshots.start_logging(wait=0.3)  # no WritersStillRunning: it writes elsewhere
+    with psycopg.connect(**connection.get_connection_params()) as here:
+        here.execute("SELECT pg_current_xact_id()")
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM archive_search_snapshot")  # no snapshot yet again
+        with pytest.raises(snapshots.WritersStillRunning):
+            snapshots.start_logging(wait=0.3)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_two_first_builds_at_once_both_keep_their_snapshot(corpus, monkeypatch):  # noqa: F811
     """`build_search_snapshots --jobs 2` on an archive without snapshots: two builders each
     turned the logging on, and the one committing second must not fail on the marker row."""
