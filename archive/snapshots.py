@@ -374,10 +374,10 @@ def prune():
 
 # What `build_search_snapshots` builds: the searches whose answer costs most and which many
 # people make. A word in at least COMMON_SHARE of the documents (1,000 of 200,000: a rarer word
-# is counted and ranked in a few milliseconds), typed with its most frequent accents and without
-# any; the PHRASES most frequent two-syllable phrases of titles, quoted;
-# browsing with no filter, or with one objective, document type or current province. Each of
-# them also answers itself narrowed by kind and year (its cells).
+# is counted and ranked in tens of milliseconds), typed with its most frequent accents and
+# without any; the PHRASES most frequent two-syllable phrases of titles, quoted; browsing with
+# no filter, or with one objective, document type or current province. Each of them also
+# answers itself narrowed by kind and year (its cells).
 COMMON_SHARE = 0.005
 PHRASES = 30
 
