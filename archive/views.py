@@ -1,11 +1,13 @@
 """Pages people read: the home page and one page per document kind, with links both ways."""
 
 import csv
+import functools
 import hashlib
 import json
 import re
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.core.cache import cache
@@ -171,12 +173,27 @@ def search_page(request):
 def rendered(request, filterset, form, render):
     """Return render()'s text for this search, from the cache when it was rendered before."""
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    key = f"{form}:{results_key(filterset)}:{get_language()}:{address}"
+    key = f"{form}:{code_version()}:{results_key(filterset)}:{get_language()}:{address}"
     text = cache.get(key)
     if text is None:
         text = render()
         cache.set(key, text)
     return text
+
+
+# What shapes a rendered page besides the data: the templates, the translations and the app's
+# code. Part of the key, so a deploy that changes any of them never serves what the previous
+# code rendered (entries in the cache live a day).
+CODE = [("templates", "**/*.html"), ("locale", "**/*.mo"), ("archive", "**/*.py")]
+
+
+@functools.cache
+def code_version():
+    digest = hashlib.sha256()
+    for folder, pattern in CODE:
+        for path in sorted((settings.BASE_DIR / folder).glob(pattern)):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def results_html(request, filterset):
@@ -192,7 +209,8 @@ def results_html(request, filterset):
             "filterset": filterset,
             "query": filterset.parsed_query,
             "page": page,
-            "facets": facet_groups(filterset),
+            # The groups with values to show: none at all, and no empty box is drawn.
+            "facets": [group for group in facet_groups(filterset) if group["values"]],
             "suggestions": closest(filterset.parsed_query, request.user)
             if not page.paginator.count
             else [],
@@ -217,7 +235,7 @@ def closest(query, user, limit=5):
         )
         .filter(similarity__gt=0.3)
         .select_related("plan")
-        .order_by("-similarity")[:limit]
+        .order_by("-similarity", "pk")[:limit]  # ties in a stable order
     )
 
 

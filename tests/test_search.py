@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from archive import views
 from archive.filters import search_generation
 from archive.models import Agency, Conference, Document, GcmObjective, Province
 from archive.search import parse_query
@@ -597,6 +598,35 @@ def test_the_rendered_results_follow_the_language_and_every_edit(client, corpus)
     assert "tiêu đề mới" in results()
 
 
+def test_a_deploy_never_serves_what_the_previous_code_rendered(client, corpus, monkeypatch):
+    renders = []
+    render_to_string = views.render_to_string
+    monkeypatch.setattr(
+        views,
+        "render_to_string",
+        lambda *args, **kw: renders.append(1) or render_to_string(*args, **kw),
+    )
+    for _ in range(2):
+        client.get(reverse("archive:search"), {"q": "di cư"})
+    assert len(renders) == 1  # rendered once, then from the cache
+    monkeypatch.setattr(views, "code_version", lambda: "next-deploy")
+    client.get(reverse("archive:search"), {"q": "di cư"})
+    assert len(renders) == 2
+
+
+def test_the_code_version_follows_the_templates(tmp_path, monkeypatch):
+    template = tmp_path / "templates" / "archive" / "page.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("<p>một</p>")
+    monkeypatch.setattr(settings, "BASE_DIR", tmp_path)
+    views.code_version.cache_clear()
+    before = views.code_version()
+    template.write_text("<p>hai</p>")
+    views.code_version.cache_clear()
+    assert views.code_version() != before
+    views.code_version.cache_clear()
+
+
 def test_staff_and_readers_never_share_a_cached_page(staff_client, corpus):
     client = Client()  # a reader's own browser (staff_client is the `client` fixture, logged in)
     ArticleFactory(title="Bản nháp di cư", body="di cư", status=Document.Status.DRAFT)
@@ -610,6 +640,14 @@ def test_staff_and_readers_never_share_a_cached_page(staff_client, corpus):
     )
     assert reader_count == Document.objects.published().search("bản nháp").count()
     assert staff_client.get(reverse("archive:api-search"), params).json()["count"] == staff_count
+
+
+def test_a_search_with_nothing_to_filter_draws_no_empty_facet_box(client, corpus):
+    nothing = client.get(reverse("archive:search"), {"q": "xyzzyqq"}).content.decode()
+    assert "Không tìm thấy tài liệu nào" in nothing and 'class="facets"' not in nothing
+    # A chosen value stays shown, so it can be undone, even with nothing found.
+    chosen = client.get(reverse("archive:search"), {"q": "xyzzyqq", "kind": "plan"})
+    assert 'class="facets"' in chosen.content.decode()
 
 
 def test_no_results_says_so_offers_close_titles_and_a_way_out(client, corpus):
