@@ -1,10 +1,15 @@
 """Worker processes that each use a database connection of their own."""
 
 import multiprocessing
+import os
 from contextlib import contextmanager
 from functools import partial
 
 from django.db import connections
+
+# How many processes the commands start unless told: one per core, at most four (each holds a
+# database connection, and the server needs cores of its own).
+DEFAULT_JOBS = min(4, os.cpu_count() or 1)
 
 _inherited = []
 

@@ -1,6 +1,5 @@
 """Run every engine on the corpus's query set and gather timings, ratios and quality."""
 
-import os
 import tempfile
 import time
 from contextlib import contextmanager, nullcontext
@@ -9,7 +8,7 @@ from unittest import mock
 from django.db import connection, transaction
 from django.test import override_settings
 
-from archive import snapshots
+from archive import snapshots, workers
 
 from . import http, measure
 from .textbook import textbook_search
@@ -92,12 +91,12 @@ def changed_since_snapshots(documents=CHANGED):
 
 def ensure_snapshots(share):
     """Build the snapshots of the common searches unless they are there (in as many processes
-    as there are cores, as the command does); return how many there are and the wall time
+    as the command starts); return how many there are and the wall time
     their builds took."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM archive_search_snapshot")
         if not cursor.fetchone()[0]:
-            snapshots.rebuild(snapshots.common_searches(share), jobs=os.cpu_count() or 1)
+            snapshots.rebuild(snapshots.common_searches(share), jobs=workers.DEFAULT_JOBS)
         cursor.execute(
             "SELECT count(*), extract(epoch FROM max(built_at + seconds * interval '1 second')"
             " - min(built_at)) FROM archive_search_snapshot"

@@ -6,13 +6,12 @@ Run it nightly: a snapshot with more than snapshots.MAX_CHANGED documents change
 built is left aside (the search is computed) until the next build.
 """
 
-import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from archive import snapshots
+from archive import snapshots, workers
 
 
 class Command(BaseCommand):
@@ -40,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=min(os.cpu_count() or 1, 4),
+            default=workers.DEFAULT_JOBS,
             help=_("số tiến trình chạy song song (mặc định: số nhân, tối đa 4)"),
         )
         parser.add_argument(

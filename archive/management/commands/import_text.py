@@ -8,7 +8,6 @@ document. `--dry-run --format json` prints what would be imported and changes no
 """
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -107,7 +106,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=min(4, os.cpu_count() or 1),
+            default=workers.DEFAULT_JOBS,
             help=_("số tiến trình nhập song song (mặc định: số nhân, tối đa 4)"),
         )
 
