@@ -430,7 +430,7 @@ def compute_results(filterset):
     counts = facet_counts(filterset)
     ids = list(filterset.ordered_qs().values_list("pk", flat=True)[:CACHED_IDS])
     # The first page's snippets too: headlines re-read each shown body.
-    snippets = highlighted(filterset.parsed_query, ids[:CACHED_SNIPPETS])
+    snippets = search.headlines(filterset.parsed_query, ids[:CACHED_SNIPPETS])
     return {"total": total(filterset, counts), "counts": counts, "ids": ids, "snippets": snippets}
 
 
@@ -596,18 +596,6 @@ def attach_snippets(documents, query, known=None):
             document.snippet = Truncator(document.excerpt).words(40)
         return
     snippets = dict(known or {})
-    snippets |= highlighted(query, [d.pk for d in documents if d.pk not in snippets])
+    snippets |= search.headlines(query, [d.pk for d in documents if d.pk not in snippets])
     for document in documents:
         document.title_highlighted, document.snippet = snippets[document.pk]
-
-
-def highlighted(query, ids):
-    """Return {pk: (highlighted title, snippet)} for these documents."""
-    if query.is_empty or not ids:
-        return {}
-    return {
-        pk: (title, snippet)
-        for pk, title, snippet in Document.objects.filter(pk__in=ids)
-        .annotate(**search.snippet_expressions(query))
-        .values_list("pk", "title_highlighted", "snippet")
-    }

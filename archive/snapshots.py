@@ -218,7 +218,7 @@ def _compute(filterset):
             ids.append(pk)
         if cell_place <= CELL_IDS:
             cells[kind, year]["ids"].append(pk)
-    snippets = filters.highlighted(filterset.parsed_query, ids[: filters.CACHED_SNIPPETS])
+    snippets = search.headlines(filterset.parsed_query, ids[: filters.CACHED_SNIPPETS])
     cells = [[kind, year, *cell.values()] for (kind, year), cell in cells.items()]
     return {
         # The search itself, not narrowed (the commonest case), summed once here.
@@ -286,9 +286,7 @@ def answer(filterset):
     ids = _first_ids(filterset, lists, set(changed))
     shown = ids[: filters.CACHED_SNIPPETS]
     snippets = {pk: tuple(s) for pk, s in stored["snippets"] if pk in shown and pk not in changed}
-    snippets |= filters.highlighted(
-        filterset.parsed_query, [pk for pk in shown if pk not in snippets]
-    )
+    snippets |= search.headlines(filterset.parsed_query, [pk for pk in shown if pk not in snippets])
     return {
         "total": filters.total(filterset, counts),
         "counts": counts,

@@ -239,6 +239,39 @@ def test_page_highlights_title_and_snippet(client, corpus):
     assert "Người <mark>di</mark> <mark>cư</mark> trở về quê" in content
 
 
+LONG_FILLER = "cán bộ tỉnh đã họp bàn " * 400  # 9,200 characters
+
+
+@pytest.mark.parametrize("q", ["núi", "NUI", "nui thôn"])
+def test_long_text_snippet_comes_from_around_the_first_occurrence(client, q):
+    PlanFactory(
+        title="Kế hoạch dài",
+        slug="dai",
+        number="7/KH-UBND",
+        body=f"{LONG_FILLER}thôn Núi Thành {LONG_FILLER}đỉnh NÚI cao {LONG_FILLER}",
+    )
+    status, payload = api(client, q=q)
+    (snippet,) = [result["snippet"] for result in payload["results"]]
+    # Cut around the first occurrence (the whole text would give a second fragment, " … ",
+    # around the other), between words.
+    assert "<mark>Núi</mark>" in snippet
+    assert "NÚI" not in snippet and " … " not in snippet
+    words = set(LONG_FILLER.split()) | {"thôn", "<mark>thôn</mark>", "<mark>Núi</mark>", "Thành"}
+    assert set(snippet.split()) <= words
+
+
+def test_long_text_snippet_of_a_phrase_reads_the_whole_text(client):
+    PlanFactory(
+        title="Kế hoạch dài",
+        slug="dai",
+        number="7/KH-UBND",
+        body=f"{LONG_FILLER}núi cao {LONG_FILLER}thôn Núi Thành {LONG_FILLER}",
+    )
+    status, payload = api(client, q='"núi thành"')
+    (snippet,) = [result["snippet"] for result in payload["results"]]
+    assert "<mark>Núi</mark> <mark>Thành</mark>" in snippet
+
+
 def test_hostile_text_is_escaped_before_it_is_marked(client, corpus):
     PlanFactory(
         title='<script>alert("t")</script> di cư',
