@@ -353,7 +353,7 @@ def total(filterset, counts):
 CACHED_IDS, CACHED_SNIPPETS = 100, 20
 # Part of the key: bump it when the cached entry's shape changes, so a deploy never reads an
 # entry written by the previous code.
-RESULTS_FORMAT = 5
+RESULTS_FORMAT = 6
 
 
 def search_generation():
@@ -541,9 +541,9 @@ def results_page(filterset, number, size):
     The first pages come from the cached ids; a page beyond them is ranked again.
     """
     results = filterset.results
-    paginator = Paginator(filterset.ordered_qs(), size)
-    # The facet statement already counted the matches: no second COUNT(*) over them.
-    paginator.__dict__["count"] = results["total"]
+    # The pages of a count already made (no second COUNT(*) over the matches); the documents
+    # of a page are put in below, so the ranked queryset is built only for a page past the ids.
+    paginator = Paginator(range(results["total"]), size)
     page = paginator.get_page(number)
     start, end = page.start_index() - 1, page.end_index()
     if end <= len(results["ids"]):

@@ -207,7 +207,9 @@ def _compute(filterset):
     with connection.cursor() as cursor:
         cursor.execute(*filters.facet_statement(filterset, CUBE_SQL))
         for kind, year, name, value, n in cursor.fetchall():
-            cell = cells.setdefault((kind, year), {"total": 0, "counts": {}, "ids": []})
+            cell = cells.setdefault(
+                (kind, year), {"total": 0, "counts": {}, "ids": [], "places": []}
+            )
             if name == "total":
                 cell["total"] = n
             else:
@@ -218,6 +220,7 @@ def _compute(filterset):
             ids.append(pk)
         if cell_place <= CELL_IDS:
             cells[kind, year]["ids"].append(pk)
+            cells[kind, year]["places"].append(place)
     snippets = search.headlines(filterset.parsed_query, ids[: filters.CACHED_SNIPPETS])
     cells = [[kind, year, *cell.values()] for (kind, year), cell in cells.items()]
     return {
@@ -276,7 +279,11 @@ def answer(filterset):
     if kinds or years:
         counts, lists = _cells_kept(stored["cells"], kinds, years)
     else:
-        counts, lists = stored["counts"], [(stored["ids"], not stored["every_match_listed"])]
+        ids = stored["ids"]
+        counts, lists = (
+            stored["counts"],
+            [(ids, range(1, len(ids) + 1), not stored["every_match_listed"])],
+        )
     if changed:
         counts = _corrected(
             counts,
@@ -298,10 +305,11 @@ def answer(filterset):
 def _cells_kept(cells, kinds, years):
     """Return the counts of the cells kept by the kinds and years chosen (none: every cell),
     each facet over the cells its own filter does not exclude, as filters.FACET_SQL counts;
-    and the kept cells' lists of first ids: [(ids, whether the list leaves out matches)]."""
+    and the kept cells' lists of first ids: [(ids, their places in the whole search's order,
+    whether the list leaves out matches)]."""
     counts = {name: Counter() for name in filters.FACET_NAMES}
     lists = []
-    for kind, year, total, cell_counts, ids in cells:
+    for kind, year, total, cell_counts, ids, places in cells:
         kind_kept, year_kept = not kinds or kind in kinds, not years or year in years
         if year_kept and total:
             counts["kind"][kind] += total
@@ -310,7 +318,7 @@ def _cells_kept(cells, kinds, years):
         if kind_kept and year_kept:
             for name, values in cell_counts.items():
                 counts[name].update(values)
-            lists.append((ids, total > len(ids)))
+            lists.append((ids, places, total > len(ids)))
     return {name: dict(values) for name, values in counts.items()}, lists
 
 
@@ -336,7 +344,8 @@ def _past_rows(since, changed):
 
 
 def _first_ids(filterset, lists, changed):
-    """Return the first ids: the listed unchanged ones ranked with the changed that match.
+    """Return the first ids: the listed unchanged ones in the search's order (their places in
+    the snapshot's one ranking; ranked again with the changed documents that match, if any).
 
     A list that leaves out matches vouches for the merged order down to its last unchanged id
     (any unlisted document of its cell ranks below it), or entirely when the merged order's
@@ -344,12 +353,19 @@ def _first_ids(filterset, lists, changed):
     """
     if len(lists) == 1 and not changed:
         return lists[0][0]
-    listed = [pk for ids, _partial in lists for pk in ids if pk not in changed]
-    candidates = filterset.ordered_qs().filter(pk__in=[*listed, *changed])
-    merged = list(candidates.values_list("pk", flat=True)[: filters.CACHED_IDS])
+    if changed:
+        listed = [pk for ids, _places, _partial in lists for pk in ids if pk not in changed]
+        candidates = filterset.ordered_qs().filter(pk__in=[*listed, *changed])
+        merged = list(candidates.values_list("pk", flat=True)[: filters.CACHED_IDS])
+    else:
+        # The lists are cut from one ranking of every match: their places order them.
+        placed = sorted(
+            (place, pk) for ids, places, _ in lists for pk, place in zip(ids, places, strict=True)
+        )
+        merged = [pk for _place, pk in placed[: filters.CACHED_IDS]]
     position = {pk: place for place, pk in enumerate(merged)}
     cut = len(merged)
-    for ids, partial in lists:
+    for ids, _places, partial in lists:
         kept = [pk for pk in ids if pk not in changed]
         if not partial or any(pk not in position for pk in kept):
             continue

@@ -124,6 +124,27 @@ def test_the_first_ids_stop_where_the_snapshot_no_longer_vouches(corpus, monkeyp
     assert len(agree({})["ids"]) == 2
 
 
+def test_cells_are_merged_by_their_places_without_ranking_again(
+    corpus,  # noqa: F811
+    monkeypatch,
+    django_assert_num_queries,
+):
+    # Each cell lists its first document only: a search narrowed to several cells is the
+    # cells' first documents in the order of the whole search, as far as they vouch for it.
+    monkeypatch.setattr(snapshots, "CELL_IDS", 1)
+    for parameters in SEARCHES:
+        snapshots.build(snapshots.filterset_for(parameters))
+    for parameters in SEARCHES:
+        for narrowed in [{"kind": ["plan", "article"]}, {"year": ["2020", "2024", "2025"]}]:
+            filterset = snapshots.filterset_for(parameters | narrowed)
+            # The snapshot and the changes since: nothing ranked.
+            with django_assert_num_queries(2):
+                snapshots.answer(filterset)
+            agree(parameters | narrowed)
+    # Two cells' only matches, the later one's first (by pk they would come the other way).
+    assert len(agree({"q": ['"mua bán"'], "kind": ["plan", "article"]})["ids"]) == 2
+
+
 def test_a_snapshot_with_too_many_changes_is_left_aside(corpus, monkeypatch):  # noqa: F811
     another_transaction_commits()
     filterset = snapshots.filterset_for({"q": ["di cư"]})
