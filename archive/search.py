@@ -226,30 +226,37 @@ def match_condition(query):
 
 # A shown document's title with every match marked, and two fragments of its text around the
 # matches. ts_headline parses the whole text it is given (PostgreSQL's parser, ~0.3 µs a
-# character: 10 ms for a 30 kB plan), so a long text is cut first to the stretch around the
-# words of a plain query: from a little before the first occurrence of one to EXCERPT_CHARS past
-# the first of the last, found by a regex (a hundredth of the parse). Only when every word occurs
-# there, within MAX_SPAN characters: otherwise (a phrase, OR, an excluded word, a word found only
-# in the title, words far apart) the whole text, as before. The cut falls between words (the
-# text padded with a space each side). Plain SQL: the ORM took as long to build this statement
-# (1.4 ms) as PostgreSQL to run it for a page of rare words.
+# character: 10 ms for a 30 kB plan), so for a plain query (no phrase, OR or excluded word) a
+# long text is cut first, each word's first occurrence found by a regex (a hundredth of the
+# parse): when every word occurs, to the stretch from a little before the first of them to
+# EXCERPT_CHARS past the last (the whole text if they lie more than MAX_SPAN apart); when one is
+# missing (a word found in the title only), ts_headline has no match to show and shows the
+# text's first words: the text is cut to its beginning. The cuts fall on spaces (the text padded
+# with one each side; string functions, as a regex trimming the ends took 40 µs a text). Plain
+# SQL: the ORM took as long to build this statement (1.4 ms) as PostgreSQL takes to run it for
+# a page of rare words.
 EXCERPT_CHARS, BEFORE_CHARS, MAX_SPAN = 600, 150, 3000
 HEADLINE_OPTIONS = f"StartSel={START_MARK}, StopSel={STOP_MARK}"
 HEADLINES_SQL = rf"""
 SELECT d.id,
     ts_headline('{CONFIG}', d.title, query, '{HEADLINE_OPTIONS}, HighlightAll=true'),
-    ts_headline('{CONFIG}', CASE
-        WHEN length(text) <= {EXCERPT_CHARS} OR NOT found OR last - first > {MAX_SPAN} THEN text
-        ELSE regexp_replace(
-            substring(' ' || text || ' '
-                FROM greatest(1, first - {BEFORE_CHARS}) FOR last - first + {EXCERPT_CHARS}),
-            '^\S*\s|\s\S*$', '', 'g') END,
+    ts_headline('{CONFIG}', CASE WHEN whole THEN text ELSE substring(
+            piece FROM strpos(piece, ' ') + 1
+            FOR greatest(0, length(piece) - strpos(piece, ' ') - strpos(reverse(piece), ' ')))
+        END,
         query,
         '{HEADLINE_OPTIONS}, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
 FROM archive_document AS d, websearch_to_tsquery('{CONFIG}', %s) AS query,
-    LATERAL (SELECT COALESCE(NULLIF(d.body, ''), d.summary) AS text) AS t,
-    LATERAL (SELECT min(at) AS first, max(at) AS last, COALESCE(bool_and(at > 0), FALSE) AS found
-             FROM unnest(%s::text[]) AS word, regexp_instr(text, word) AS at) AS m
+    LATERAL (SELECT COALESCE(NULLIF(d.body, ''), d.summary) || '' AS text OFFSET 0) AS t,
+    LATERAL (SELECT count(*) AS words, count(*) FILTER (WHERE at > 0) AS found,
+                    min(at) AS first, max(at) AS last
+             FROM unnest(CASE WHEN length(text) > {EXCERPT_CHARS} THEN %s::text[] END) AS word,
+                regexp_instr(text, word) AS at) AS m,
+    LATERAL (SELECT words = 0 OR (found = words AND last - first > {MAX_SPAN}) AS whole,
+        CASE WHEN found = words THEN greatest(1, first - {BEFORE_CHARS}) ELSE 1 END AS start,
+        CASE WHEN found = words THEN last - first + {EXCERPT_CHARS} ELSE {EXCERPT_CHARS} END
+            AS chars) AS cut,
+    LATERAL (SELECT substring(' ' || text || ' ' FROM start FOR chars) AS piece OFFSET 0) AS p
 WHERE d.id = ANY(%s)
 """
 

@@ -260,6 +260,13 @@ def test_long_text_snippet_comes_from_around_the_first_occurrence(client, q):
     assert set(snippet.split()) <= words
 
 
+def test_long_text_without_the_word_shows_its_beginning(client):
+    PlanFactory(title="Kế hoạch về núi", slug="dai", number="7/KH-UBND", body=LONG_FILLER)
+    status, payload = api(client, q="núi")
+    (result,) = payload["results"]  # found by its title
+    assert result["snippet"] == " ".join(LONG_FILLER.split()[:12])
+
+
 def test_long_text_snippet_of_a_phrase_reads_the_whole_text(client):
     PlanFactory(
         title="Kế hoạch dài",
