@@ -129,13 +129,23 @@ def build(filterset, wait=600):
         )
         taken, builder, last_seq = cursor.fetchone()
         key = key_of(filterset)
+        cell_snippets = stored.pop("cell_snippets")
         cursor.execute(
             "INSERT INTO archive_search_snapshot "
-            "(key, taken, builder, last_seq, results, seconds) VALUES (%s, %s, %s, %s, %s, %s) "
+            "(key, taken, builder, last_seq, results, cell_snippets, seconds) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (key) DO UPDATE SET taken = excluded.taken, builder = excluded.builder, "
             "last_seq = excluded.last_seq, results = excluded.results, "
-            "built_at = now(), seconds = excluded.seconds",
-            [key, str(taken), builder, last_seq, json.dumps(stored), time.perf_counter() - started],
+            "cell_snippets = excluded.cell_snippets, built_at = now(), seconds = excluded.seconds",
+            [
+                key,
+                str(taken),
+                builder,
+                last_seq,
+                json.dumps(stored),
+                json.dumps(cell_snippets),
+                time.perf_counter() - started,
+            ],
         )
     # A snapshot keeps the logging on from now: the row that turned it on may go. Not in the
     # REPEATABLE READ transaction: a second builder that deleted the row first (two first
@@ -202,7 +212,8 @@ def start_logging(wait=600):
 
 def _compute(filterset):
     """Return what a snapshot keeps: per cell of kind and year its total, its facet counts
-    and its first ids; the first ids of all and the snippets of the first page."""
+    and its first ids; the first ids of all and the snippets of the first page; the snippets
+    of each cell's first page ("cell_snippets", kept apart)."""
     cells = {}
     with connection.cursor() as cursor:
         cursor.execute(*filters.facet_statement(filterset, CUBE_SQL))
@@ -221,7 +232,12 @@ def _compute(filterset):
         if cell_place <= CELL_IDS:
             cells[kind, year]["ids"].append(pk)
             cells[kind, year]["places"].append(place)
-    snippets = search.headlines(filterset.parsed_query, ids[: filters.CACHED_SNIPPETS])
+    # The first page of all is made of cells' first pages (a cell keeps the order of all).
+    firsts = [pk for cell in cells.values() for pk in cell["ids"][: filters.CACHED_SNIPPETS]]
+    cell_snippets = search.headlines(filterset.parsed_query, firsts)
+    snippets = {
+        pk: cell_snippets[pk] for pk in ids[: filters.CACHED_SNIPPETS] if pk in cell_snippets
+    }
     cells = [[kind, year, *cell.values()] for (kind, year), cell in cells.items()]
     return {
         # The search itself, not narrowed (the commonest case), summed once here.
@@ -230,6 +246,7 @@ def _compute(filterset):
         "every_match_listed": len(ids) == sum(cell[2] for cell in cells),
         "snippets": list(snippets.items()),
         "cells": cells,
+        "cell_snippets": cell_snippets,
     }
 
 
@@ -293,6 +310,10 @@ def answer(filterset):
     ids = _first_ids(filterset, lists, set(changed))
     shown = ids[: filters.CACHED_SNIPPETS]
     snippets = {pk: tuple(s) for pk, s in stored["snippets"] if pk in shown and pk not in changed}
+    if kinds or years:
+        snippets |= _cell_snippets(
+            filterset, [pk for pk in shown if pk not in changed and pk not in snippets]
+        )
     snippets |= search.headlines(filterset.parsed_query, [pk for pk in shown if pk not in snippets])
     return {
         "total": filters.total(filterset, counts),
@@ -300,6 +321,21 @@ def answer(filterset):
         "ids": ids,
         "snippets": snippets,
     }
+
+
+def _cell_snippets(filterset, ids):
+    """Return {pk: (title, snippet)} of these documents from the snapshot's cells (one
+    decompression of the column, the entries picked in the statement)."""
+    if filterset.parsed_query.is_empty or not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT entry.key::bigint, entry.value FROM archive_search_snapshot AS snapshot, "
+            "jsonb_each(snapshot.cell_snippets) AS entry "
+            "WHERE snapshot.key = %s AND entry.key = ANY(%s)",
+            [key_of(filterset), [str(pk) for pk in ids]],
+        )
+        return {pk: tuple(json.loads(value)) for pk, value in cursor.fetchall()}
 
 
 def _cells_kept(cells, kinds, years):
