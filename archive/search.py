@@ -227,10 +227,11 @@ def match_condition(query):
 # A shown document's title with every match marked, and two fragments of its text around the
 # matches. ts_headline parses the whole text it is given (PostgreSQL's parser, ~0.3 µs a
 # character: 10 ms for a 30 kB plan), so for a plain query (no phrase, OR or excluded word) a
-# long text is cut first, each word's first occurrence found by a regex (a hundredth of the
-# parse): when every word occurs, to the stretch from a little before the first of them to
-# EXCERPT_CHARS past the last (the whole text if they lie more than MAX_SPAN apart); when one is
-# missing (a word found in the title only), ts_headline has no match to show and shows the
+# long text is cut first, the words' occurrences found by a regex (a hundredth of the parse).
+# When every word occurs, to the stretch from a little before the first occurrence of any to
+# EXCERPT_CHARS past the last second occurrence within MAX_SPAN of its first (room for the two
+# fragments ts_headline shows); the whole text if the first occurrences lie further apart. When
+# a word is missing (found in the title only), ts_headline has no match to show and shows the
 # text's first words: the text is cut to its beginning. The cuts fall on spaces (the text padded
 # with one each side; string functions, as a regex trimming the ends took 40 µs a text). Plain
 # SQL: the ORM took as long to build this statement (1.4 ms) as PostgreSQL takes to run it for
@@ -249,12 +250,14 @@ SELECT d.id,
 FROM archive_document AS d, websearch_to_tsquery('{CONFIG}', %s) AS query,
     LATERAL (SELECT COALESCE(NULLIF(d.body, ''), d.summary) || '' AS text OFFSET 0) AS t,
     LATERAL (SELECT count(*) AS words, count(*) FILTER (WHERE at > 0) AS found,
-                    min(at) AS first, max(at) AS last
+                    min(at) AS first, max(at) AS last,
+                    max(CASE WHEN again > 0 AND again - at <= {MAX_SPAN} THEN again ELSE at END)
+                        AS until
              FROM unnest(CASE WHEN length(text) > {EXCERPT_CHARS} THEN %s::text[] END) AS word,
-                regexp_instr(text, word) AS at) AS m,
+                regexp_instr(text, word) AS at, regexp_instr(text, word, 1, 2) AS again) AS m,
     LATERAL (SELECT words = 0 OR (found = words AND last - first > {MAX_SPAN}) AS whole,
         CASE WHEN found = words THEN greatest(1, first - {BEFORE_CHARS}) ELSE 1 END AS start,
-        CASE WHEN found = words THEN last - first + {EXCERPT_CHARS} ELSE {EXCERPT_CHARS} END
+        CASE WHEN found = words THEN until - first + {EXCERPT_CHARS} ELSE {EXCERPT_CHARS} END
             AS chars) AS cut,
     LATERAL (SELECT substring(' ' || text || ' ' FROM start FOR chars) AS piece OFFSET 0) AS p
 WHERE d.id = ANY(%s)

@@ -260,6 +260,20 @@ def test_long_text_snippet_comes_from_around_the_first_occurrence(client, q):
     assert set(snippet.split()) <= words
 
 
+def test_long_text_snippet_keeps_a_second_occurrence_near_the_first(client):
+    near = LONG_FILLER[:1500]
+    PlanFactory(
+        title="Kế hoạch dài",
+        slug="dai",
+        number="7/KH-UBND",
+        body=f"{LONG_FILLER}thôn Núi Thành {near}đỉnh núi cao {LONG_FILLER}",
+    )
+    status, payload = api(client, q="núi")
+    (snippet,) = [result["snippet"] for result in payload["results"]]
+    assert "<mark>Núi</mark>" in snippet and "<mark>núi</mark>" in snippet
+    assert " … " in snippet
+
+
 def test_long_text_without_the_word_shows_its_beginning(client):
     PlanFactory(title="Kế hoạch về núi", slug="dai", number="7/KH-UBND", body=LONG_FILLER)
     status, payload = api(client, q="núi")
