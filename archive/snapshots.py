@@ -17,7 +17,8 @@ An answer is then exact at any later moment:
 A snapshot keeps its counts and first ids per cell of kind and year (CUBE_SQL), so it answers
 its search narrowed to any kinds and years as well: the counts are the sums of the cells the
 narrowing keeps (each facet over the cells its own filter does not exclude), the first ids those
-of the kept cells ranked together.
+of the kept cells merged by their places in the one ranking of every match, the snippets those
+kept for each cell's first page (a column of their own, migration 0013).
 
 `manage.py build_search_snapshots` builds them for the searches everyone makes
 (`common_searches`); beyond MAX_CHANGED changed documents a snapshot is left aside for the
@@ -274,11 +275,12 @@ def answer(filterset):
     kinds, years = set(data.get("kind") or ()), set(data.get("year") or ())
     # The cells, most of what is stored, are read only for a narrowed search.
     stored_part = "results" if kinds or years else "results - 'cells'"
+    key = key_of(filterset)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT taken::text, builder, last_seq, {stored_part} "
             "FROM archive_search_snapshot WHERE key = %s",
-            [key_of(filterset)],
+            [key],
         )
         row = cursor.fetchone()
         if row is None:
@@ -312,7 +314,7 @@ def answer(filterset):
     snippets = {pk: tuple(s) for pk, s in stored["snippets"] if pk in shown and pk not in changed}
     if kinds or years:
         snippets |= _cell_snippets(
-            filterset, [pk for pk in shown if pk not in changed and pk not in snippets]
+            key, filterset, [pk for pk in shown if pk not in changed and pk not in snippets]
         )
     snippets |= search.headlines(filterset.parsed_query, [pk for pk in shown if pk not in snippets])
     return {
@@ -323,7 +325,7 @@ def answer(filterset):
     }
 
 
-def _cell_snippets(filterset, ids):
+def _cell_snippets(key, filterset, ids):
     """Return {pk: (title, snippet)} of these documents from the snapshot's cells (one
     decompression of the column, the entries picked in the statement)."""
     if filterset.parsed_query.is_empty or not ids:
@@ -333,7 +335,7 @@ def _cell_snippets(filterset, ids):
             "SELECT entry.key::bigint, entry.value FROM archive_search_snapshot AS snapshot, "
             "jsonb_each(snapshot.cell_snippets) AS entry "
             "WHERE snapshot.key = %s AND entry.key = ANY(%s)",
-            [key_of(filterset), [str(pk) for pk in ids]],
+            [key, [str(pk) for pk in ids]],
         )
         return {pk: tuple(json.loads(value)) for pk, value in cursor.fetchall()}
 

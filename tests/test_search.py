@@ -242,16 +242,18 @@ def test_page_highlights_title_and_snippet(client, corpus):
 LONG_FILLER = "cán bộ tỉnh đã họp bàn " * 400  # 9,200 characters
 
 
+def only_snippet(client, q, body, title="Kế hoạch dài"):
+    """Return the snippet of the only result for q, a plan with this text."""
+    PlanFactory(title=title, slug="dai", number="7/KH-UBND", body=body)
+    status, payload = api(client, q=q)
+    (result,) = payload["results"]
+    return result["snippet"]
+
+
 @pytest.mark.parametrize("q", ["núi", "NUI", "nui thôn"])
 def test_long_text_snippet_comes_from_around_the_first_occurrence(client, q):
-    PlanFactory(
-        title="Kế hoạch dài",
-        slug="dai",
-        number="7/KH-UBND",
-        body=f"{LONG_FILLER}thôn Núi Thành {LONG_FILLER}đỉnh NÚI cao {LONG_FILLER}",
-    )
-    status, payload = api(client, q=q)
-    (snippet,) = [result["snippet"] for result in payload["results"]]
+    body = f"{LONG_FILLER}thôn Núi Thành {LONG_FILLER}đỉnh NÚI cao {LONG_FILLER}"
+    snippet = only_snippet(client, q, body)
     # Cut around the first occurrence (the whole text would give a second fragment, " … ",
     # around the other), between words.
     assert "<mark>Núi</mark>" in snippet
@@ -261,35 +263,20 @@ def test_long_text_snippet_comes_from_around_the_first_occurrence(client, q):
 
 
 def test_long_text_snippet_keeps_a_second_occurrence_near_the_first(client):
-    near = LONG_FILLER[:1500]
-    PlanFactory(
-        title="Kế hoạch dài",
-        slug="dai",
-        number="7/KH-UBND",
-        body=f"{LONG_FILLER}thôn Núi Thành {near}đỉnh núi cao {LONG_FILLER}",
-    )
-    status, payload = api(client, q="núi")
-    (snippet,) = [result["snippet"] for result in payload["results"]]
+    body = f"{LONG_FILLER}thôn Núi Thành {LONG_FILLER[:1500]}đỉnh núi cao {LONG_FILLER}"
+    snippet = only_snippet(client, "núi", body)
     assert "<mark>Núi</mark>" in snippet and "<mark>núi</mark>" in snippet
     assert " … " in snippet
 
 
 def test_long_text_without_the_word_shows_its_beginning(client):
-    PlanFactory(title="Kế hoạch về núi", slug="dai", number="7/KH-UBND", body=LONG_FILLER)
-    status, payload = api(client, q="núi")
-    (result,) = payload["results"]  # found by its title
-    assert result["snippet"] == " ".join(LONG_FILLER.split()[:12])
+    snippet = only_snippet(client, "núi", LONG_FILLER, title="Kế hoạch về núi")  # by its title
+    assert snippet == " ".join(LONG_FILLER.split()[:12])
 
 
 def test_long_text_snippet_of_a_phrase_reads_the_whole_text(client):
-    PlanFactory(
-        title="Kế hoạch dài",
-        slug="dai",
-        number="7/KH-UBND",
-        body=f"{LONG_FILLER}núi cao {LONG_FILLER}thôn Núi Thành {LONG_FILLER}",
-    )
-    status, payload = api(client, q='"núi thành"')
-    (snippet,) = [result["snippet"] for result in payload["results"]]
+    body = f"{LONG_FILLER}núi cao {LONG_FILLER}thôn Núi Thành {LONG_FILLER}"
+    snippet = only_snippet(client, '"núi thành"', body)
     assert "<mark>Núi</mark> <mark>Thành</mark>" in snippet
 
 
