@@ -273,12 +273,14 @@ def headlines(query, ids):
         return {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
 
 
-# Every letter or digit that folds to each folded one, both cases: "[nN]" for n, and the 17
-# forms of u for u. A pattern of these finds a word in stored text as the folded search does.
+# Every letter that folds to each folded one, both cases, as a bracket expression: "[Nn]" for
+# n, the 17 forms of u for u. A pattern of these finds a word in stored text as the folded
+# search does. Built once: a word's pattern is then a lookup per character.
 _FORMS = {}
 for _char in map(chr, (*range(0x30, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00))):
     if len(folded := fold(_char)) == 1 and folded.isalnum():
         _FORMS.setdefault(folded, set()).add(_char)
+_CLASSES = {char: f"[{''.join(sorted(forms))}]" for char, forms in _FORMS.items() if len(forms) > 1}
 
 
 def word_patterns(query):
@@ -287,15 +289,7 @@ def word_patterns(query):
     if query.uses_operators:
         return []
     words = sorted({fold(word) for word in query.words})
-    return [
-        r"\m"
-        + "".join(
-            f"[{''.join(sorted(_FORMS[char]))}]" if len(_FORMS.get(char, ())) > 1 else char
-            for char in word
-        )
-        + r"\M"
-        for word in words
-    ]
+    return [r"\m" + "".join(_CLASSES.get(char, char) for char in word) + r"\M" for word in words]
 
 
 @contextmanager

@@ -314,7 +314,9 @@ def answer(filterset):
     snippets = {pk: tuple(s) for pk, s in stored["snippets"] if pk in shown and pk not in changed}
     if kinds or years:
         snippets |= _cell_snippets(
-            key, filterset, [pk for pk in shown if pk not in changed and pk not in snippets]
+            key,
+            filterset.parsed_query,
+            [pk for pk in shown if pk not in changed and pk not in snippets],
         )
     snippets |= search.headlines(filterset.parsed_query, [pk for pk in shown if pk not in snippets])
     return {
@@ -325,10 +327,10 @@ def answer(filterset):
     }
 
 
-def _cell_snippets(key, filterset, ids):
+def _cell_snippets(key, query, ids):
     """Return {pk: (title, snippet)} of these documents from the snapshot's cells (one
     decompression of the column, the entries picked in the statement)."""
-    if filterset.parsed_query.is_empty or not ids:
+    if query.is_empty or not ids:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
