@@ -80,6 +80,11 @@ def main(argv=None):
         help="build snapshots of words in at least this share of documents "
         "(default: the command's)",
     )
+    parser.add_argument(
+        "--snapshots-of-queries",
+        action="store_true",
+        help="build only the snapshots the query set's searches read (a million documents)",
+    )
     parser.add_argument("--note", help="what the tables should say about this run")
     args = parser.parse_args(argv)
 

@@ -41,6 +41,26 @@ def test_bench_runs_every_engine_and_measures_quality(small_corpus, tmp_path):
     assert results["ratios_p95"]["common"]["ours_vs_tantivy"] > 0
 
 
+def test_the_snapshots_of_the_queries_alone_are_those_a_full_build_holds_for_them(small_corpus):
+    from django.db import connection
+
+    from archive import snapshots
+
+    queries = measure.query_set(per_class=2)
+    built = engines_run.ensure_snapshots(0.8, queries)
+
+    asked = {
+        snapshots.key_of(snapshots.filterset_for(({"q": [q]} if q else {}) | filters))
+        for _klass, q, filters in queries
+    }
+    every = {snapshots.key_of(snapshots.filterset_for(s)) for s in snapshots.common_searches(0.8)}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM archive_search_snapshot")
+        kept = {key for (key,) in cursor.fetchall()}
+    assert kept == asked & every
+    assert 0 < built["count"] == len(kept) < len(every)
+
+
 def test_a_number_query_puts_a_plan_with_that_number_first(small_corpus):
     from archive.models import Plan
 
