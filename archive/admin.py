@@ -18,6 +18,7 @@ from .models import (
     GcmObjective,
     Plan,
     Province,
+    SlowSearch,
 )
 
 admin.site.site_header = _("Lưu trữ chính sách di cư – Quản trị")
@@ -238,3 +239,22 @@ class DocumentAdmin(admin.ModelAdmin):
         if document is None:
             return super().change_view(request, object_id, form_url, extra_context)
         return redirect(reverse(f"admin:archive_{document.kind}_change", args=[document.pk]))
+
+
+@admin.register(SlowSearch)
+class SlowSearchAdmin(admin.ModelAdmin):
+    """What was slow to search, most often first: the nightly build keeps the top ones fast."""
+
+    list_display = ["search", "parameters", "count", "seconds", "last_searched"]
+    search_fields = ["query"]
+    date_hierarchy = "last_searched"
+
+    @admin.display(description=_("tìm kiếm"), ordering="query")
+    def search(self, slow):
+        return str(slow)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -7,6 +7,7 @@ is never counted twice, and one statement counts every facet (facet_counts).
 
 import hashlib
 import json
+import time
 from functools import cached_property
 
 import django_filters
@@ -406,7 +407,8 @@ def cached_results(filterset):
     """Return {"total", "counts", "ids", "snippets"} for a search, once per generation.
 
     A search with a snapshot (archive/snapshots.py) is answered from it, corrected by the
-    documents changed since; any other is computed.
+    documents changed since; any other is computed, and noted when that was slow (the nightly
+    build then keeps a snapshot of the slow searches made most often).
     """
     from . import snapshots  # here: snapshots builds on this module
 
@@ -420,7 +422,11 @@ def cached_results(filterset):
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
         results = cache.get(key)
         if results is None:
-            results = snapshots.answer(filterset) or compute_results(filterset)
+            results = snapshots.answer(filterset)
+            if results is None:
+                started = time.perf_counter()
+                results = compute_results(filterset)
+                snapshots.note_slow(filterset, time.perf_counter() - started)
             cache.set(key, results)
     return results
 

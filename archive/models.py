@@ -6,6 +6,7 @@ Every model has a natural key so the fixtures load into a database that already 
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -806,3 +807,32 @@ class DocumentLink(models.Model):
                     }
                 }
             )
+
+
+class SlowSearch(models.Model):
+    """A search that took long to count and rank, and how often it was made.
+
+    The nightly `build_search_snapshots` keeps snapshots of the ones made most often besides
+    the searches it derives from the archive (archive/snapshots.py), so a search many people
+    make is fast the next day whatever its words. Only searches computed slower than
+    snapshots.SLOW_SECONDS are written (a row per search, counted up): a fast search costs no
+    write.
+    """
+
+    key = models.CharField(_("khoá"), max_length=80, unique=True, editable=False)
+    query = models.CharField(_("từ khoá"), max_length=200, blank=True, editable=False)
+    parameters = models.JSONField(_("tham số"), editable=False)
+    count = models.PositiveIntegerField(_("số lần tính"), default=1, editable=False)
+    seconds = models.FloatField(_("thời gian tính lần cuối (giây)"), editable=False)
+    last_searched = models.DateTimeField(_("lần cuối"), editable=False)
+
+    class Meta:
+        ordering = ["-count", "-last_searched"]
+        verbose_name = _("tìm kiếm chậm")
+        verbose_name_plural = pgettext_lazy("plural", "tìm kiếm chậm")
+
+    def __str__(self):
+        return self.query or str(self.parameters)
+
+    def get_absolute_url(self):
+        return f"{reverse('archive:search')}?{urlencode(self.parameters, doseq=True)}"

@@ -37,7 +37,7 @@ from django.db.models.functions import ExtractYear, RowNumber
 from django.http import QueryDict
 
 from . import filters, search, workers
-from .models import Document, DocumentType, GcmObjective, Province
+from .models import Document, DocumentType, GcmObjective, Province, SlowSearch
 from .text import fold
 
 # Past this many changed documents a correction costs about what computing does.
@@ -503,6 +503,52 @@ def common_searches(share=COMMON_SHARE, phrases=PHRASES):
     searches.append({})
     searches += [{name: [value]} for name, values in browse.items() for value in values]
     return searches
+
+
+# A search computed slower than this is noted (SlowSearch); the SLOW_SEARCHES made most often are
+# built besides the common searches. Everything else a results page needs takes tens of ms.
+SLOW_SECONDS = 0.3
+SLOW_SEARCHES = 100
+NOTE_SLOW = """
+INSERT INTO archive_slowsearch (key, query, parameters, count, seconds, last_searched)
+VALUES (%s, %s, %s, 1, %s, now())
+ON CONFLICT (key) DO UPDATE SET count = archive_slowsearch.count + 1,
+    seconds = excluded.seconds, last_searched = excluded.last_searched
+"""
+
+
+def note_slow(filterset, seconds):
+    """Count a search computed in `seconds` if that was slow, under the key of its snapshot
+    (its kind and year left out: the snapshot's cells answer them)."""
+    if seconds < SLOW_SECONDS:
+        return
+    data = filterset.data
+    parameters = {
+        name: values
+        for name in filterset.filters
+        if name not in CELL_FILTERS and (values := [v for v in data.getlist(name) if v])
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NOTE_SLOW,
+            [key_of(filterset), filterset.parsed_query.shown, json.dumps(parameters), seconds],
+        )
+
+
+def with_slow_searches(searches, limit=SLOW_SEARCHES):
+    """Return the searches, then the `limit` slow searches made most often that are not among
+    them; one no longer valid (a province since removed) is left out."""
+    keys = {key_of(filterset_for(parameters)) for parameters in searches}
+    added = []
+    for parameters in SlowSearch.objects.values_list("parameters", flat=True)[:limit]:
+        try:
+            key = key_of(filterset_for(parameters))
+        except ValueError:
+            continue
+        if key not in keys:
+            keys.add(key)
+            added.append(parameters)
+    return searches + added
 
 
 def filterset_for(parameters):

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from archive.management.commands.bootstrap import FIXTURES
+from archive.models import SlowSearch
 from bench import engines_run, measure
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,10 @@ def small_corpus():
     call_command("generate_corpus", documents=100, seed=5, no_progress=True)
 
 
-def test_bench_runs_every_engine_and_measures_quality(small_corpus, tmp_path):
+def test_bench_runs_every_engine_and_measures_quality(small_corpus, tmp_path, monkeypatch):
+    from archive import snapshots
+
+    monkeypatch.setattr(snapshots, "SLOW_SECONDS", 0)  # every search computed is noted
     queries = measure.query_set(per_class=2)
     classes = {klass for klass, _q, _f in queries}
     assert {"common", "number", "browse_facets", "query_two_facets", "phrase"} <= classes
@@ -39,6 +43,7 @@ def test_bench_runs_every_engine_and_measures_quality(small_corpus, tmp_path):
     assert results["after_writes"]["facet_exactness"] == 1.0
     assert all(value == 1.0 for value in results["after_writes"]["recall_at_20"].values())
     assert results["ratios_p95"]["common"]["ours_vs_tantivy"] > 0
+    assert not SlowSearch.objects.exists()  # its own searches noted as slow are forgotten
 
 
 def test_the_snapshots_of_the_queries_alone_are_those_a_full_build_holds_for_them(small_corpus):

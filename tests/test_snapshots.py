@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive import filters, snapshots
-from archive.models import Document, Province
+from archive.models import Document, Province, SlowSearch
 
 from .factories import ArticleFactory, PlanFactory
 from .test_search import corpus  # noqa: F401 (a fixture)
@@ -204,6 +204,53 @@ def test_the_command_builds_the_common_searches_and_the_page_reads_them(client, 
         if parameters:
             agree(parameters)
             agree(parameters | {"kind": ["plan"], "year": ["2020"]})
+
+
+def test_a_slow_search_is_noted_and_built_with_the_common_ones(client, corpus, monkeypatch):  # noqa: F811
+    search = {"q": "người di cư", "province": "can-tho", "kind": "plan", "year": "2020"}
+    client.get(reverse("archive:search"), search)
+    assert not SlowSearch.objects.exists()  # fast: no write
+
+    monkeypatch.setattr(snapshots, "SLOW_SECONDS", 0)
+    client.get(reverse("archive:search"), search | {"page": "2"})  # cached: not computed
+    client.get(reverse("archive:search"), search | {"year": "2021"})
+    client.get(reverse("archive:api-search"), search | {"kind": "article"})
+    slow = SlowSearch.objects.get()  # one search, but for its kind and year (the cells')
+    parameters = {"q": ["người di cư"], "province": ["can-tho"]}
+    assert (slow.parameters, slow.query, slow.count) == (parameters, "người di cư", 2)
+    gone = SlowSearch.objects.create(
+        key="gone",
+        parameters={"province": ["no-longer"]},
+        seconds=1,
+        last_searched=slow.last_searched,
+    )
+
+    call_command("build_search_snapshots", "--share", "1.1", "--phrases", "0", verbosity=0)
+    agree(parameters)
+    agree(parameters | {"kind": ["article"], "year": ["2024"]})
+    assert gone.parameters not in snapshots.with_slow_searches([])  # left out, not an error
+    call_command(
+        "build_search_snapshots", "--share", "1.1", "--phrases", "0", "--slow", "0", verbosity=0
+    )
+    assert snapshots.answer(snapshots.filterset_for(parameters)) is None
+
+
+def test_slow_searches_are_listed_in_the_admin(admin_client, corpus):  # noqa: F811
+    SlowSearch.objects.create(
+        key="k",
+        query="người di cư",
+        parameters={"q": ["người di cư"], "province": ["can-tho"]},
+        count=3,
+        seconds=1.2,
+        last_searched="2026-11-01T08:00:00Z",
+    )
+    page = admin_client.get(reverse("admin:archive_slowsearch_changelist"))
+    assert page.status_code == 200 and "người di cư" in page.content.decode()
+    opened = admin_client.get(SlowSearch.objects.get().get_absolute_url())
+    assert (
+        opened.status_code == 200
+        and opened.context["filterset"].form.cleaned_data["q"] == "người di cư"
+    )
 
 
 @pytest.mark.django_db(transaction=True)

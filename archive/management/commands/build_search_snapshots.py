@@ -1,6 +1,7 @@
 """Build the snapshots of the searches everyone makes (archive/snapshots.py).
 
-    python manage.py build_search_snapshots [--share 0.005] [--phrases 30] [--jobs N] [--list]
+    python manage.py build_search_snapshots [--share 0.005] [--phrases 30] [--slow 100]
+                                            [--jobs N] [--list]
 
 Run it nightly: a snapshot with more than snapshots.MAX_CHANGED documents changed since it was
 built is left aside (the search is computed) until the next build.
@@ -17,8 +18,9 @@ from archive import snapshots, workers
 class Command(BaseCommand):
     help = _(
         "Tính trước và lưu kết quả của các tìm kiếm thông dụng (từ phổ biến, cụm từ thường gặp "
-        "trong tiêu đề, duyệt theo một mục tiêu, loại văn bản hoặc tỉnh, thu hẹp theo loại và "
-        "năm), luôn chính xác dù dữ liệu thay đổi sau đó. Nên chạy lại hằng đêm."
+        "trong tiêu đề, duyệt theo một mục tiêu, loại văn bản hoặc tỉnh, các tìm kiếm chậm được "
+        "tìm nhiều lần nhất; thu hẹp theo loại và năm), luôn chính xác dù dữ liệu thay đổi sau "
+        "đó. Nên chạy lại hằng đêm."
     )
 
     def add_arguments(self, parser):
@@ -37,6 +39,15 @@ class Command(BaseCommand):
             help=_("số cụm từ thường gặp nhất trong tiêu đề (mặc định %(default)s)"),
         )
         parser.add_argument(
+            "--slow",
+            type=int,
+            default=snapshots.SLOW_SEARCHES,
+            help=_(
+                "số tìm kiếm chậm được tìm nhiều lần nhất cũng được tính trước "
+                "(mặc định %(default)s)"
+            ),
+        )
+        parser.add_argument(
             "--jobs",
             type=int,
             default=workers.DEFAULT_JOBS,
@@ -46,8 +57,8 @@ class Command(BaseCommand):
             "--list", action="store_true", help=_("chỉ liệt kê các tìm kiếm sẽ được tính")
         )
 
-    def handle(self, *args, share, phrases, jobs, list, **options):
-        searches = snapshots.common_searches(share, phrases)
+    def handle(self, *args, share, phrases, slow, jobs, list, **options):
+        searches = snapshots.with_slow_searches(snapshots.common_searches(share, phrases), slow)
         if list:
             for parameters in searches:
                 self.stdout.write(str(parameters))
