@@ -107,8 +107,11 @@ def ensure_snapshots(share, queries=None):
         searches = [s for s in searches if snapshots.key_of(snapshots.filterset_for(s)) in asked]
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM archive_search_snapshot")
-        if not cursor.fetchone()[0]:
-            snapshots.rebuild(searches, jobs=workers.DEFAULT_JOBS)
+        built = cursor.fetchone()[0]
+    if not built:
+        # Not inside the cursor's block: the worker pool closes this process's connection.
+        snapshots.rebuild(searches, jobs=workers.DEFAULT_JOBS)
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*), extract(epoch FROM max(built_at + seconds * interval '1 second')"
             " - min(built_at)) FROM archive_search_snapshot"
