@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -245,13 +246,29 @@ class DocumentAdmin(admin.ModelAdmin):
 class SlowSearchAdmin(admin.ModelAdmin):
     """What was slow to search, most often first: the nightly build keeps the top ones fast."""
 
-    list_display = ["search", "parameters", "count", "seconds", "last_searched"]
+    list_display = ["search", "chosen_filters", "count", "time", "last_searched"]
+    fields = ["query", "chosen_filters", "count", "time", "last_searched"]
+    readonly_fields = fields
     search_fields = ["query"]
     date_hierarchy = "last_searched"
 
     @admin.display(description=_("tìm kiếm"), ordering="query")
     def search(self, slow):
         return str(slow)
+
+    @admin.display(description=_("bộ lọc"))
+    def chosen_filters(self, slow):
+        from .filters import DocumentFilter
+
+        return "; ".join(
+            f"{DocumentFilter.base_filters[name].label}: {', '.join(values)}"
+            for name, values in slow.parameters.items()
+            if name != "q" and name in DocumentFilter.base_filters
+        )
+
+    @admin.display(description=_("thời gian tính lần cuối"), ordering="seconds")
+    def time(self, slow):
+        return _("%(seconds)s giây") % {"seconds": number_format(slow.seconds, 2)}
 
     def has_add_permission(self, request):
         return False

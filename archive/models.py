@@ -832,7 +832,7 @@ class SlowSearch(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "tìm kiếm chậm")
 
     def __str__(self):
-        return self.query or str(self.parameters)
+        return self.query or str(_("(duyệt, không từ khoá)"))
 
     def get_absolute_url(self):
         return f"{reverse('archive:search')}?{urlencode(self.parameters, doseq=True)}"

@@ -236,21 +236,23 @@ def test_a_slow_search_is_noted_and_built_with_the_common_ones(client, corpus, m
 
 
 def test_slow_searches_are_listed_in_the_admin(admin_client, corpus):  # noqa: F811
+    when = "2026-11-01T08:00:00Z"
+    made = {"q": ["người di cư"], "province": ["can-tho"]}
     SlowSearch.objects.create(
-        key="k",
-        query="người di cư",
-        parameters={"q": ["người di cư"], "province": ["can-tho"]},
-        count=3,
-        seconds=1.2,
-        last_searched="2026-11-01T08:00:00Z",
+        key="a", query="người di cư", parameters=made, seconds=1.2, count=3, last_searched=when
     )
-    page = admin_client.get(reverse("admin:archive_slowsearch_changelist"))
-    assert page.status_code == 200 and "người di cư" in page.content.decode()
-    opened = admin_client.get(SlowSearch.objects.get().get_absolute_url())
-    assert (
-        opened.status_code == 200
-        and opened.context["filterset"].form.cleaned_data["q"] == "người di cư"
+    SlowSearch.objects.create(
+        key="b", parameters={"objective": ["10"]}, seconds=0.5, last_searched=when
     )
+    page = admin_client.get(reverse("admin:archive_slowsearch_changelist")).content.decode()
+    assert page.index("người di cư") < page.index("(duyệt, không từ khoá)")  # most often first
+    assert "Tỉnh, thành phố: can-tho" in page and "Mục tiêu GCM: 10" in page and "1,20 giây" in page
+    opened = admin_client.get(SlowSearch.objects.get(key="a").get_absolute_url())
+    assert opened.status_code == 200
+    assert opened.context["filterset"].form.cleaned_data["q"] == "người di cư"
+    assert [p.slug for p in opened.context["filterset"].form.cleaned_data["province"]] == [
+        "can-tho"
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
