@@ -77,8 +77,13 @@ def section(results):
         )
     built = results.get("snapshots")
     if built:
+        which = (
+            "the common searches the query set makes (`--snapshots-of-queries`)"
+            if built.get("only_of_the_queries")
+            else "common searches"
+        )
         parts.append(
-            f"Snapshots of {built['count']} common searches built in {built['seconds']} s "
+            f"Snapshots of {built['count']} {which} built in {built['seconds']} s "
             "(`manage.py build_search_snapshots`)."
         )
     if results.get("note"):
