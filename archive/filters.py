@@ -163,7 +163,10 @@ class DocumentFilter(django_filters.FilterSet):
         return "facet_provinces" if self.form.cleaned_data.get("exact_province") else "facet_units"
 
     def queryset_without(self, *names):
-        """Return the documents matching every filter but the named ones."""
+        """Return the documents matching every filter but the named ones: the filtered ones
+        when none of those is set (the search's conditions and rank are built once)."""
+        if not any(self.form.cleaned_data.get(name) for name in names):
+            return self.qs
         queryset = self.queryset.all()
         for filter_name, value in self.form.cleaned_data.items():
             if filter_name not in names:
