@@ -536,8 +536,8 @@ def note_slow(filterset, seconds):
 
 
 def with_slow_searches(searches, limit=SLOW_SEARCHES):
-    """Return the searches, then the `limit` slow searches made most often that are not among
-    them; one no longer valid (a province since removed) is left out."""
+    """Return the searches, then those of the `limit` slow searches made most often that are
+    not among them; one no longer valid (a province since removed) is left out."""
     keys = {key_of(filterset_for(parameters)) for parameters in searches}
     added = []
     for parameters in SlowSearch.objects.values_list("parameters", flat=True)[:limit]:

@@ -98,17 +98,19 @@ def ensure_snapshots(share, queries=None):
     snapshot alone, so they are timed as with every snapshot built (at a million documents the
     full build takes hours).
     """
-    searches = snapshots.common_searches(share)
-    if queries is not None:
-        asked = {
-            snapshots.key_of(snapshots.filterset_for(({"q": [q]} if q else {}) | filters))
-            for _klass, q, filters in queries
-        }
-        searches = [s for s in searches if snapshots.key_of(snapshots.filterset_for(s)) in asked]
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM archive_search_snapshot")
         built = cursor.fetchone()[0]
     if not built:
+        searches = snapshots.common_searches(share)
+        if queries is not None:
+            asked = {
+                snapshots.key_of(snapshots.filterset_for(({"q": [q]} if q else {}) | filters))
+                for _klass, q, filters in queries
+            }
+            searches = [
+                s for s in searches if snapshots.key_of(snapshots.filterset_for(s)) in asked
+            ]
         # Not inside the cursor's block: the worker pool closes this process's connection.
         snapshots.rebuild(searches, jobs=workers.DEFAULT_JOBS)
     with connection.cursor() as cursor:
