@@ -69,21 +69,27 @@ def section(results):
     parts = [f"### {documents:,} documents".replace(",", " ")]
     build = results.get("build") or {}
     if build:
+        engines = results.get("engine_build_seconds") or {}
         parts.append(
             f"Corpus built in {build.get('corpus_seconds', '?')} s; demo fixtures loaded in "
-            f"{build.get('loaddata_seconds', '?')} s. Comparison engines built in "
-            + ", ".join(f"{k} {v} s" for k, v in results.get("engine_build_seconds", {}).items())
-            + "."
+            f"{build.get('loaddata_seconds', '?')} s."
+            + (
+                " Comparison engines built in "
+                + ", ".join(f"{k} {v} s" for k, v in engines.items())
+                + "."
+                if engines
+                else ""
+            )
         )
     built = results.get("snapshots")
     if built:
         which = (
-            "the common searches the query set makes (`--snapshots-of-queries`)"
+            f"the {built['count']} common searches the query set makes (`--snapshots-of-queries`)"
             if built.get("only_of_the_queries")
-            else "common searches"
+            else f"{built['count']} common searches"
         )
         parts.append(
-            f"Snapshots of {built['count']} {which} built in {built['seconds']} s "
+            f"Snapshots of {which} built in {built['seconds']} s "
             "(`manage.py build_search_snapshots`)."
         )
     if results.get("note"):
