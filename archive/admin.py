@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .filters import DocumentFilter
 from .models import (
     Agency,
     Article,
@@ -258,8 +259,6 @@ class SlowSearchAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("bộ lọc"))
     def chosen_filters(self, slow):
-        from .filters import DocumentFilter
-
         return "; ".join(
             f"{DocumentFilter.base_filters[name].label}: {', '.join(values)}"
             for name, values in slow.parameters.items()

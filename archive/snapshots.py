@@ -107,6 +107,11 @@ def key_of(filterset):
     return filters.search_key(filterset, without=CELL_FILTERS)
 
 
+def key_for(parameters):
+    """Return the snapshot key of a reader's search given by its parameters."""
+    return key_of(filterset_for(parameters))
+
+
 def build(filterset, wait=600):
     """Compute a search's answer and keep it with the database snapshot it saw; return its key.
 
@@ -538,11 +543,11 @@ def note_slow(filterset, seconds):
 def with_slow_searches(searches, limit=SLOW_SEARCHES):
     """Return the searches, then those of the `limit` slow searches made most often that are
     not among them; one no longer valid (a province since removed) is left out."""
-    keys = {key_of(filterset_for(parameters)) for parameters in searches}
+    keys = {key_for(parameters) for parameters in searches}
     added = []
     for parameters in SlowSearch.objects.values_list("parameters", flat=True)[:limit]:
         try:
-            key = key_of(filterset_for(parameters))
+            key = key_for(parameters)
         except ValueError:
             continue
         if key not in keys:

@@ -104,13 +104,8 @@ def ensure_snapshots(share, queries=None):
     if not built:
         searches = snapshots.common_searches(share)
         if queries is not None:
-            asked = {
-                snapshots.key_of(snapshots.filterset_for(({"q": [q]} if q else {}) | filters))
-                for _klass, q, filters in queries
-            }
-            searches = [
-                s for s in searches if snapshots.key_of(snapshots.filterset_for(s)) in asked
-            ]
+            asked = {snapshots.key_for(measure.parameters(q, f)) for _klass, q, f in queries}
+            searches = [s for s in searches if snapshots.key_for(s) in asked]
         # Not inside the cursor's block: the worker pool closes this process's connection.
         snapshots.rebuild(searches, jobs=workers.DEFAULT_JOBS)
     with connection.cursor() as cursor:

@@ -81,11 +81,14 @@ def common_phrases(rng, k):
     return rng.sample(frequent, min(k, len(frequent)))
 
 
+def parameters(q, filters):
+    """Return a query of the set as a search's parameters ({name: [values]})."""
+    return ({"q": [q]} if q else {}) | filters
+
+
 def as_querydict(q, filters):
     data = QueryDict(mutable=True)
-    if q:
-        data["q"] = q
-    for name, values in filters.items():
+    for name, values in parameters(q, filters).items():
         data.setlist(name, values)
     return data
 

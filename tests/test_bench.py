@@ -54,11 +54,8 @@ def test_the_snapshots_of_the_queries_alone_are_those_a_full_build_holds_for_the
     queries = measure.query_set(per_class=2)
     built = engines_run.ensure_snapshots(0.8, queries)
 
-    asked = {
-        snapshots.key_of(snapshots.filterset_for(({"q": [q]} if q else {}) | filters))
-        for _klass, q, filters in queries
-    }
-    every = {snapshots.key_of(snapshots.filterset_for(s)) for s in snapshots.common_searches(0.8)}
+    asked = {snapshots.key_for(measure.parameters(q, f)) for _klass, q, f in queries}
+    every = {snapshots.key_for(s) for s in snapshots.common_searches(0.8)}
     with connection.cursor() as cursor:
         cursor.execute("SELECT key FROM archive_search_snapshot")
         kept = {key for (key,) in cursor.fetchall()}

@@ -188,7 +188,7 @@ def test_the_command_builds_the_common_searches_and_the_page_reads_them(client, 
         cursor.execute("SELECT count(*) FROM archive_search_snapshot")
         assert cursor.fetchone()[0] == len(searches)
         # The page answers from the snapshot: a cell's total changed there is what it shows.
-        key = snapshots.key_of(snapshots.filterset_for({"kind": ["plan"]}))
+        key = snapshots.key_for({"kind": ["plan"]})
         cursor.execute("SELECT results FROM archive_search_snapshot WHERE key = %s", [key])
         cells = json.loads(cursor.fetchone()[0])["cells"]
         place, (kind, year) = next((i, c[:2]) for i, c in enumerate(cells) if c[1])
@@ -273,7 +273,7 @@ def test_a_writer_still_running_when_the_snapshot_is_taken_is_corrected_for(corp
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT results FROM archive_search_snapshot WHERE key = %s",
-            [snapshots.key_of(snapshots.filterset_for(parameters))],
+            [snapshots.key_for(parameters)],
         )
         cells = json.loads(cursor.fetchone()[0])["cells"]
         assert sum(total for _kind, _year, total, *_rest in cells) == got["total"] - 1
