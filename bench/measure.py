@@ -7,7 +7,7 @@ import random
 import statistics
 import time
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import QueryDict
 
 from archive.filters import DocumentFilter, facet_counts_by_value, facet_groups, results_page
@@ -170,13 +170,17 @@ def recount(q, filters):
         documents = filterset.queryset_without(name).order_by()
         rows = documents.values_list(lookup).annotate(n=Count("pk", distinct=True))
         counts[name] = {str(value): n for value, n in rows if value is not None}
+    # A province counts the documents tagged with it or with a unit merged into it. Gathered
+    # from one read of the tag rows: a query per merged province (34 of them, each a DISTINCT
+    # over whole rows) took an hour for the query set at a million documents.
     documents = filterset.queryset_without("province").order_by()
-    direct = documents.values_list("provinces__slug").annotate(n=Count("pk", distinct=True))
-    counts["province"] = {slug: n for slug, n in direct if slug}
-    successors = documents.filter(provinces__merged_into__isnull=False)
-    for slug in set(successors.values_list("provinces__merged_into__slug", flat=True)):
-        unit = Q(provinces__slug=slug) | Q(provinces__merged_into__slug=slug)
-        counts["province"][slug] = documents.filter(unit).distinct().count()
+    tags = documents.values_list("pk", "provinces__slug", "provinces__merged_into__slug")
+    units = {}
+    for pk, slug, successor in tags.iterator(chunk_size=20_000):
+        for unit in (slug, successor):
+            if unit:
+                units.setdefault(unit, set()).add(pk)
+    counts["province"] = {slug: len(pks) for slug, pks in units.items()}
     return filterset.qs.count(), counts
 
 
