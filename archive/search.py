@@ -68,8 +68,20 @@ class ParsedQuery:
     @property
     def words(self):
         """Return the plain words of the query, without operators or excluded words."""
-        kept = re.sub(r'(?<!\S)-"[^"]*"|(?<!\S)-\S+|\bOR\b', " ", self.text)
-        return _WORD.findall(kept)
+        return _plain_words(self.text)
+
+    @property
+    def text_words(self):
+        """Return the plain words but for the document numbers' ("kế hoạch 1614/KH-UBND" gives
+        kế, hoạch). A text holds a number as one token, and a plan whose number it is already
+        ranks first: the number's parts as a phrase would add only a second read of each
+        match's vector."""
+        numbers = set(self.numbers)
+        return _plain_words(" ".join(t for t in self.text.split() if t not in numbers))
+
+
+def _plain_words(text):
+    return _WORD.findall(re.sub(r'(?<!\S)-"[^"]*"|(?<!\S)-\S+|\bOR\b', " ", text))
 
 
 def clean_query(raw):
@@ -202,8 +214,9 @@ def rank_expression(query):
     search = text_query(query)
     rank = SearchRank(F("search_vector"), search, cover_density=True) + number_score(query)
     words = query.words
-    if len(words) > 1 and not query.uses_operators:
-        phrase = SearchQuery(" ".join(words), config=CONFIG, search_type="phrase")
+    phrase_words = query.text_words
+    if len(phrase_words) > 1 and not query.uses_operators:
+        phrase = SearchQuery(" ".join(phrase_words), config=CONFIG, search_type="phrase")
         rank += Case(
             When(search_vector=phrase, then=Value(PHRASE_BONUS)),
             default=Value(0.0),

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from archive import views
+from archive import search, views
 from archive.filters import search_generation
 from archive.models import Agency, Conference, Document, GcmObjective, Province
 from archive.search import parse_query
@@ -208,6 +208,24 @@ def test_parse_query_respells_numbers_for_the_vector():
     assert query.numbers == ["402/qd-ttg"]
     assert "402/qd-ttg" in query.text
     assert query.shown == "Quyết định số 402/QĐ-TTg về GCM"
+
+
+def test_the_phrase_bonus_leaves_out_the_numbers_parts():
+    """A number is one token of the text: as a phrase of its parts ("402 <-> qd <-> ttg") it
+    only made the ranking read each match's vector once more."""
+    assert parse_query("402/QĐ-TTg").text_words == []
+    assert parse_query("Kế hoạch 1614/KH-UBND Hậu Giang").text_words == [
+        "Kế",
+        "hoạch",
+        "Hậu",
+        "Giang",
+    ]
+    assert parse_query("QĐ 402").text_words == ["QĐ", "402"]  # no full number: words
+    def ranking(q):
+        return str(Document.objects.annotate(rank=search.rank_expression(parse_query(q))).query)
+
+    assert "phraseto_tsquery" not in ranking("1614/KH-UBND")
+    assert "phraseto_tsquery" in ranking("kế hoạch 1614/KH-UBND")
 
 
 def test_empty_query_browses_everything_newest_first(client, corpus):
