@@ -221,6 +221,7 @@ def test_the_phrase_bonus_leaves_out_the_numbers_parts():
         "Giang",
     ]
     assert parse_query("QĐ 402").text_words == ["QĐ", "402"]  # no full number: words
+
     def ranking(q):
         return str(Document.objects.annotate(rank=search.rank_expression(parse_query(q))).query)
 
