@@ -115,3 +115,17 @@ def test_same_seed_same_corpus(corpus):
     generated.delete()
     call_command("generate_corpus", documents=120, seed=3, no_progress=True)
     assert list(generated.values_list("title", "date", "kind", "body")) == first
+
+
+def test_the_vectors_are_stored_without_trying_to_compress_them():
+    """Migration 0015: pglz never compresses a tsvector but tried each one; bodies still are."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'archive_document'"
+            "::regclass AND attname IN ('search_vector', 'search_vector_exact', 'body')"
+        )
+        assert dict(cursor.fetchall()) == {
+            "search_vector": "e",
+            "search_vector_exact": "e",
+            "body": "x",
+        }
