@@ -357,9 +357,11 @@ class CorpusWriter:
             row["links"].append(("dua_tin", rng.choice(self.conferences[-200:])))
 
 
-def produce(reference, seed, first_id, taken_numbers, documents, batch, queue):
-    """Write the corpus in batches onto a queue (run in a child process, beside the COPY)."""
+def produce(reference, seed, first_id, taken_numbers, documents, batch, queue, consumers=1):
+    """Write the corpus in batches onto a queue (run in a child process, beside the COPY), then
+    one end mark for each process taking batches from it."""
     writer = CorpusWriter(reference, seed=seed, first_id=first_id, taken_numbers=taken_numbers)
     for start in range(0, documents, batch):
         queue.put([writer.document() for _ in range(min(batch, documents - start))])
-    queue.put(None)
+    for _ in range(consumers):
+        queue.put(None)

@@ -35,3 +35,16 @@ def pool(jobs, initializer=None):
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=partial(_start, initializer)) as workers:
         yield workers
+
+
+def start(target, *args):
+    """Start `target(*args)` in a forked process that opens its own connection."""
+    connections.close_all()
+    process = multiprocessing.get_context("fork").Process(target=_run, args=(target, args))
+    process.start()
+    return process
+
+
+def _run(target, args):
+    _start(None)
+    target(*args)

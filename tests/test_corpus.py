@@ -1,10 +1,12 @@
 """The synthetic corpus and the facet arrays the database keeps: consistent, deterministic."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
+from archive.management.commands import generate_corpus
 from archive.management.commands.bootstrap import FIXTURES
+from archive.management.commands.generate_corpus import FACET_TRIGGER_TABLES
 from archive.models import Document, Plan, Province
 from archive.numbers import parse_number
 
@@ -115,6 +117,84 @@ def test_same_seed_same_corpus(corpus):
     generated.delete()
     call_command("generate_corpus", documents=120, seed=3, no_progress=True)
     assert list(generated.values_list("title", "date", "kind", "body")) == first
+
+
+def generated_corpus():
+    """Every generated document as its rows say it: text, tags, kind's row and links."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT d.id, d.kind, d.title, d.date, d.body, d.facet_provinces, d.facet_agencies,
+                   d.facet_objectives, p.number, p.issuer_id,
+                   ARRAY(SELECT province_id FROM archive_document_provinces
+                         WHERE document_id = d.id ORDER BY 1),
+                   ARRAY(SELECT relation || '>' || target_id FROM archive_documentlink
+                         WHERE source_id = d.id ORDER BY 1)
+            FROM archive_document d LEFT JOIN archive_plan p ON p.document_ptr_id = d.id
+            WHERE d.slug ~ '^(plan|conference|article)-[0-9]+$' ORDER BY d.id
+            """
+        )
+        return cursor.fetchall()
+
+
+def bulk_load_undone():
+    """True when the search index and the facet triggers are as a load found them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('document_search_vector') IS NOT NULL")
+        indexed = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgenabled = 'D' AND tgrelid = ANY(%s::regclass[])",
+            [FACET_TRIGGER_TABLES],
+        )
+        return indexed and cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_processes_copy_the_same_corpus_as_one():
+    call_command("loaddata", FIXTURES / "reference.json", FIXTURES / "demo.json", verbosity=0)
+    call_command("generate_corpus", documents=120, seed=3, jobs=1, no_progress=True)
+    one = generated_corpus()
+    Document.objects.filter(pk__in=[row[0] for row in one]).delete()
+
+    call_command("generate_corpus", documents=120, seed=3, jobs=2, no_progress=True)
+
+    assert generated_corpus() == one
+    assert len(one) == 120 and any(row[-1] for row in one)  # links were copied too
+    assert arrays_match_join_tables() and bulk_load_undone()
+    assert Document.objects.search("di cư").count() > 100
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("failing", ["copy", "finish"])
+def test_a_failed_parallel_load_leaves_the_archive_as_it_was(failing, monkeypatch):
+    """A copying process failing (its batch of documents rejected), or the last step after
+    every process has committed: the command says so and the archive is what it was."""
+    call_command("loaddata", FIXTURES / "reference.json", FIXTURES / "demo.json", verbosity=0)
+    before = Document.objects.count()
+    last = Document.objects.order_by("-pk").values_list("pk", flat=True).first()
+    monkeypatch.setattr(generate_corpus, "BATCH", 30)
+    if failing == "copy":
+        copy_rows = generate_corpus.copy_rows
+
+        def rejecting(cursor, rows):
+            if any(row["id"] == last + 100 for row in rows):
+                raise ValueError("lô tài liệu bị từ chối")
+            return copy_rows(cursor, rows)
+
+        monkeypatch.setattr(generate_corpus, "copy_rows", rejecting)
+    else:
+
+        def finish(links):
+            raise ValueError("hết chỗ trên đĩa")
+
+        monkeypatch.setattr(generate_corpus, "finish", finish)
+
+    with pytest.raises((CommandError, ValueError), match="từ chối|hết chỗ"):
+        call_command("generate_corpus", documents=120, seed=3, jobs=2, no_progress=True)
+
+    assert Document.objects.count() == before
+    assert not Document.provinces.through.objects.filter(document_id__gt=last).exists()
+    assert bulk_load_undone()
 
 
 def test_the_vectors_are_stored_without_trying_to_compress_them():

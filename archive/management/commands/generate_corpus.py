@@ -1,13 +1,16 @@
 """Load a realistic synthetic archive of N documents with COPY, for benchmarks."""
 
 import multiprocessing
+import queue
 import time
+from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from archive import workers
 from archive.corpus import Reference, produce
 from archive.models import Agency, Document, DocumentType, GcmObjective, Plan, Province
 from archive.text import vn_slugify
@@ -52,9 +55,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=1, help="random seed (same seed, same archive)"
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=workers.DEFAULT_JOBS,
+            help="processes copying at once (default: the cores, at most 4)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args, documents, seed, no_progress, **options):
+    def handle(self, *args, documents, seed, jobs, no_progress, **options):
         if documents < 1:
             raise CommandError("--documents must be at least 1.")
         if not Province.objects.exists():
@@ -62,40 +71,32 @@ class Command(BaseCommand):
                 "Load the reference data first: manage.py loaddata fixtures/reference.json"
             )
         started = time.perf_counter()
-        with transaction.atomic():
-            reference = self.reference()
-            taken = list(Plan.objects.values_list("issuer_id", "number_year", "number_normalized"))
-            # Python writes the next batch in a child process while PostgreSQL takes this one.
-            batches = multiprocessing.Queue(maxsize=4)
-            producer = multiprocessing.Process(
-                target=produce,
-                args=(reference, seed, self.first_id(), taken, documents, BATCH, batches),
-            )
-            producer.start()
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-                cursor.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX}")
-                for table in FACET_TRIGGER_TABLES:
-                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-                progress = tqdm(total=documents, unit="doc", disable=no_progress, desc="tài liệu")
-                while (rows := batches.get()) is not None:
-                    copy_rows(cursor, rows)
-                    progress.update(len(rows))
-                progress.close()
-                producer.join()
-                # Check the deferred foreign keys now: a table with pending checks cannot change.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                for table in FACET_TRIGGER_TABLES:
-                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        progress = tqdm(total=documents, unit="doc", disable=no_progress, desc="tài liệu")
+        # PostgreSQL computes the two search vectors of each row as it is copied, in the
+        # copying connection's one process: several connections copy as many times faster.
+        # Other connections see committed rows only, so inside a transaction (a test's, a
+        # caller's) this connection copies everything, in it.
+        if jobs <= 1 or connection.in_atomic_block:
+            with transaction.atomic():
+                source = self.source(documents, seed)
+                prepare()
+                links = copy_here(source, progress)
                 self.stdout.write("Đang tạo lại chỉ mục tìm kiếm (GIN)…")
-                cursor.execute(
-                    f"CREATE INDEX {SEARCH_INDEX} ON archive_document USING gin (search_vector)"
-                )
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence('archive_document', 'id'), "
-                    "(SELECT max(id) FROM archive_document))"
-                )
-            cursor = connection.cursor()
+                finish(links)
+        else:
+            with transaction.atomic():
+                source = self.source(documents, seed)
+            prepare()
+            try:
+                links = copy_in_workers(source, jobs, progress)
+                self.stdout.write("Đang tạo lại chỉ mục tìm kiếm (GIN)…")
+                with transaction.atomic():
+                    finish(links)
+            except BaseException:
+                undo(source.first_id)
+                raise
+        progress.close()
+        with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         elapsed = time.perf_counter() - started
         self.stdout.write(
@@ -103,6 +104,15 @@ class Command(BaseCommand):
                 f"Đã tạo {documents:,} tài liệu trong {elapsed:.1f} s "
                 f"({documents / elapsed:,.0f} tài liệu/giây)."
             )
+        )
+
+    def source(self, documents, seed):
+        return Source(
+            reference=self.reference(),
+            seed=seed,
+            first_id=self.first_id(),
+            taken=list(Plan.objects.values_list("issuer_id", "number_year", "number_normalized")),
+            documents=documents,
         )
 
     def first_id(self):
@@ -154,8 +164,184 @@ class Command(BaseCommand):
         )
 
 
+@dataclass
+class Source:
+    """What the writer process needs to write the corpus (archive.corpus.produce)."""
+
+    reference: Reference
+    seed: int
+    first_id: int
+    taken: list
+    documents: int
+
+    def producer(self, batches, consumers=1):
+        """Start the process writing the documents in batches onto `batches`."""
+        process = multiprocessing.get_context("fork").Process(
+            target=produce,
+            args=(
+                self.reference,
+                self.seed,
+                self.first_id,
+                self.taken,
+                self.documents,
+                BATCH,
+                batches,
+                consumers,
+            ),
+        )
+        process.start()
+        return process
+
+
+def prepare():
+    """Drop the search index and switch the facet triggers off for the load."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX}")
+        for table in FACET_TRIGGER_TABLES:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+
+
+def finish(links):
+    """Copy the links, check the deferred keys, switch the triggers on, build the index."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        copy_table(cursor, "archive_documentlink", LINK_COLUMNS, links)
+        # Check the deferred foreign keys now: a table with pending checks cannot change.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table in FACET_TRIGGER_TABLES:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        cursor.execute(f"CREATE INDEX {SEARCH_INDEX} ON archive_document USING gin (search_vector)")
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('archive_document', 'id'), "
+            "(SELECT max(id) FROM archive_document))"
+        )
+
+
+def undo(first_id):
+    """Remove what a failed parallel load committed; put the triggers and the index back."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM archive_documentlink WHERE source_id >= %s", [first_id])
+        for table, column in KIND_AND_TAG_TABLES:
+            cursor.execute(f"DELETE FROM {table} WHERE {column} >= %s", [first_id])
+        cursor.execute("DELETE FROM archive_document WHERE id >= %s", [first_id])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as in finish()
+        for table in FACET_TRIGGER_TABLES:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON archive_document "
+            "USING gin (search_vector)"
+        )
+
+
+def copy_here(source, progress):
+    """Copy the whole corpus through this connection; a writer process makes the next batch
+    meanwhile."""
+    batches = multiprocessing.get_context("fork").Queue(maxsize=4)
+    producer = source.producer(batches)
+    links = []
+    with connection.cursor() as cursor:
+        while (rows := batches.get()) is not None:
+            links += copy_rows(cursor, rows)
+            progress.update(len(rows))
+    producer.join()
+    return links
+
+
+def copy_in_workers(source, jobs, progress):
+    """Copy the corpus through `jobs` connections, each in a process and a transaction of its
+    own, and return the links (a link may point to a document another process copies, which
+    its transaction cannot see: they are copied after every process has committed).
+
+    The processes commit together, once each has copied and checked its rows, or none does;
+    whatever happens, no process is left running.
+    """
+    context = multiprocessing.get_context("fork")
+    batches, messages = context.Queue(maxsize=2 * jobs), context.Queue()
+    barrier = context.Barrier(jobs)
+    producer = source.producer(batches, consumers=jobs)
+    loaders = [workers.start(load, batches, messages, barrier) for _ in range(jobs)]
+    links, committed, failures = [], 0, []
+    try:
+        while committed < jobs and not failures:
+            try:
+                message, value = messages.get(timeout=1)
+            except queue.Empty:
+                if any(loader.exitcode not in (None, 0) for loader in loaders):
+                    failures.append("một tiến trình chép dữ liệu dừng bất thường")
+                continue
+            if message == "copied":
+                progress.update(value)
+            elif message == "committed":
+                committed += 1
+                links += value
+            else:
+                failures.append(value)
+    finally:
+        # After a failure (or an interruption) the writer may wait for ever on a full queue and
+        # a copying process on the barrier: they are stopped, their transactions roll back.
+        stop = committed < jobs
+        for process in (producer, *loaders):
+            if stop:
+                process.terminate()
+            process.join()
+    if failures:
+        raise CommandError(f"Không tạo được kho tài liệu: {failures[0]}")
+    return links
+
+
+def load(batches, messages, barrier):
+    """Copy batches until an end mark, in one transaction; commit when every process has."""
+    links = []
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            while (rows := batches.get()) is not None:
+                links += copy_rows(cursor, rows)
+                messages.put(("copied", len(rows)))
+            check_foreign_keys(cursor)
+            barrier.wait()
+    except Exception as error:  # reported to the parent, which stops the others
+        barrier.abort()
+        messages.put(("failed", str(error)))
+        return
+    messages.put(("committed", links))
+
+
+LINK_COLUMNS = ["source_id", "relation", "target_id", "note"]
+KIND_AND_TAG_TABLES = [
+    ("archive_plan", "document_ptr_id"),
+    ("archive_conference", "document_ptr_id"),
+    ("archive_article", "document_ptr_id"),
+    ("archive_document_provinces", "document_id"),
+    ("archive_document_agencies", "document_id"),
+    ("archive_document_objectives", "document_id"),
+]
+
+
+def check_foreign_keys(cursor):
+    """Check the copied rows' deferred foreign keys now, each process its own at once.
+
+    Not `SET CONSTRAINTS ALL`: that would also fire the search generation's trigger, which
+    takes the one generation row until commit (migration 0008), and the second process would
+    wait for it while the first waits for the second to finish.
+    """
+    cursor.execute(
+        "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferred "
+        "AND conrelid = ANY(%s::regclass[])",
+        [["archive_document", *(table for table, _column in KIND_AND_TAG_TABLES)]],
+    )
+    names = [connection.ops.quote_name(name) for (name,) in cursor.fetchall()]
+    cursor.execute(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE")
+
+
+def copy_table(cursor, table, columns, rows):
+    raw = cursor.cursor  # psycopg's own cursor, for COPY
+    with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def copy_rows(cursor, rows):
-    """COPY one batch of generated documents, their kind's row, tags and links."""
+    """COPY one batch of generated documents, their kind's row and tags; return their links."""
     now = timezone.now()
     tables = {
         "archive_document": [
@@ -199,9 +385,9 @@ def copy_rows(cursor, rows):
         "archive_document_provinces": ["document_id", "province_id"],
         "archive_document_agencies": ["document_id", "agency_id"],
         "archive_document_objectives": ["document_id", "gcmobjective_id"],
-        "archive_documentlink": ["source_id", "relation", "target_id", "note"],
     }
     data = {table: [] for table in tables}
+    links = []
     for r in rows:
         data["archive_document"].append(
             (
@@ -247,13 +433,8 @@ def copy_rows(cursor, rows):
         data["archive_document_provinces"] += [(r["id"], p) for p in r["provinces"]]
         data["archive_document_agencies"] += [(r["id"], a) for a in sorted(r["agencies"])]
         data["archive_document_objectives"] += [(r["id"], o) for o in r["objectives"]]
-        data["archive_documentlink"] += [
-            (r["id"], relation, target, "") for relation, target in r["links"]
-        ]
-    raw = cursor.cursor  # psycopg's own cursor, for COPY
+        links += [(r["id"], relation, target, "") for relation, target in r["links"]]
     for table, columns in tables.items():
-        if not data[table]:
-            continue
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in data[table]:
-                copy.write_row(row)
+        if data[table]:
+            copy_table(cursor, table, columns, data[table])
+    return links
