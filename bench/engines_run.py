@@ -132,10 +132,11 @@ def run_all(args, build, previous=None, save=lambda results: None):
 
     `save` is called after each step, so a long run that fails keeps what it measured.
     """
-    queries = measure.query_set()
+    queries = committed_queries(args, previous) or measure.query_set()
     engines = [name for name in args.engines.split(",") if name]
     results = {
         "documents": args.documents,
+        "seed": getattr(args, "seed", 1),
         "queries": [[k, q, f] for k, q, f in queries],
         "build": build,
         "latency_ms": {},
@@ -193,6 +194,21 @@ def run_all(args, build, previous=None, save=lambda results: None):
     # The benchmark's searches are not readers': none of them is built as a slow search.
     SlowSearch.objects.all().delete()
     return results
+
+
+def committed_queries(args, previous):
+    """Return the query set of the previous results for this archive, if any.
+
+    The set is drawn once from the corpus (measure.query_set) and kept, so every later run, on
+    any machine, times the same queries as the committed results: the draw samples pages
+    (TABLESAMPLE), and the parallel copy lays the same documents out in a different order on
+    each build. --draw-queries draws a new set.
+    """
+    if not previous or getattr(args, "draw_queries", False):
+        return None
+    if previous.get("seed", 1) != getattr(args, "seed", 1):
+        return None
+    return [tuple(query) for query in previous.get("queries", [])] or None
 
 
 @contextmanager

@@ -85,6 +85,11 @@ def main(argv=None):
         action="store_true",
         help="build only the snapshots the query set's searches read (a million documents)",
     )
+    parser.add_argument(
+        "--draw-queries",
+        action="store_true",
+        help="draw a new query set from the corpus instead of the committed results' one",
+    )
     parser.add_argument("--note", help="what the tables should say about this run")
     args = parser.parse_args(argv)
 
@@ -99,7 +104,9 @@ def main(argv=None):
     build = prepare(args.documents, args.seed, args.rebuild)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{args.documents}.json"
-    previous = json.loads(path.read_text()) if path.exists() and not args.rebuild else {}
+    # Read even after --rebuild: the same seed makes the same documents, and their committed
+    # query set is kept (engines_run.committed_queries).
+    previous = json.loads(path.read_text()) if path.exists() else {}
 
     def save(results):
         results["build"] = results.get("build") or previous.get("build")

@@ -76,3 +76,25 @@ def test_comparison_engines_agree_with_a_plain_python_reference():
     from bench.engines import check_engines
 
     check_engines.main()
+
+
+def test_a_later_run_times_the_committed_query_set():
+    """The query set is drawn once per archive and kept: a page sample (TABLESAMPLE) of the
+    same documents copied in another order would draw another set."""
+    committed = {
+        "seed": 1,
+        "queries": [["rare", "hỉu", {}], ["browse_facets", "", {"year": ["2020"]}]],
+    }
+
+    class Args:
+        seed, draw_queries = 1, False
+
+    assert engines_run.committed_queries(Args, committed) == [
+        ("rare", "hỉu", {}),
+        ("browse_facets", "", {"year": ["2020"]}),
+    ]
+    Args.draw_queries = True
+    assert engines_run.committed_queries(Args, committed) is None
+    Args.seed, Args.draw_queries = 2, False
+    assert engines_run.committed_queries(Args, committed) is None
+    assert engines_run.committed_queries(Args, {}) is None
