@@ -197,8 +197,18 @@ def prepare():
     """Drop the search index and switch the facet triggers off for the load."""
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX}")
-        for table in FACET_TRIGGER_TABLES:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        facet_triggers(cursor, "DISABLE")
+
+
+def facet_triggers(cursor, action):
+    for table in FACET_TRIGGER_TABLES:
+        cursor.execute(f"ALTER TABLE {table} {action} TRIGGER USER")
+
+
+def create_search_index(cursor):
+    cursor.execute(
+        f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON archive_document USING gin (search_vector)"
+    )
 
 
 def finish(links):
@@ -208,9 +218,8 @@ def finish(links):
         copy_table(cursor, "archive_documentlink", LINK_COLUMNS, links)
         # Check the deferred foreign keys now: a table with pending checks cannot change.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for table in FACET_TRIGGER_TABLES:
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        cursor.execute(f"CREATE INDEX {SEARCH_INDEX} ON archive_document USING gin (search_vector)")
+        facet_triggers(cursor, "ENABLE")
+        create_search_index(cursor)
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('archive_document', 'id'), "
             "(SELECT max(id) FROM archive_document))"
@@ -221,16 +230,11 @@ def undo(first_id):
     """Remove what a failed parallel load committed; put the triggers and the index back."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM archive_documentlink WHERE source_id >= %s", [first_id])
-        for table, column in KIND_AND_TAG_TABLES:
-            cursor.execute(f"DELETE FROM {table} WHERE {column} >= %s", [first_id])
-        cursor.execute("DELETE FROM archive_document WHERE id >= %s", [first_id])
+        for table, columns in reversed(COPIED.items()):  # the document last
+            cursor.execute(f"DELETE FROM {table} WHERE {columns[0]} >= %s", [first_id])
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as in finish()
-        for table in FACET_TRIGGER_TABLES:
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON archive_document "
-            "USING gin (search_vector)"
-        )
+        facet_triggers(cursor, "ENABLE")
+        create_search_index(cursor)
 
 
 def copy_here(source, progress):
@@ -306,15 +310,52 @@ def load(batches, messages, barrier):
     messages.put(("committed", links))
 
 
+# The tables a batch is copied into: the document, its kind's row and its tags (its links are
+# copied last, by finish()). Each table's first column is the document's id.
+COPIED = {
+    "archive_document": [
+        "id",
+        "facet_provinces",
+        "facet_units",
+        "facet_agencies",
+        "facet_objectives",
+        "facet_doc_type",
+        "kind",
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "date",
+        "status",
+        "source_url",
+        "created_at",
+        "updated_at",
+        "search_number",
+    ],
+    "archive_plan": [
+        "document_ptr_id",
+        "number",
+        "number_normalized",
+        "number_year",
+        "document_type_id",
+        "issuer_id",
+        "signer",
+        "effective_date",
+        "validity",
+    ],
+    "archive_conference": [
+        "document_ptr_id",
+        "end_date",
+        "place",
+        "is_abroad",
+        "participant_note",
+    ],
+    "archive_article": ["document_ptr_id", "publication", "author"],
+    "archive_document_provinces": ["document_id", "province_id"],
+    "archive_document_agencies": ["document_id", "agency_id"],
+    "archive_document_objectives": ["document_id", "gcmobjective_id"],
+}
 LINK_COLUMNS = ["source_id", "relation", "target_id", "note"]
-KIND_AND_TAG_TABLES = [
-    ("archive_plan", "document_ptr_id"),
-    ("archive_conference", "document_ptr_id"),
-    ("archive_article", "document_ptr_id"),
-    ("archive_document_provinces", "document_id"),
-    ("archive_document_agencies", "document_id"),
-    ("archive_document_objectives", "document_id"),
-]
 
 
 def check_foreign_keys(cursor):
@@ -327,7 +368,7 @@ def check_foreign_keys(cursor):
     cursor.execute(
         "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferred "
         "AND conrelid = ANY(%s::regclass[])",
-        [["archive_document", *(table for table, _column in KIND_AND_TAG_TABLES)]],
+        [list(COPIED)],
     )
     names = [connection.ops.quote_name(name) for (name,) in cursor.fetchall()]
     cursor.execute(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE")
@@ -343,60 +384,17 @@ def copy_table(cursor, table, columns, rows):
 def copy_rows(cursor, rows):
     """COPY one batch of generated documents, their kind's row and tags; return their links."""
     now = timezone.now()
-    tables = {
-        "archive_document": [
-            "facet_provinces",
-            "facet_units",
-            "facet_agencies",
-            "facet_objectives",
-            "facet_doc_type",
-            "id",
-            "kind",
-            "title",
-            "slug",
-            "summary",
-            "body",
-            "date",
-            "status",
-            "source_url",
-            "created_at",
-            "updated_at",
-            "search_number",
-        ],
-        "archive_plan": [
-            "document_ptr_id",
-            "number",
-            "number_normalized",
-            "number_year",
-            "document_type_id",
-            "issuer_id",
-            "signer",
-            "effective_date",
-            "validity",
-        ],
-        "archive_conference": [
-            "document_ptr_id",
-            "end_date",
-            "place",
-            "is_abroad",
-            "participant_note",
-        ],
-        "archive_article": ["document_ptr_id", "publication", "author"],
-        "archive_document_provinces": ["document_id", "province_id"],
-        "archive_document_agencies": ["document_id", "agency_id"],
-        "archive_document_objectives": ["document_id", "gcmobjective_id"],
-    }
-    data = {table: [] for table in tables}
+    data = {table: [] for table in COPIED}
     links = []
     for r in rows:
         data["archive_document"].append(
             (
+                r["id"],
                 r["provinces"],
                 r["units"],
                 sorted(r["agencies"]),
                 r["objectives"],
                 r["document_type"],
-                r["id"],
                 r["kind"],
                 r["title"],
                 r["slug"],
@@ -434,7 +432,7 @@ def copy_rows(cursor, rows):
         data["archive_document_agencies"] += [(r["id"], a) for a in sorted(r["agencies"])]
         data["archive_document_objectives"] += [(r["id"], o) for o in r["objectives"]]
         links += [(r["id"], relation, target, "") for relation, target in r["links"]]
-    for table, columns in tables.items():
+    for table, columns in COPIED.items():
         if data[table]:
             copy_table(cursor, table, columns, data[table])
     return links
