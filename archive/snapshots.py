@@ -27,6 +27,7 @@ what a search answers changes. The log keeps old rows as JSON by column name, so
 that renames or retypes a column of archive_document must delete the snapshots.
 """
 
+import heapq
 import json
 import time
 from collections import Counter
@@ -476,18 +477,19 @@ def term_frequencies():
 
 
 def title_phrases(limit):
-    """Return the most frequent two-syllable phrases of titles ("di cư", "hợp pháp")."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT title FROM archive_document "
-            f"TABLESAMPLE SYSTEM ({sample_percent(2000)}) REPEATABLE (3)"
-        )
-        titles = [row[0].lower() for row in cursor.fetchall()]
+    """Return the most frequent two-syllable phrases of titles ("di cư", "hợp pháp").
+
+    Counted over every title, in chunks: a sample of pages depends on the order rows lie on
+    disk, and the same archive copied in another order lost a phrase near the list's end
+    ("ban hành", 25th of 200,000 titles, missing from a 2,000-title sample).
+    """
     pairs = Counter()
-    for title in titles:
-        words = [w for w in title.split() if w.isalpha()]
+    titles = Document.objects.order_by().values_list("title", flat=True)
+    for title in titles.iterator(chunk_size=10_000):
+        words = [w for w in title.lower().split() if w.isalpha()]
         pairs.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
-    return [pair for pair, _n in pairs.most_common(limit)]
+    # Ties go by the phrase, not by the order the titles were read in.
+    return [pair for pair, _n in heapq.nsmallest(limit, pairs.items(), key=lambda i: (-i[1], i[0]))]
 
 
 def common_searches(share=COMMON_SHARE, phrases=PHRASES):

@@ -206,6 +206,16 @@ def test_the_command_builds_the_common_searches_and_the_page_reads_them(client, 
             agree(parameters | {"kind": ["plan"], "year": ["2020"]})
 
 
+def test_title_phrases_count_every_title_and_break_ties_by_the_phrase():
+    # Written so that the order the rows lie in favours the wrong answer: the tied phrase
+    # read first is the later one alphabetically, and the commonest is read last.
+    titles = ["Xuất cảnh trái phép", "Hồi hương tự nguyện", "Xuất cảnh trái phép"]
+    for n, title in enumerate(titles + ["Mua bán người"] * 3):
+        ArticleFactory(title=title, slug=f"bai-{n}")
+    assert snapshots.title_phrases(3) == ["bán người", "mua bán", "cảnh trái"]
+    assert snapshots.title_phrases(5)[3:] == ["trái phép", "xuất cảnh"]
+
+
 def test_a_slow_search_is_noted_and_built_with_the_common_ones(client, corpus, monkeypatch):  # noqa: F811
     search = {"q": "người di cư", "province": "can-tho", "kind": "plan", "year": "2020"}
     client.get(reverse("archive:search"), search)
