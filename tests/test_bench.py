@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from archive.management.commands.bootstrap import FIXTURES
 from archive.models import SlowSearch
-from bench import engines_run, measure
+from bench import engines_run, measure, statements
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,15 @@ def test_a_later_run_times_the_committed_query_set():
     Args.seed, Args.draw_queries = 2, False
     assert engines_run.committed_queries(Args, committed) is None
     assert engines_run.committed_queries(Args, {}) is None
+
+
+def test_the_statement_breakdown_names_each_statement_of_a_search(small_corpus):
+    queries = [q for q in measure.query_set(per_class=1) if q[0] in ("number", "browse_facets")]
+    medians = statements.by_class(queries, repeat=1)
+    number, browse = medians["number"], medians["browse_facets"]
+    # A number's search counts, ranks, highlights and lists; browsing has nothing to highlight.
+    parts = ("facets", "ranking", "snippets", "listing", "python")
+    assert all(number[part] > 0 for part in parts)
+    assert browse["snippets"] == 0 and browse["listing"] > 0
+    named = sum(number[part] for part in statements.PARTS if part not in ("total", "python"))
+    assert number["python"] + named == pytest.approx(number["total"])
