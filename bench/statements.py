@@ -1,6 +1,6 @@
 """Where a search's time goes: every statement of our search timed, per class of the query set.
 
-    python -m bench.statements --documents 200000 [--classes rare,number] [--repeat 5]
+    python -m bench.statements --documents 200000 [--classes rare,number] [--repeat 5] [--seed 1]
 
 Runs what a results page computes (`measure.ours`, no cache; snapshots as the database holds
 them) over the committed query set of bench/results/<N>.json, times each statement it sends,
@@ -15,6 +15,8 @@ import statistics
 import sys
 import time
 from contextlib import contextmanager
+
+from django.db import connection
 
 # (name, a fragment of SQL only that statement holds), the first that matches naming it.
 STATEMENTS = [
@@ -34,7 +36,6 @@ def name_of(sql):
 @contextmanager
 def timed_statements(times):
     """Add each statement's milliseconds to times[its name] while the block runs."""
-    from django.db import connection
 
     def wrapper(execute, sql, params, many, context):
         started = time.perf_counter()
@@ -90,6 +91,7 @@ def table(medians):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--classes", help="comma-separated classes (default: all)")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
@@ -97,22 +99,22 @@ def main(argv=None):
     from .run import RESULTS, database_url
 
     path = RESULTS / f"{args.documents}.json"
-    if not path.exists():
-        sys.exit(
-            f"{path} holds no query set: run `python -m bench.run --documents "
-            f"{args.documents}` first."
-        )
+    previous = json.loads(path.read_text()) if path.exists() else {}
     os.environ["DATABASE_URL"] = database_url(args.documents)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     import django
 
     django.setup()
-    wanted = set(args.classes.split(",")) if args.classes else None
-    queries = [
-        tuple(query)
-        for query in json.loads(path.read_text())["queries"]
-        if wanted is None or query[0] in wanted
-    ]
+    from .engines_run import committed_queries
+
+    queries = committed_queries(args, previous)
+    if not queries:
+        sys.exit(
+            f"{path} holds no query set for seed {args.seed}: run `python -m bench.run "
+            f"--documents {args.documents}` first."
+        )
+    if args.classes:
+        queries = [query for query in queries if query[0] in args.classes.split(",")]
     print(f"median ms per class, {args.documents:,} documents:")
     print(table(by_class(queries, args.repeat)))
 
