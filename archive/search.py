@@ -227,6 +227,17 @@ def rank_expression(query):
         rank += EXACT_WORDS_WEIGHT * SearchRank(
             F("search_vector_exact"), SearchQuery(exact, config=EXACT_CONFIG, search_type="raw")
         )
+    if query.numbers and not phrase_words:
+        # A number alone ("3/KH-UBND", issued by many provinces and years): the documents
+        # carrying it rank first, newest first among them (by_relevance's next key). Their text
+        # would only score the number's own mentions, and reading it was most of such a search
+        # (each match's vector read from TOAST): a CASE computes its default only for the rows
+        # that reach it, those citing the number.
+        rank = Case(
+            When(search_number__in=query.numbers, then=Value(NUMBER_EXACT)),
+            default=rank,
+            output_field=FloatField(),
+        )
     return rank
 
 

@@ -199,6 +199,24 @@ def test_every_spelling_of_a_document_number_puts_that_plan_first(client, corpus
     assert slugs(client, q=q)[0] == first
 
 
+def test_a_number_alone_lists_its_documents_newest_first_then_those_citing_it(client, db):
+    """Many provinces and years issue "5/KH-UBND": how often a plan's text repeats its own
+    number says nothing of which the user wants, so the newest comes first."""
+    older = PlanFactory(
+        slug="kh-5-2019",
+        number="5/KH-UBND",
+        date=D(2019, 2, 1),
+        body="Kế hoạch 5/KH-UBND. " * 6,
+    )
+    newer = PlanFactory(slug="kh-5-2023", number="5/KH-UBND", date=D(2023, 2, 1), body="Di cư.")
+    ArticleFactory(
+        slug="bao-cao", date=D(2024, 1, 5), body="Tỉnh báo cáo kết quả Kế hoạch 5/KH-UBND."
+    )
+    assert slugs(client, q="5/KH-UBND") == [newer.slug, older.slug, "bao-cao"]
+    # With words beside the number, the plans carrying it are ordered by those words.
+    assert slugs(client, q="5/KH-UBND kế hoạch")[:2] == [older.slug, newer.slug]
+
+
 def test_a_number_in_a_sentence_is_still_found(client, corpus):
     assert slugs(client, q="Kế hoạch 1614/KH-UBND Hậu Giang")[0] == "kh-1614"
 
