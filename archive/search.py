@@ -255,12 +255,13 @@ def match_condition(query):
 # When every word occurs, to the stretch from a little before the first occurrence of any to
 # EXCERPT_CHARS past the last second occurrence within MAX_SPAN of its first (room for the two
 # fragments ts_headline shows); the whole text if the first occurrences lie further apart. When
-# a word is missing (found in the title only), ts_headline has no match to show and shows the
-# text's first words: the text is cut to its beginning. The cuts fall on spaces (the text padded
-# with one each side; string functions, as a regex trimming the ends took 40 µs a text). Plain
-# SQL: the ORM took as long to build this statement (1.4 ms) as PostgreSQL takes to run it for
-# a page of rare words.
-EXCERPT_CHARS, BEFORE_CHARS, MAX_SPAN = 600, 150, 3000
+# a word is missing (found in the title only, or a number the text does not hold), ts_headline
+# has no match to show and shows the text's first MinWords (12) words: the text is cut to its
+# first FIRST_WORDS_CHARS (600 took three times as long to parse, for the same snippets). The
+# cuts fall on spaces (the text padded with one each side; string functions, as a regex
+# trimming the ends took 40 µs a text). Plain SQL: the ORM took as long to build this
+# statement (1.4 ms) as PostgreSQL takes to run it for a page of rare words.
+EXCERPT_CHARS, BEFORE_CHARS, MAX_SPAN, FIRST_WORDS_CHARS = 600, 150, 3000, 200
 HEADLINE_OPTIONS = f"StartSel={START_MARK}, StopSel={STOP_MARK}"
 HEADLINES_SQL = rf"""
 SELECT d.id,
@@ -281,7 +282,7 @@ FROM archive_document AS d, websearch_to_tsquery('{CONFIG}', %s) AS query,
                 regexp_instr(text, word) AS at, regexp_instr(text, word, 1, 2) AS again) AS m,
     LATERAL (SELECT words = 0 OR (found = words AND last - first > {MAX_SPAN}) AS whole,
         CASE WHEN found = words THEN greatest(1, first - {BEFORE_CHARS}) ELSE 1 END AS start,
-        CASE WHEN found = words THEN until - first + {EXCERPT_CHARS} ELSE {EXCERPT_CHARS} END
+        CASE WHEN found = words THEN until - first + {EXCERPT_CHARS} ELSE {FIRST_WORDS_CHARS} END
             AS chars) AS cut,
     LATERAL (SELECT substring(' ' || text || ' ' FROM start FOR chars) AS piece OFFSET 0) AS p
 WHERE d.id = ANY(%s)
