@@ -209,3 +209,19 @@ def test_the_vectors_are_stored_without_trying_to_compress_them():
             "search_vector_exact": "e",
             "body": "x",
         }
+
+
+def search_index_options():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'document_search_vector'")
+        return cursor.fetchone()[0]
+
+
+def test_the_search_index_keeps_a_short_pending_list():
+    """Migration 0016: every search reads the GIN index's pending list in full."""
+    assert search_index_options() == ["gin_pending_list_limit=1024"]
+
+
+def test_the_corpus_rebuilds_the_search_index_as_the_model_declares_it(corpus):
+    assert search_index_options() == ["gin_pending_list_limit=1024"]
+    assert bulk_load_undone()

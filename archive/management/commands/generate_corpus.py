@@ -206,9 +206,9 @@ def facet_triggers(cursor, action):
 
 
 def create_search_index(cursor):
-    cursor.execute(
-        f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON archive_document USING gin (search_vector)"
-    )
+    """Build the search index as the model declares it, its storage parameters too."""
+    (index,) = (index for index in Document._meta.indexes if index.name == SEARCH_INDEX)
+    cursor.execute(str(index.create_sql(Document, connection.schema_editor())))
 
 
 def finish(links):
