@@ -25,6 +25,7 @@ from .text import nfc, strip_controls
 
 # The 63 provinces became 34 on this day (Nghị quyết 202/2025/QH15, operative from 1/7/2025).
 MERGER_DATE = datetime.date(2025, 7, 1)
+SEARCH_INDEX = "document_search_vector"  # the GIN index of Document.search_vector
 
 
 class NaturalKeyManager(models.Manager):
@@ -409,9 +410,7 @@ class Document(NfcTextMixin, models.Model):
             models.Index(fields=["kind", "status"], name="document_kind_status"),
             # A write queues its lexemes in the index's pending list, which every search reads
             # in full until a write past the limit merges it (migration 0016).
-            GinIndex(
-                fields=["search_vector"], name="document_search_vector", gin_pending_list_limit=1024
-            ),
+            GinIndex(fields=["search_vector"], name=SEARCH_INDEX, gin_pending_list_limit=1024),
             # Number lookups ("402/qd-ttg", "^402/") OR-ed with the text match use this index.
             models.Index(
                 fields=["search_number"],

@@ -199,9 +199,13 @@ def number_condition(query):
     return condition or None
 
 
+def _number_whens(query):
+    return [When(tier, then=Value(score)) for tier, score in _number_tiers(query)]
+
+
 def number_score(query):
     """Return an expression scoring how closely a document's number matches the query."""
-    whens = [When(tier, then=Value(score)) for tier, score in _number_tiers(query)]
+    whens = _number_whens(query)
     return Case(*whens, default=Value(0.0), output_field=FloatField()) if whens else Value(0.0)
 
 
@@ -229,15 +233,11 @@ def rank_expression(query):
         )
     if query.numbers and not phrase_words:
         # A number alone ("3/KH-UBND", issued by many provinces and years): the documents
-        # carrying it rank first, newest first among them (by_relevance's next key). Their text
-        # would only score the number's own mentions, and reading it was most of such a search
-        # (each match's vector read from TOAST): a CASE computes its default only for the rows
-        # that reach it, those citing the number.
-        rank = Case(
-            When(search_number__in=query.numbers, then=Value(NUMBER_EXACT)),
-            default=rank,
-            output_field=FloatField(),
-        )
+        # carrying it take its score alone, newest first among them (by_relevance's next key).
+        # Their text would only score the number's own mentions, and reading it was most of such
+        # a search (each match's vector read from TOAST): a CASE computes its default only for
+        # the rows that reach it, those citing the number.
+        rank = Case(*_number_whens(query), default=rank, output_field=FloatField())
     return rank
 
 

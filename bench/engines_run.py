@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 
 from archive import snapshots, workers
-from archive.models import SlowSearch
+from archive.models import SEARCH_INDEX, SlowSearch
 
 from . import http, measure
 from .textbook import textbook_search
@@ -92,7 +92,7 @@ def changed_since_snapshots(documents=CHANGED):
     # not, and every later search would read them (migration 0016): merge them, so the engines
     # and runs after this one find the archive as it was built.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT gin_clean_pending_list('document_search_vector')")
+        cursor.execute("SELECT gin_clean_pending_list(%s)", [SEARCH_INDEX])
 
 
 def ensure_snapshots(share, queries=None):

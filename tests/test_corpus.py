@@ -7,7 +7,7 @@ from django.db import connection
 from archive.management.commands import generate_corpus
 from archive.management.commands.bootstrap import FIXTURES
 from archive.management.commands.generate_corpus import FACET_TRIGGER_TABLES
-from archive.models import Document, Plan, Province
+from archive.models import SEARCH_INDEX, Document, Plan, Province
 from archive.numbers import parse_number
 
 from .factories import AgencyFactory, PlanFactory, ProvinceFactory
@@ -213,7 +213,7 @@ def test_the_vectors_are_stored_without_trying_to_compress_them():
 
 def search_index_options():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'document_search_vector'")
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [SEARCH_INDEX])
         return cursor.fetchone()[0]
 
 

@@ -12,7 +12,15 @@ from tqdm import tqdm
 
 from archive import workers
 from archive.corpus import Reference, produce
-from archive.models import Agency, Document, DocumentType, GcmObjective, Plan, Province
+from archive.models import (
+    SEARCH_INDEX,
+    Agency,
+    Document,
+    DocumentType,
+    GcmObjective,
+    Plan,
+    Province,
+)
 from archive.text import vn_slugify
 
 BATCH = 5_000
@@ -33,7 +41,6 @@ NATIONAL = [
     ("ban-chap-hanh-trung-uong-dang", "TW", "NQ"),
 ]
 # The GIN index is rebuilt once after the load: far faster than updating it row by row.
-SEARCH_INDEX = "document_search_vector"
 # The facet arrays are written by the COPY itself; their triggers would only repeat the work.
 FACET_TRIGGER_TABLES = [
     "archive_document_provinces",
