@@ -324,9 +324,16 @@ def tuned():
     The planner prices `vector @@ query` as cheap and picks a sequential scan when most rows
     match, which reads (detoasts) every stored vector; the GIN bitmap answers a plain query
     without reading them (bench/README.md). A larger work_mem keeps that bitmap exact.
+
+    Ranking reads each match's stored vectors from TOAST (~10-20 µs a match), which the
+    planner prices as nearly free: it would not start parallel workers for the 5,000-35,000
+    matches of two words, though with two they take 0.65-0.8 of the time (bench/README.md).
+    With starting them priced at nothing, the planner splits big scans; small ones stay serial
+    (min_parallel_table_scan_size).
     """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '64MB', true)"
+            "SELECT set_config('enable_seqscan', 'off', true),"
+            " set_config('work_mem', '64MB', true), set_config('parallel_setup_cost', '0', true)"
         )
         yield
