@@ -326,7 +326,7 @@ def tuned():
     without reading them (bench/README.md). A larger work_mem keeps that bitmap exact.
 
     Ranking reads each match's stored vectors from TOAST (~10-20 µs a match), which the
-    planner prices as nearly free: it would not start parallel workers for the 5,000-35,000
+    planner prices as nearly free: it would not start parallel workers for the 4,000-35,000
     matches of two words, though with two they take 0.65-0.8 of the time (bench/README.md).
     With starting them priced at nothing, the planner splits big scans; small ones stay serial
     (min_parallel_table_scan_size).

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from archive import search, views
-from archive.filters import search_generation
+from archive.filters import DocumentFilter, search_generation
 from archive.models import Agency, Conference, Document, GcmObjective, Province
 from archive.search import parse_query
 from bench.measure import ours, recount
@@ -804,9 +804,6 @@ def test_counts_with_several_filters_equal_a_recount_one_facet_at_a_time(corpus,
 
 
 def ranking_plan(q):
-    from archive.filters import DocumentFilter
-    from archive.models import Document
-
     filterset = DocumentFilter({"q": q}, queryset=Document.objects.published())
     assert filterset.is_valid()
     sql, params = filterset.ordered_qs()[:100].query.sql_with_params()
