@@ -257,10 +257,10 @@ def match_condition(query):
 # fragments ts_headline shows); the whole text if the first occurrences lie further apart. When
 # a word is missing (found in the title only, or a number the text does not hold), ts_headline
 # has no match to show and shows the text's first MinWords (12) words: the text is cut to its
-# first FIRST_WORDS_CHARS (600, three times the text to parse, gave the same snippets). The
-# cuts fall on spaces (the text padded with one each side; string functions, as a regex
-# trimming the ends took 40 µs a text). Plain SQL: the ORM took as long to build this
-# statement (1.4 ms) as PostgreSQL takes to run it for a page of rare words.
+# first FIRST_WORDS_CHARS (600 before session 12, three times the text to parse, gave the
+# same snippets). The cuts fall on spaces (the text padded with one each side; string
+# functions, as a regex trimming the ends took 40 µs a text). Plain SQL: the ORM took as long
+# to build this statement (1.4 ms) as PostgreSQL takes to run it for a page of rare words.
 EXCERPT_CHARS, BEFORE_CHARS, MAX_SPAN, FIRST_WORDS_CHARS = 600, 150, 3000, 200
 HEADLINE_OPTIONS = f"StartSel={START_MARK}, StopSel={STOP_MARK}"
 HEADLINES_SQL = rf"""
