@@ -5,9 +5,12 @@ on the arrays the database keeps on each document row (migration 0004): no join,
 is never counted twice, and one statement counts every facet (facet_counts).
 """
 
+import calendar
+import datetime
 import functools
 import hashlib
 import json
+import re
 import time
 from functools import cached_property
 
@@ -52,7 +55,8 @@ class YearsField(forms.Field):
         years = []
         for item in value or []:
             item = str(item).strip()
-            if not item.isdigit() or not 1900 <= int(item) <= 2100:
+            # ASCII digits only: "²" is a digit to isdigit(), not to int().
+            if not (item.isascii() and item.isdigit()) or not 1900 <= int(item) <= 2100:
                 raise forms.ValidationError(
                     self.error_messages["invalid"], code="invalid", params={"value": item[:20]}
                 )
@@ -67,10 +71,69 @@ class YearsFilter(django_filters.Filter):
         return queryset.filter(date__year__in=value) if value else queryset
 
 
+class PeriodField(forms.DateField):
+    """A day as staff write it (31/12/2020), or a month (12/2020) or a year (2020) standing for
+    its first day as a period's start, its last day as a period's end."""
+
+    default_error_messages = {
+        "invalid": _("«%(value)s» không phải một ngày (ví dụ 31/12/2020, 12/2020 hoặc 2020).")
+    }
+    MONTH_OR_YEAR = re.compile(r"(?:(\d{1,2})\s*[/.-]\s*)?(\d{4})|(\d{4})-(\d{1,2})")
+
+    def __init__(self, *, end=False, **kwargs):
+        self.end = end
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        period = self.MONTH_OR_YEAR.fullmatch(value.strip()) if isinstance(value, str) else None
+        if period is None:
+            try:
+                return super().to_python(value)
+            except forms.ValidationError:
+                raise self._invalid(value) from None
+        month, year = period[1] or period[4], int(period[2] or period[3])
+        if not 1900 <= year <= 2100 or month and not 1 <= int(month) <= 12:
+            raise self._invalid(value)
+        if month:
+            last = calendar.monthrange(year, int(month))[1]
+            return datetime.date(year, int(month), last if self.end else 1)
+        return datetime.date(year, 12, 31) if self.end else datetime.date(year, 1, 1)
+
+    def _invalid(self, value):
+        return forms.ValidationError(
+            self.error_messages["invalid"], code="invalid", params={"value": str(value)[:20]}
+        )
+
+
+class PeriodFilter(django_filters.DateFilter):
+    field_class = PeriodField
+
+
+class SearchForm(forms.Form):
+    """The search's form: each parameter checked by its field, and a period that ends before it
+    starts refused rather than matching nothing."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to",
+                _("Ngày kết thúc (%(end)s) đứng trước ngày bắt đầu (%(start)s).")
+                % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
+            )
+        return data
+
+
 class ChosenField(ModelMultipleChoiceField):
     """The chosen rows of a facet, cleaned to a list: none chosen is [], not Django's
     `queryset.none()`, which the ORM compiles each time it is tested for truth (0.1–0.5 ms
     each, a dozen times a search)."""
+
+    default_error_messages = {
+        "invalid_choice": _("Không có lựa chọn «%(value)s»."),
+        "invalid_pk_value": _("«%(pk)s» không phải một giá trị hợp lệ."),
+    }
 
     def clean(self, value):
         return super().clean(value) if value else []
@@ -135,8 +198,8 @@ class DocumentFilter(django_filters.FilterSet):
         method="filter_doc_type",
     )
     year = YearsFilter(label=_("Năm"))
-    date_from = django_filters.DateFilter(label=_("Từ ngày"), field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label=_("Đến ngày"), field_name="date", lookup_expr="lte")
+    date_from = PeriodFilter(label=_("Từ ngày"), field_name="date", lookup_expr="gte")
+    date_to = PeriodFilter(label=_("Đến ngày"), field_name="date", lookup_expr="lte", end=True)
     sort = django_filters.ChoiceFilter(
         label=_("Sắp xếp"), choices=SORT_CHOICES, method="keep", empty_label=None
     )
@@ -144,6 +207,7 @@ class DocumentFilter(django_filters.FilterSet):
     class Meta:
         model = Document
         fields = []
+        form = SearchForm
 
     def get_form_class(self):
         """Return one form class for every search: django-filter builds a class and a field per
@@ -451,7 +515,10 @@ def compute_results(filterset):
     return {"total": total(filterset, counts), "counts": counts, "ids": ids, "snippets": snippets}
 
 
-FACET_LIMIT = 15
+# A facet shows its 15 biggest values, then up to 100 more folded away; kinds, years and
+# objectives are few (at most 23) and shown whole.
+FACET_LIMIT, FACET_MORE = 15, 100
+WHOLE_FACETS = {"kind", "year", "objective"}
 # Facets whose counts come keyed by database id: the reference table (archive/reference.py)
 # and the field the filter takes.
 ID_FACETS = {
@@ -466,7 +533,7 @@ def _label(name, item):
     if name == "agency" and item.abbreviation:
         return f"{item.name} ({item.abbreviation})"
     if name == "objective":
-        return f"{item.number}. {item.title_vi}"
+        return f"{item.number}. {item.title}"
     return item.name if name in ("agency", "doc_type") else str(item)
 
 
@@ -521,35 +588,51 @@ def _order(name, counts, labels):
 
 
 def facet_groups(filterset):
-    """Return the facets to show: [{"name", "label", "values": [{value, label, count, selected}]}].
+    """Return the facets to show: [{"name", "label", "values", "more", "hidden", "any_selected"}],
+    each value {value, label, count, selected}.
 
-    Values with no match are left out unless selected, so a choice can always be undone.
+    A facet of many values (provinces, agencies, document types) shows its FACET_LIMIT biggest
+    and the chosen ones; the next FACET_MORE are listed apart ("more"), folded on the page, and
+    "hidden" counts any left beyond. Values with no match are left out unless selected, so a
+    choice can always be undone.
     """
     groups = []
     for name, label in FACETS:
         counts = {key: n for key, n in filterset.facet_counts[name].items() if n}
         selected = _selected(filterset, name)
-        ranked = sorted(counts, key=lambda key: -counts[key])
-        keys = selected + [key for key in ranked if key not in selected][:FACET_LIMIT]
-        values = facet_values(filterset, name, keys)
-        ordered = _order(name, {key: counts.get(key, 0) for key in keys}, values)
+        # Ties in a fixed order (by key), so the cut falls at the same place every time.
+        others = sorted(
+            (key for key in counts if key not in selected), key=lambda key: (-counts[key], key)
+        )
+        limit = len(others) if name in WHOLE_FACETS else FACET_LIMIT
+        shown, more = selected + others[:limit], others[limit : limit + FACET_MORE]
+        values = facet_values(filterset, name, shown + more)
         groups.append(
             {
                 "name": name,
                 "label": label,
-                "values": [
-                    {
-                        "value": values[key][0],
-                        "label": values[key][1],
-                        "count": counts.get(key, 0),
-                        "selected": key in selected,
-                    }
-                    for key in ordered
-                    if key in values
-                ],
+                "values": _items(name, shown, counts, values, selected),
+                "more": _items(name, more, counts, values, selected),
+                "hidden": max(0, len(others) - limit - FACET_MORE),
+                "any_selected": bool(selected),
             }
         )
     return groups
+
+
+def _items(name, keys, counts, values, selected):
+    """Return the values of one facet for these count keys, in the facet's order."""
+    ordered = _order(name, {key: counts.get(key, 0) for key in keys}, values)
+    return [
+        {
+            "value": values[key][0],
+            "label": values[key][1],
+            "count": counts.get(key, 0),
+            "selected": key in selected,
+        }
+        for key in ordered
+        if key in values
+    ]
 
 
 def results_page(filterset, number, size):

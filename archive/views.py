@@ -23,8 +23,10 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext_lazy, ngettext, npgettext
 from django.utils.translation import gettext as _
 
 from . import overview, search
@@ -68,8 +70,19 @@ def home(request):
         .prefetch_related("provinces")[:HOME_PAGE_SIZE]
     )
     counts = dict(documents.order_by().values_list("kind").annotate(n=Count("pk")))
-    kinds = [(value, label, counts.get(value, 0)) for value, label in Document.Kind.choices]
+    kinds = [(kind, counts.get(kind, 0)) for kind in Document.Kind.values]
+    kinds = [(kind, n, kind_noun(kind, n)) for kind, n in kinds]
     return render(request, "archive/home.html", {"latest": latest, "kinds": kinds})
+
+
+def kind_noun(kind, n):
+    """Return the noun counting n documents of a kind: "bài viết" ("articles", "article")."""
+    nouns = {
+        Document.Kind.PLAN: npgettext("đếm", "văn bản", "văn bản", n),
+        Document.Kind.CONFERENCE: npgettext("đếm", "hội nghị", "hội nghị", n),
+        Document.Kind.ARTICLE: npgettext("đếm", "bài viết", "bài viết", n),
+    }
+    return nouns[kind]
 
 
 def document_detail(request, slug, kind):
@@ -146,22 +159,40 @@ def bind_search(request):
 
 def search_page(request):
     filterset = bind_search(request)
-    if not filterset.is_valid():
-        return render(
-            request,
-            "archive/search.html",
-            {"filterset": filterset, "errors": filterset.errors},
-            status=400,
-        )
+    valid = filterset.is_valid()
     context = {
         "filterset": filterset,
+        # The form keeps what was valid of a refused search, so the user mends only the rest.
         "query": filterset.parsed_query,
-        "sort": filterset.chosen_sort,
+        # The order menu shows the order asked for, else its first entry, "most relevant": a
+        # browse (nothing to rank, so newest first) then leaves a query typed next ranked.
+        "sort": filterset.form.cleaned_data.get("sort") or SORT_CHOICES[0][0],
         "sort_choices": SORT_CHOICES,
         "chosen": chosen_values(filterset),
-        "results_html": results_html(request, filterset),
     }
+    if not valid:
+        context["errors"] = form_errors(filterset.form)
+        return render(request, "archive/search.html", context, status=400)
+    context["results_html"] = results_html(request, filterset)
     return render(request, "archive/search.html", context)
+
+
+# A refused value is quoted in its message; a message is cut to this length, so a parameter of
+# ten thousand characters is not sent back whole.
+ERROR_CHARS = 300
+
+
+def form_errors(form):
+    """Return [(parameter, label, message)] of a form's errors, the label as the page names the
+    field (None for an error of the whole form)."""
+    return [
+        (
+            name,
+            form.fields[name].label if name in form.fields else None,
+            Truncator(" ".join(messages)).chars(ERROR_CHARS),
+        )
+        for name, messages in form.errors.items()
+    ]
 
 
 # What a repeated search costs is rendering its results: a hundred facet links and twenty
@@ -252,7 +283,7 @@ def positive_int(params, name, default, maximum=None):
     raw = params.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # not "²", which int() refuses
         raise ValueError(_("«%(value)s» không phải số nguyên dương.") % {"value": raw[:20]})
     if maximum and int(raw) > maximum:
         raise ValueError(_("Tối đa %(maximum)s.") % {"maximum": maximum})
@@ -262,8 +293,8 @@ def positive_int(params, name, default, maximum=None):
 def api_search(request):
     filterset = bind_search(request)
     if not filterset.is_valid():
-        name, messages = next(iter(filterset.errors.items()))
-        return api_error(name, " ".join(messages))
+        name, _label, message = form_errors(filterset.form)[0]
+        return api_error(name, message)
     try:
         size = positive_int(request.GET, "page_size", PAGE_SIZE, MAX_PAGE_SIZE)
     except ValueError as error:
@@ -336,13 +367,13 @@ def result_json(request, document):
 
 
 CSV_COLUMNS = [
-    _("Loại"),
-    _("Số, ký hiệu"),
-    _("Tiêu đề"),
-    _("Ngày"),
-    _("Tỉnh, thành phố"),
-    _("Cơ quan, tổ chức"),
-    _("Địa chỉ"),
+    gettext_lazy("Loại"),
+    gettext_lazy("Số, ký hiệu"),
+    gettext_lazy("Tiêu đề"),
+    gettext_lazy("Ngày"),
+    gettext_lazy("Tỉnh, thành phố"),
+    gettext_lazy("Cơ quan, tổ chức"),
+    gettext_lazy("Địa chỉ"),
 ]
 
 
@@ -356,9 +387,9 @@ class Echo:
 def search_csv(request):
     filterset = bind_search(request)
     if not filterset.is_valid():
-        name, messages = next(iter(filterset.errors.items()))
+        name, _label, message = form_errors(filterset.form)[0]
         return HttpResponseBadRequest(
-            f"{name}: {' '.join(messages)}", content_type="text/plain; charset=utf-8"
+            f"{name}: {message}", content_type="text/plain; charset=utf-8"
         )
     documents = (
         filterset.ordered_qs()
@@ -368,25 +399,35 @@ def search_csv(request):
     )
     writer = csv.writer(Echo())
 
+    language = get_language()
+
     def rows():
-        # A byte-order mark first, so Excel opens the Vietnamese text as UTF-8.
-        yield "\ufeff" + writer.writerow([str(column) for column in CSV_COLUMNS])
-        for document in documents:
-            yield writer.writerow(
-                [
-                    document.get_kind_display(),
-                    document.plan.number if document.kind == Document.Kind.PLAN else "",
-                    document.title,
-                    document.date.strftime("%d/%m/%Y") if document.date else "",
-                    "; ".join(str(province) for province in document.provinces.all()),
-                    "; ".join(agency.name for agency in document.agencies.all()),
-                    request.build_absolute_uri(document.get_absolute_url()),
-                ]
-            )
+        # Streamed after the view has returned: in the request's language, whatever the thread
+        # holds by then.
+        with translation.override(language):
+            yield from csv_rows(documents, request, writer)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tim-kiem-luu-tru-di-cu.csv"'
     return response
+
+
+def csv_rows(documents, request, writer):
+    """Yield the export's lines: its header, then a line per document."""
+    # A byte-order mark first, so Excel opens the Vietnamese text as UTF-8.
+    yield "\ufeff" + writer.writerow([str(column) for column in CSV_COLUMNS])
+    for document in documents:
+        yield writer.writerow(
+            [
+                document.get_kind_display(),
+                document.plan.number if document.kind == Document.Kind.PLAN else "",
+                document.title,
+                document.date.strftime("%d/%m/%Y") if document.date else "",
+                "; ".join(str(province) for province in document.provinces.all()),
+                "; ".join(agency.name for agency in document.agencies.all()),
+                request.build_absolute_uri(document.get_absolute_url()),
+            ]
+        )
 
 
 SUGGESTION_LIMIT = 8

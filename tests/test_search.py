@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from archive import search, views
+from archive import filters, search, views
 from archive.filters import DocumentFilter, search_generation
 from archive.models import Agency, Conference, Document, GcmObjective, Province
 from archive.search import parse_query
@@ -448,6 +448,24 @@ def test_date_range_and_sorting(client, corpus):
     ]
 
 
+def test_a_period_may_be_a_month_or_a_year(client, corpus):
+    """Staff often know the year or the month only: a start is its first day, an end its last."""
+    assert slugs(client, date_from="2021", date_to="2022", sort="oldest") == ["kh-402", "hoa-binh"]
+    assert slugs(client, date_from="7/2020", date_to="07/2020") == ["kh-1614"]  # 30/07/2020
+    assert slugs(client, date_from="2020-03", date_to="2020-3") == ["qd-402"]  # 20/03/2020
+    assert slugs(client, date_to="01/2021") == slugs(client, date_to="31/01/2021")
+    for bad in ("13/2020", "00/2020", "2020-13", "1850", "31/02/2020", "2020/2021"):
+        status, payload = api(client, date_from=bad)
+        assert (status, payload["parameter"]) == (400, "date_from"), bad
+        assert f"«{bad}» không phải một ngày" in payload["error"]
+
+
+def test_a_period_ending_before_it_starts_is_refused_not_empty(client, corpus):
+    status, payload = api(client, date_from="2022", date_to="2021")
+    assert (status, payload["parameter"]) == (400, "date_to")
+    assert payload["error"] == "Ngày kết thúc (31/12/2021) đứng trước ngày bắt đầu (01/01/2022)."
+
+
 # The JSON API and bad input -------------------------------------------------------------------
 
 
@@ -507,6 +525,25 @@ def test_invalid_parameters_give_400_naming_the_parameter(client, corpus, params
     assert payload["error"]
 
 
+@pytest.mark.parametrize("value", ["²", "2020²", "①", "٢٠٢٠"])
+def test_digits_that_are_not_ascii_are_refused_not_a_crash(client, corpus, value):
+    """str.isdigit() holds for "²", which int() refuses: it once gave a 500."""
+    for parameter in ("year", "page", "page_size"):
+        status, payload = api(client, **{parameter: value})
+        assert (status, payload["parameter"]) == (400, parameter)
+        assert "không phải" in payload["error"] and "int()" not in payload["error"]
+    assert client.get(reverse("archive:search"), {"year": value}).status_code == 400
+    assert client.get(reverse("archive:search-csv"), {"year": value}).status_code == 400
+
+
+def test_refusals_are_in_vietnamese_and_short(client, corpus):
+    status, payload = api(client, objective="abc")
+    assert payload["error"] == "«abc» không phải một giá trị hợp lệ."
+    status, payload = api(client, province="x" * 10_000)
+    assert status == 400 and payload["error"].startswith("Không có lựa chọn «xxx")
+    assert len(payload["error"]) <= views.ERROR_CHARS
+
+
 @pytest.mark.parametrize(
     "q",
     ['"unbalanced', "-", "OR", "OR OR", "a & b | !c", "di cư\x00", "((", "'", ":*", "402/", "<>"],
@@ -528,11 +565,20 @@ def test_an_overlong_query_is_capped_and_says_so(client, corpus):
 
 def test_the_page_shows_a_message_for_bad_parameters(client, corpus):
     response = client.get(
-        reverse("archive:search"), {"province": "atlantis", "date_from": "hôm qua"}
+        reverse("archive:search"),
+        {"q": "di cư", "province": "atlantis", "date_from": "hôm qua", "sort": "oldest"},
     )
     assert response.status_code == 400
     content = response.content.decode()
-    assert "province" in content and "date_from" in content
+    # Each refused parameter named as the form labels it, with its message.
+    assert "<strong>Tỉnh, thành phố</strong>: Không có lựa chọn «atlantis»." in content
+    assert "<strong>Từ ngày</strong>: «hôm qua» không phải một ngày" in content
+    # What was valid is kept, so the user mends only the rest: the words, the order asked for,
+    # the date as typed.
+    assert 'value="di cư"' in content
+    assert '<option value="oldest" selected>' in content
+    assert response.context["filterset"].form["date_from"].value() == "hôm qua"
+    assert 'value="hôm qua"' in content
 
 
 def test_a_page_beyond_the_last_shows_the_last_page(client, corpus):
@@ -748,6 +794,56 @@ def test_facet_links_keep_the_state_and_reset_the_page(client, corpus):
     assert 'href="?q=di+c%C6%B0"' in content  # unselect "article"
 
 
+def test_the_order_menu_leaves_a_typed_query_ranked(client, corpus):
+    """Browsing lists the newest first; the menu then shows "most relevant" (its first entry),
+    so words typed next on that page are ranked, not sorted by date."""
+    browse = client.get(reverse("archive:search"))
+    dates = [doc.date for doc in browse.context["page"].object_list]
+    assert dates == sorted(dates, reverse=True)
+    assert '<option value="relevance" selected>' in browse.content.decode()
+    chosen = client.get(reverse("archive:search"), {"sort": "newest"}).content.decode()
+    assert '<option value="newest" selected>' in chosen
+
+
+def test_the_merged_units_switch_shows_for_any_chosen_province_and_can_be_undone(client, corpus):
+    # Nghệ An is chosen but not first in its facet (Cần Thơ counts more): the switch showed only
+    # when the chosen unit came first.
+    content = client.get(reverse("archive:search"), {"province": "nghe-an"}).content.decode()
+    assert "Chỉ đúng đơn vị đã chọn (không gồm các đơn vị đã sáp nhập)" in content
+    exact = client.get(
+        reverse("archive:search"), {"province": "nghe-an", "exact_province": "on"}
+    ).content.decode()
+    # Switched on, it is listed with the conditions in force, a link that takes it off.
+    assert 'href="?province=nghe-an" title="Bỏ điều kiện này">Chỉ đúng đơn vị đã chọn' in exact
+
+
+def test_a_facet_of_many_values_folds_the_rest_away(client, corpus, monkeypatch):
+    monkeypatch.setattr(filters, "FACET_LIMIT", 2)
+    monkeypatch.setattr(filters, "FACET_MORE", 1)
+    filterset = DocumentFilter({}, queryset=Document.objects.published())
+    assert filterset.is_valid()
+    groups = {group["name"]: group for group in filters.facet_groups(filterset)}
+    # Five units have documents (Cần Thơ, 2, with the Hậu Giang plan merged into it; the others
+    # 1 each): two shown, the biggest first, one folded, two counted as left out.
+    province = groups["province"]
+    assert len(province["values"]) == 2 and province["values"][0]["value"] == "can-tho"
+    assert len(province["more"]) == 1 and province["hidden"] == 2
+    assert len(groups["kind"]["values"]) == 3 and not groups["kind"]["more"]  # kinds: whole
+    content = client.get(reverse("archive:search")).content.decode()
+    assert "Xem thêm 1 giá trị" in content and "Còn 2 giá trị ít gặp hơn" in content
+    # A folded value chosen comes up among those shown.
+    folded = province["more"][0]["value"]
+    chosen = DocumentFilter({"province": [folded]}, queryset=Document.objects.published())
+    assert chosen.is_valid()
+    shown = filters.facet_groups(chosen)[1]["values"]
+    assert folded in [item["value"] for item in shown if item["selected"]]
+
+
+def test_a_phone_can_jump_to_the_filters_that_follow_the_results(client, corpus):
+    content = client.get(reverse("archive:search"), {"q": "di cư"}).content.decode()
+    assert '<aside class="facets" id="facets"' in content and 'href="#facets"' in content
+
+
 # CSV export and suggestions ------------------------------------------------------------------
 
 
@@ -759,6 +855,15 @@ def test_csv_export_streams_all_matches_with_a_bom(client, corpus):
     assert len(lines) == 1 + len(slugs(client, q="người", page_size=100))
     assert "Người di cư trở về quê" in body
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_csv_export_in_english_is_english_throughout(client, corpus):
+    """The header was translated once, at import, in the site's language."""
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("archive:search-csv"), {"q": "người di cư"})
+    lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
+    assert lines[0] == "\ufeffKind,Document number,Title,Date,Province,Agency,URL"
+    assert lines[1].startswith("Article,,Người di cư trở về quê")
 
 
 def test_suggestions_for_numbers_and_titles(client, corpus):

@@ -109,3 +109,9 @@ def test_search_page_on_a_phone(page, demo_site, screenshot):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the page scrolls sideways on a phone"
     screenshot(page, "search-phone")
+    # The filters follow the results there: a link at the top leads to them.
+    facets = page.locator("#facets")
+    page.get_by_role("link", name="Bộ lọc").click()
+    assert facets.bounding_box()["y"] < 844 / 2  # scrolled to it
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not page.get_by_role("link", name="Bộ lọc").is_visible()  # beside the results
