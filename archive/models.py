@@ -16,8 +16,8 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from . import search
 from .numbers import DocumentNumberError, parse_number
@@ -202,7 +202,17 @@ class GcmObjective(NfcTextMixin, models.Model):
         ]
 
     def __str__(self):
-        return _("Mục tiêu %(number)s: %(title)s") % {"number": self.number, "title": self.title_vi}
+        return _("Mục tiêu %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
+    @property
+    def title(self):
+        """Return the objective's name in the page's language (the UN's own in English)."""
+        return self.title_en if get_language() == "en" else self.title_vi
+
+    @property
+    def unofficial(self):
+        """Return whether the name shown is a working translation, not an official one."""
+        return not self.title_vi_official and get_language() != "en"
 
     def natural_key(self):
         return (self.number,)

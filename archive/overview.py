@@ -240,7 +240,9 @@ class ChainNode:
 
     @property
     def relation_label(self):
-        return Relation(self.relation).label
+        """How the node stands to its parent, read from the parent down the tree (the parent
+        "được hướng dẫn, triển khai bởi" the node), as on the parent's page."""
+        return REVERSE_LABELS[self.relation]
 
 
 def chain_links(document, user):

@@ -300,6 +300,37 @@ def test_chain_of_the_national_plan_holds_plans_reviews_and_reports(client, demo
     assert "Chuỗi triển khai" in content and "đã liệt kê ở trên" in content
 
 
+def test_the_chain_reads_down_from_each_parent(client, demo):
+    """A node hangs below what it implements, is based on, reviews or reports, so its label
+    says how the parent stands to it, as the parent's own page does."""
+    content = client.get(reverse("archive:plan", args=[NATIONAL])).content.decode()
+    chain = content[content.index('id="chain-heading"') :]
+    letter = reverse("archive:plan", args=[MINISTRY_LETTER])
+    below_402 = r'chain-relation">Được hướng dẫn, triển khai bởi</span>\s*<span[^>]*>[^<]*</span>'
+    assert re.search(below_402 + rf'\s*<a href="{letter}">', chain)
+    # Cà Mau's plan is based on the ministry's letter: below the letter, "là căn cứ của" it.
+    ca_mau = reverse("archive:plan", args=[CA_MAU_PLAN])
+    assert re.search(
+        rf'chain-relation">Là căn cứ của</span>\s*<span[^>]*>[^<]*</span>\s*<a href="{ca_mau}">',
+        chain,
+    )
+    assert 'chain-relation">Hướng dẫn, triển khai<' not in chain
+
+
+def test_objectives_are_named_in_the_pages_language(client, demo):
+    objective = GcmObjective.objects.get(number=10)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    index = client.get(reverse("archive:objectives")).content.decode()
+    page = client.get(reverse("archive:objective", args=[10])).content.decode()
+    assert f">{objective.title_en}</a>" in index and "unofficial translation" not in index
+    assert f"</span> {objective.title_en}</h1>" in page
+    assert f'<p class="muted" lang="vi">{objective.title_vi}</p>' in page
+    client.post(reverse("set_language"), {"language": "vi", "next": "/"})
+    assert (
+        f">{objective.title_vi}</a>" in client.get(reverse("archive:objectives")).content.decode()
+    )
+
+
 def test_chain_goes_down_to_district_plans(client, demo):
     provincial = Plan.objects.get(slug=HAU_GIANG_PLAN)
     district = PlanFactory(title="Kế hoạch của huyện Châu Thành", number="12/KH-UBND")

@@ -152,6 +152,29 @@ def test_login_required_setting_closes_the_whole_site(client, settings, chain):
     assert client.get(reverse("admin:login")).status_code == 200
 
 
+def test_home_counts_each_kind_in_the_pages_language(client, chain):
+    ConferenceFactory(title="Hội nghị thứ hai")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    content = client.get(reverse("archive:home")).content.decode()
+    assert "<strong>2</strong> conferences</a>" in content  # two made above and by `chain`
+    assert "<strong>1</strong> article</a>" in content
+    # Lists are named in the plural in English; Vietnamese has one word for both.
+    assert ">Provinces and cities</a>" in content and ">Agencies and organisations</a>" in content
+    client.post(reverse("set_language"), {"language": "vi", "next": "/"})
+    content = client.get(reverse("archive:home")).content.decode()
+    assert "<strong>2</strong> hội nghị</a>" in content
+    assert f'<a href="{reverse("archive:agencies")}">Cơ quan, tổ chức</a>' in content  # the nav
+
+
+def test_an_unknown_address_gets_the_sites_own_404(client, db, settings):
+    settings.DEBUG = False
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "Không có trang nào ở địa chỉ này" in content
+    assert f'href="{reverse("archive:search")}"' in content  # a way on
+
+
 def test_language_switch_gives_english(client, chain):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     content = response.content.decode()

@@ -109,6 +109,30 @@ def test_overview_pages_fit_a_phone(page, demo_site, screenshot, path):
     screenshot(page, f"overview-phone-{name}")
 
 
+@pytest.mark.parametrize("path", ["/tinh-thanh/hau-giang-truoc-2025/", "/co-quan/", "/muc-tieu/"])
+def test_overview_pages_fit_a_phone_in_english(page, demo_site, screenshot, path):
+    """English headings run longer: a province's counts table widened its page past a phone."""
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": demo_site.url}])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_site.url + path)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert scroll_width(page) <= 390, f"{path} scrolls sideways on a phone in English"
+    screenshot(page, "overview-phone-en-" + path.strip("/").replace("/", "-"))
+
+
+def test_a_documents_key_facts_come_before_its_text_on_a_phone(page, demo_site, screenshot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_site.url + PLAN_402)
+    facts, body = page.locator(".facts").bounding_box(), page.locator(".body").bounding_box()
+    assert facts["y"] < body["y"]
+    # The links still follow the text.
+    assert body["y"] < page.locator("#links-heading").bounding_box()["y"]
+    screenshot(page, "overview-phone-plan-402-facts")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    facts, body = page.locator(".facts").bounding_box(), page.locator(".body").bounding_box()
+    assert facts["x"] > body["x"]  # beside the text on a wide screen
+
+
 def test_overview_pages_work_without_javascript(browser, demo_site, screenshot):
     context = browser.new_context(locale="vi-VN", java_script_enabled=False)
     page = context.new_page()
