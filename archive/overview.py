@@ -506,4 +506,7 @@ def tile_map(units, describe, legend):
         x, y = tilemap.tile_box(unit.code)
         css, title, value = describe(unit)
         placed.append(Tile(unit, x, y, tilemap.TILES[unit.code][2], css, title, value))
+    # Row by row, north to south: the order the keyboard walks the tiles in, as the eye reads the
+    # map (the units' own order is the database's collation, which put Đ after Z).
+    placed.sort(key=lambda tile: (tile.y, tile.x))
     return TileMap(placed, legend)

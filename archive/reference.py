@@ -31,9 +31,18 @@ class References:
             row.page_url = reverse("archive:province", args=[row.slug])
         for row in self.agencies.values():
             row.page_url = reverse("archive:agency", args=[row.slug])
+            row.tag = self._tag(row)
         self._positions = {
             name: {pk: n for n, pk in enumerate(getattr(self, name))} for name in self.TABLES
         }
+
+    def _tag(self, agency):
+        """Return an agency's short name on a result: its abbreviation, with its province's name
+        when it has one ("UBND" is every province's committee: "UBND Hậu Giang")."""
+        province = self.provinces.get(agency.province_id)
+        if not agency.abbreviation:
+            return agency.name
+        return f"{agency.abbreviation} {province.name}" if province else agency.abbreviation
 
     def named(self, table, ids):
         """Return the instances of these ids that exist, in the table's order."""

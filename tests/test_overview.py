@@ -589,6 +589,10 @@ def test_map_page_draws_a_linked_tile_per_province_coloured_by_count(client, dem
         slug = href.split("/")[2]
         assert css == f"c{overview.count_class(counts[slug], highest)}"
     assert not re.search(r'x="\d+,\d', svg), "coordinates must not be localised"
+    # The keyboard walks the tiles row by row, north to south, as the map reads.
+    tiles = response.context["map"].tiles
+    assert [(tile.y, tile.x) for tile in tiles] == sorted((tile.y, tile.x) for tile in tiles)
+    assert tiles[0].unit.slug in {"ha-giang", "tuyen-quang", "cao-bang", "lai-chau", "lao-cai"}
 
 
 def test_map_coloured_by_the_coverage_of_a_plan(client, demo):

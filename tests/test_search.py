@@ -844,6 +844,23 @@ def test_a_phone_can_jump_to_the_filters_that_follow_the_results(client, corpus)
     assert '<aside class="facets" id="facets"' in content and 'href="#facets"' in content
 
 
+def test_a_results_agencies_are_told_apart_and_all_reachable(client, corpus):
+    """Every province's committee is "UBND": its tag names the province. Past four tags, the
+    count leads to the document, which lists them all."""
+    ubnd = Agency.objects.get(slug="ubnd-hau-giang")
+    ubnd.province = Province.objects.get(slug="hau-giang-truoc-2025")
+    ubnd.save()
+    many = ArticleFactory(
+        title="Bài về sáu cơ quan",
+        agencies=[AgencyFactory(name=f"Cơ quan {n}", slug=f"co-quan-{n}") for n in range(6)],
+    )
+    content = client.get(reverse("archive:search"), {"q": "1614"}).content.decode()
+    assert 'title="UBND tỉnh Hậu Giang">UBND Hậu Giang</a>' in content
+    content = client.get(reverse("archive:search"), {"q": "sáu cơ quan"}).content.decode()
+    assert f'<a class="tag tag-agency" href="{many.get_absolute_url()}"' in content
+    assert ">+2</a>" in content
+
+
 # CSV export and suggestions ------------------------------------------------------------------
 
 
