@@ -27,6 +27,7 @@ from django_filters.fields import ModelMultipleChoiceField
 
 from . import reference, search
 from .models import Agency, Document, DocumentType, GcmObjective, Province
+from .text import vietnamese_key
 
 SORT_CHOICES = [
     ("relevance", _("Liên quan nhất")),
@@ -45,6 +46,10 @@ FACETS = [
 ]
 
 
+# The years a search may name: anything else is a typing slip.
+YEARS = range(1900, 2101)
+
+
 class YearsField(forms.Field):
     """Several years from repeated parameters (year=2020&year=2025)."""
 
@@ -56,7 +61,7 @@ class YearsField(forms.Field):
         for item in value or []:
             item = str(item).strip()
             # ASCII digits only: "²" is a digit to isdigit(), not to int().
-            if not (item.isascii() and item.isdigit()) or not 1900 <= int(item) <= 2100:
+            if not (item.isascii() and item.isdigit()) or int(item) not in YEARS:
                 raise forms.ValidationError(
                     self.error_messages["invalid"], code="invalid", params={"value": item[:20]}
                 )
@@ -78,25 +83,31 @@ class PeriodField(forms.DateField):
     default_error_messages = {
         "invalid": _("«%(value)s» không phải một ngày (ví dụ 31/12/2020, 12/2020 hoặc 2020).")
     }
-    MONTH_OR_YEAR = re.compile(r"(?:(\d{1,2})\s*[/.-]\s*)?(\d{4})|(\d{4})-(\d{1,2})")
+    MONTH_OR_YEAR = re.compile(r"(?:(\d{1,2})\s*[/.-]\s*)?(\d{4})|(\d{4})\s*[/-]\s*(\d{1,2})")
 
     def __init__(self, *, end=False, **kwargs):
         self.end = end
         super().__init__(**kwargs)
 
     def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():  # "٢٠٢٠": digits to Python only
+            raise self._invalid(value)
         period = self.MONTH_OR_YEAR.fullmatch(value.strip()) if isinstance(value, str) else None
         if period is None:
             try:
-                return super().to_python(value)
+                day = super().to_python(value)
             except forms.ValidationError:
                 raise self._invalid(value) from None
-        month, year = period[1] or period[4], int(period[2] or period[3])
-        if not 1900 <= year <= 2100 or month and not 1 <= int(month) <= 12:
+            if day and day.year not in YEARS:
+                raise self._invalid(value)
+            return day
+        month_text, year = period[1] or period[4], int(period[2] or period[3])
+        month = int(month_text or 0)
+        if year not in YEARS or month_text and not 1 <= month <= 12:
             raise self._invalid(value)
         if month:
-            last = calendar.monthrange(year, int(month))[1]
-            return datetime.date(year, int(month), last if self.end else 1)
+            last = calendar.monthrange(year, month)[1]
+            return datetime.date(year, month, last if self.end else 1)
         return datetime.date(year, 12, 31) if self.end else datetime.date(year, 1, 1)
 
     def _invalid(self, value):
@@ -284,15 +295,15 @@ class DocumentFilter(django_filters.FilterSet):
 
     @property
     def chosen_sort(self):
-        chosen = self.form.cleaned_data.get("sort")
-        if chosen:
-            return chosen
-        return "newest" if self.parsed_query.is_empty else "relevance"
+        """Return the order used: the one asked for, else the most relevant first; a browse has
+        nothing to rank, so the newest first (one key for both ways of asking)."""
+        chosen = self.form.cleaned_data.get("sort") or "relevance"
+        return "newest" if chosen == "relevance" and self.parsed_query.is_empty else chosen
 
     def ordered_qs(self):
         """Return the filtered documents in the chosen order."""
         queryset = self.qs
-        if self.chosen_sort == "relevance" and not self.parsed_query.is_empty:
+        if self.chosen_sort == "relevance":
             return queryset.by_relevance()
         if self.chosen_sort == "oldest":
             return queryset.oldest_first()
@@ -578,13 +589,17 @@ def facet_counts_by_value(filterset):
 
 
 def _order(name, counts, labels):
+    """Return the keys of one facet's counts in the order the page lists them: kinds, years and
+    objectives in their own order, other values biggest first, ties in dictionary order."""
     if name == "kind":
         return [key for key in Document.Kind.values if key in counts]
     if name == "year":
         return sorted(counts, reverse=True)
     if name == "objective":
         return sorted(counts, key=lambda key: int(labels.get(key, ("0",))[0]))
-    return sorted(counts, key=lambda key: (-counts[key], labels.get(key, ("", key))[1]))
+    return sorted(
+        counts, key=lambda key: (-counts[key], vietnamese_key(labels.get(key, ("", key))[1]))
+    )
 
 
 def facet_groups(filterset):
@@ -600,13 +615,11 @@ def facet_groups(filterset):
     for name, label in FACETS:
         counts = {key: n for key, n in filterset.facet_counts[name].items() if n}
         selected = _selected(filterset, name)
-        # Ties in a fixed order (by key), so the cut falls at the same place every time.
-        others = sorted(
-            (key for key in counts if key not in selected), key=lambda key: (-counts[key], key)
-        )
+        values = facet_values(filterset, name, [*selected, *counts])
+        # Cut in the order shown, so a tie never folds a value listed before one kept.
+        others = [key for key in _order(name, counts, values) if key not in selected]
         limit = len(others) if name in WHOLE_FACETS else FACET_LIMIT
         shown, more = selected + others[:limit], others[limit : limit + FACET_MORE]
-        values = facet_values(filterset, name, shown + more)
         groups.append(
             {
                 "name": name,

@@ -9,7 +9,6 @@ search generation (`cached`).
 """
 
 import math
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -32,6 +31,7 @@ from .models import (
     Province,
     Relation,
 )
+from .text import vietnamese_key
 
 # ---------------------------------------------------------------------------------------------
 # Provinces and the merger
@@ -47,32 +47,6 @@ def parse_era(value, default=Province.Era.FROM_2025):
             _("Tham số era chỉ nhận «34» (34 tỉnh, thành phố từ 1/7/2025) hoặc «63» (trước đó).")
         )
     return value
-
-
-# The Vietnamese alphabet: ă and â follow a, đ follows d, ê follows e, ô and ơ follow o, ư follows
-# u. Tone marks only break ties (Hòa Bình beside Hoà Bình, whatever the tone's placement).
-ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def vietnamese_key(text):
-    """Return a sort key that orders Vietnamese words as a Vietnamese dictionary does."""
-    letters, tones = [], []
-    for char in unicodedata.normalize("NFD", text.casefold()):
-        if char in TONES:
-            tones.append(char)
-        elif unicodedata.combining(char) and letters:
-            letters[-1] += char  # breve, circumflex or horn: part of the letter
-        else:
-            letters.append(char)
-    ranks = []
-    for letter in letters:
-        letter = unicodedata.normalize("NFC", letter)
-        if letter in ALPHABET:
-            ranks.append(ALPHABET.index(letter))
-        else:  # spaces and hyphens first ("Hà Nội" before "Hải Phòng"), then anything else
-            ranks.append(-1 if not letter.isalnum() else 100 + ord(letter[0]))
-    return ranks, tones
 
 
 def alphabetical(provinces):
@@ -240,8 +214,8 @@ class ChainNode:
 
     @property
     def relation_label(self):
-        """How the node stands to its parent, read from the parent down the tree (the parent
-        "được hướng dẫn, triển khai bởi" the node), as on the parent's page."""
+        """Return how the parent stands to this node ("được hướng dẫn, triển khai bởi" it): the
+        tree reads down from the parent, as the parent's own page lists its links."""
         return REVERSE_LABELS[self.relation]
 
 

@@ -39,9 +39,9 @@ class References:
     def _tag(self, agency):
         """Return an agency's short name on a result: its abbreviation, with its province's name
         when it has one ("UBND" is every province's committee: "UBND Hậu Giang")."""
-        province = self.provinces.get(agency.province_id)
         if not agency.abbreviation:
             return agency.name
+        province = self.provinces.get(agency.province_id)
         return f"{agency.abbreviation} {province.name}" if province else agency.abbreviation
 
     def named(self, table, ids):

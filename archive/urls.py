@@ -38,3 +38,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# An address no view answers: the site's own page, in the user's language (Django's is English).
+handler404 = views.not_found

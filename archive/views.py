@@ -26,7 +26,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext_lazy, ngettext, npgettext
+from django.utils.translation import (
+    get_language,
+    gettext_lazy,
+    ngettext,
+    npgettext,
+    pgettext_lazy,
+)
 from django.utils.translation import gettext as _
 
 from . import overview, search
@@ -52,7 +58,7 @@ from .models import (
 )
 from .numbers import normalize_number
 from .templatetags.archive_tags import highlight
-from .text import fold
+from .text import fold, vietnamese_key
 
 HOME_PAGE_SIZE = 20
 KIND_MODELS = {
@@ -77,12 +83,11 @@ def home(request):
 
 def kind_noun(kind, n):
     """Return the noun counting n documents of a kind: "bài viết" ("articles", "article")."""
-    nouns = {
-        Document.Kind.PLAN: npgettext("đếm", "văn bản", "văn bản", n),
-        Document.Kind.CONFERENCE: npgettext("đếm", "hội nghị", "hội nghị", n),
-        Document.Kind.ARTICLE: npgettext("đếm", "bài viết", "bài viết", n),
-    }
-    return nouns[kind]
+    if kind == Document.Kind.PLAN:
+        return npgettext("đếm", "văn bản", "văn bản", n)
+    if kind == Document.Kind.CONFERENCE:
+        return npgettext("đếm", "hội nghị", "hội nghị", n)
+    return npgettext("đếm", "bài viết", "bài viết", n)
 
 
 def document_detail(request, slug, kind):
@@ -157,6 +162,11 @@ def bind_search(request):
     )
 
 
+# The page's order menu: its first entry leaves the order to the search (the most relevant first,
+# the newest when nothing is typed), so words typed on a page browsing newest first are ranked.
+SORT_MENU = [("", gettext_lazy("Mặc định")), *SORT_CHOICES]
+
+
 def search_page(request):
     filterset = bind_search(request)
     valid = filterset.is_valid()
@@ -164,10 +174,8 @@ def search_page(request):
         "filterset": filterset,
         # The form keeps what was valid of a refused search, so the user mends only the rest.
         "query": filterset.parsed_query,
-        # The order menu shows the order asked for, else its first entry, "most relevant": a
-        # browse (nothing to rank, so newest first) then leaves a query typed next ranked.
-        "sort": filterset.form.cleaned_data.get("sort") or SORT_CHOICES[0][0],
-        "sort_choices": SORT_CHOICES,
+        "sort": filterset.form.cleaned_data.get("sort") or "",
+        "sort_choices": SORT_MENU,
         "chosen": chosen_values(filterset),
     }
     if not valid:
@@ -371,8 +379,8 @@ CSV_COLUMNS = [
     gettext_lazy("Số, ký hiệu"),
     gettext_lazy("Tiêu đề"),
     gettext_lazy("Ngày"),
-    gettext_lazy("Tỉnh, thành phố"),
-    gettext_lazy("Cơ quan, tổ chức"),
+    pgettext_lazy("danh sách", "Tỉnh, thành phố"),  # each cell lists them all
+    pgettext_lazy("danh sách", "Cơ quan, tổ chức"),
     gettext_lazy("Địa chỉ"),
 ]
 
@@ -471,6 +479,15 @@ LIST_LIMIT = 20
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 # Overview pages list the legal texts first, then the meetings about them, then the news.
 PAGE_KIND_ORDER = [Document.Kind.PLAN, Document.Kind.CONFERENCE, Document.Kind.ARTICLE]
+
+
+def not_found(request, exception):
+    """Django's 404 for any address no view answers, in the site's own page."""
+    return message_page(
+        request,
+        _("Không có trang nào ở địa chỉ này. Tài liệu có thể đã bị gỡ, hoặc địa chỉ bị gõ sai."),
+        404,
+    )
 
 
 def message_page(request, message, status):
@@ -621,7 +638,7 @@ def agency_index(request):
     counts = overview.cached("agencies", request.user, overview.agency_counts)
     agencies = Agency.objects.select_related("province")
     groups = {kind: [] for kind in Agency.Kind.values}
-    for agency in sorted(agencies, key=lambda agency: overview.vietnamese_key(agency.name)):
+    for agency in sorted(agencies, key=lambda agency: vietnamese_key(agency.name)):
         groups[agency.kind].append((agency, counts.get(agency.pk, 0)))
     return render(
         request,

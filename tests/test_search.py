@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from archive import filters, search, views
 from archive.filters import DocumentFilter, search_generation
@@ -454,10 +455,13 @@ def test_a_period_may_be_a_month_or_a_year(client, corpus):
     assert slugs(client, date_from="7/2020", date_to="07/2020") == ["kh-1614"]  # 30/07/2020
     assert slugs(client, date_from="2020-03", date_to="2020-3") == ["qd-402"]  # 20/03/2020
     assert slugs(client, date_to="01/2021") == slugs(client, date_to="31/01/2021")
-    for bad in ("13/2020", "00/2020", "2020-13", "1850", "31/02/2020", "2020/2021"):
+    assert slugs(client, date_from=" 2020 / 7 ", date_to="7 / 2020") == ["kh-1614"]
+    for bad in ("13/2020", "00/2020", "2020-13", "1850", "31/12/1850", "31/02/2020", "2020/2021"):
         status, payload = api(client, date_from=bad)
         assert (status, payload["parameter"]) == (400, "date_from"), bad
         assert f"«{bad}» không phải một ngày" in payload["error"]
+    for digits in ("٢٠٢٠", "１２/２０２０", "٣١/١٢/٢٠٢٠"):  # digits to Python, not to staff
+        assert api(client, date_to=digits)[0] == 400, digits
 
 
 def test_a_period_ending_before_it_starts_is_refused_not_empty(client, corpus):
@@ -795,12 +799,12 @@ def test_facet_links_keep_the_state_and_reset_the_page(client, corpus):
 
 
 def test_the_order_menu_leaves_a_typed_query_ranked(client, corpus):
-    """Browsing lists the newest first; the menu then shows "most relevant" (its first entry),
-    so words typed next on that page are ranked, not sorted by date."""
+    """Browsing lists the newest first by default; the menu shows "Mặc định" (its first entry),
+    not "Mới nhất", so words typed next on that page are ranked, not sorted by date."""
     browse = client.get(reverse("archive:search"))
     dates = [doc.date for doc in browse.context["page"].object_list]
     assert dates == sorted(dates, reverse=True)
-    assert '<option value="relevance" selected>' in browse.content.decode()
+    assert '<option value="" selected>Mặc định</option>' in browse.content.decode()
     chosen = client.get(reverse("archive:search"), {"sort": "newest"}).content.decode()
     assert '<option value="newest" selected>' in chosen
 
@@ -815,6 +819,9 @@ def test_the_merged_units_switch_shows_for_any_chosen_province_and_can_be_undone
     ).content.decode()
     # Switched on, it is listed with the conditions in force, a link that takes it off.
     assert 'href="?province=nghe-an" title="Bỏ điều kiện này">Chỉ đúng đơn vị đã chọn' in exact
+    # With no province chosen (the last one taken off) it does nothing, so it is not listed.
+    alone = client.get(reverse("archive:search"), {"exact_province": "on"}).content.decode()
+    assert "Chỉ đúng đơn vị đã chọn" not in alone and 'name="exact_province"' not in alone
 
 
 def test_a_facet_of_many_values_folds_the_rest_away(client, corpus, monkeypatch):
@@ -824,10 +831,12 @@ def test_a_facet_of_many_values_folds_the_rest_away(client, corpus, monkeypatch)
     assert filterset.is_valid()
     groups = {group["name"]: group for group in filters.facet_groups(filterset)}
     # Five units have documents (Cần Thơ, 2, with the Hậu Giang plan merged into it; the others
-    # 1 each): two shown, the biggest first, one folded, two counted as left out.
+    # 1 each): two shown, the biggest first, one folded, two counted as left out. Ties are cut
+    # in the order they are listed, a dictionary's: Hậu Giang, Hoà Bình, Nghệ An, Phú Thọ.
     province = groups["province"]
-    assert len(province["values"]) == 2 and province["values"][0]["value"] == "can-tho"
-    assert len(province["more"]) == 1 and province["hidden"] == 2
+    assert [item["value"] for item in province["values"]] == ["can-tho", "hau-giang-truoc-2025"]
+    assert [item["value"] for item in province["more"]] == ["hoa-binh-truoc-2025"]
+    assert province["hidden"] == 2
     assert len(groups["kind"]["values"]) == 3 and not groups["kind"]["more"]  # kinds: whole
     content = client.get(reverse("archive:search")).content.decode()
     assert "Xem thêm 1 giá trị" in content and "Còn 2 giá trị ít gặp hơn" in content
@@ -835,7 +844,7 @@ def test_a_facet_of_many_values_folds_the_rest_away(client, corpus, monkeypatch)
     folded = province["more"][0]["value"]
     chosen = DocumentFilter({"province": [folded]}, queryset=Document.objects.published())
     assert chosen.is_valid()
-    shown = filters.facet_groups(chosen)[1]["values"]
+    shown = {group["name"]: group for group in filters.facet_groups(chosen)}["province"]["values"]
     assert folded in [item["value"] for item in shown if item["selected"]]
 
 
@@ -878,8 +887,10 @@ def test_csv_export_in_english_is_english_throughout(client, corpus):
     """The header was translated once, at import, in the site's language."""
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("archive:search-csv"), {"q": "người di cư"})
+    translation.activate("vi")  # the thread's language by the time a server streams the rows
     lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
-    assert lines[0] == "\ufeffKind,Document number,Title,Date,Province,Agency,URL"
+    header = "Kind,Document number,Title,Date,Provinces and cities,Agencies and organisations,URL"
+    assert lines[0] == "\ufeff" + header
     assert lines[1].startswith("Article,,Người di cư trở về quê")
 
 

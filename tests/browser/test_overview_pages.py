@@ -131,6 +131,9 @@ def test_a_documents_key_facts_come_before_its_text_on_a_phone(page, demo_site, 
     page.set_viewport_size({"width": 1280, "height": 900})
     facts, body = page.locator(".facts").bounding_box(), page.locator(".body").bounding_box()
     assert facts["x"] > body["x"]  # beside the text on a wide screen
+    # The links under the text, in the wide column (in the narrow one, a national decision's
+    # dozens of links left a blank column beside them as long as the text).
+    assert page.locator("#links-heading").bounding_box()["x"] < facts["x"]
 
 
 def test_overview_pages_work_without_javascript(browser, demo_site, screenshot):
