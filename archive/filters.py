@@ -27,7 +27,7 @@ from django_filters.fields import ModelMultipleChoiceField
 
 from . import reference, search
 from .models import Agency, Document, DocumentType, GcmObjective, Province
-from .text import vietnamese_key
+from .text import ascii_digits, vietnamese_key
 
 SORT_CHOICES = [
     ("relevance", _("Liên quan nhất")),
@@ -60,8 +60,7 @@ class YearsField(forms.Field):
         years = []
         for item in value or []:
             item = str(item).strip()
-            # ASCII digits only: "²" is a digit to isdigit(), not to int().
-            if not (item.isascii() and item.isdigit()) or int(item) not in YEARS:
+            if not ascii_digits(item) or int(item) not in YEARS:
                 raise forms.ValidationError(
                     self.error_messages["invalid"], code="invalid", params={"value": item[:20]}
                 )
@@ -126,6 +125,10 @@ class SearchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if not data.get("province"):
+            # "Only the unit chosen" with none chosen (the last one taken off) does nothing: off,
+            # so it is neither shown as in force, carried by the form, nor a key of its own.
+            data["exact_province"] = False
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error(
@@ -616,16 +619,20 @@ def facet_groups(filterset):
         counts = {key: n for key, n in filterset.facet_counts[name].items() if n}
         selected = _selected(filterset, name)
         values = facet_values(filterset, name, [*selected, *counts])
-        # Cut in the order shown, so a tie never folds a value listed before one kept.
-        others = [key for key in _order(name, counts, values) if key not in selected]
+        # One order for all (a chosen value without matches counts 0), cut where it is shown,
+        # so a tie never folds a value listed before one kept.
+        ranked = _order(name, {key: 0 for key in selected} | counts, values)
+        others = [key for key in ranked if key not in selected]
         limit = len(others) if name in WHOLE_FACETS else FACET_LIMIT
-        shown, more = selected + others[:limit], others[limit : limit + FACET_MORE]
+        kept = set(selected) | set(others[:limit])
+        shown = [key for key in ranked if key in kept]
+        more = others[limit : limit + FACET_MORE]
         groups.append(
             {
                 "name": name,
                 "label": label,
-                "values": _items(name, shown, counts, values, selected),
-                "more": _items(name, more, counts, values, selected),
+                "values": _items(shown, counts, values, selected),
+                "more": _items(more, counts, values, selected),
                 "hidden": max(0, len(others) - limit - FACET_MORE),
                 "any_selected": bool(selected),
             }
@@ -633,9 +640,8 @@ def facet_groups(filterset):
     return groups
 
 
-def _items(name, keys, counts, values, selected):
-    """Return the values of one facet for these count keys, in the facet's order."""
-    ordered = _order(name, {key: counts.get(key, 0) for key in keys}, values)
+def _items(keys, counts, values, selected):
+    """Return the values of one facet for these count keys, in their order."""
     return [
         {
             "value": values[key][0],
@@ -643,7 +649,7 @@ def _items(name, keys, counts, values, selected):
             "count": counts.get(key, 0),
             "selected": key in selected,
         }
-        for key in ordered
+        for key in keys
         if key in values
     ]
 

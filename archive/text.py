@@ -10,6 +10,12 @@ from django.utils.text import slugify
 _D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
 
 
+def ascii_digits(value):
+    """Return whether a text is all ASCII digits: "²" and "٢" are digits to str.isdigit() (and
+    "٢" to int()), not to anyone typing a year or a page."""
+    return value.isascii() and value.isdigit()
+
+
 def nfc(value):
     """Return the text in Unicode NFC, the one form we store and compare."""
     return unicodedata.normalize("NFC", value) if value else value

@@ -58,7 +58,7 @@ from .models import (
 )
 from .numbers import normalize_number
 from .templatetags.archive_tags import highlight
-from .text import fold, vietnamese_key
+from .text import ascii_digits, fold, vietnamese_key
 
 HOME_PAGE_SIZE = 20
 KIND_MODELS = {
@@ -76,8 +76,10 @@ def home(request):
         .prefetch_related("provinces")[:HOME_PAGE_SIZE]
     )
     counts = dict(documents.order_by().values_list("kind").annotate(n=Count("pk")))
-    kinds = [(kind, counts.get(kind, 0)) for kind in Document.Kind.values]
-    kinds = [(kind, n, kind_noun(kind, n)) for kind, n in kinds]
+    kinds = []
+    for kind in Document.Kind.values:
+        n = counts.get(kind, 0)
+        kinds.append((kind, n, kind_noun(kind, n)))
     return render(request, "archive/home.html", {"latest": latest, "kinds": kinds})
 
 
@@ -291,7 +293,7 @@ def positive_int(params, name, default, maximum=None):
     raw = params.get(name)
     if raw in (None, ""):
         return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # not "²", which int() refuses
+    if not ascii_digits(raw) or int(raw) < 1:
         raise ValueError(_("«%(value)s» không phải số nguyên dương.") % {"value": raw[:20]})
     if maximum and int(raw) > maximum:
         raise ValueError(_("Tối đa %(maximum)s.") % {"maximum": maximum})
