@@ -564,9 +564,8 @@ def facet_values(filterset, name, keys):
     if name == "year":
         return {key: (key, key) for key in keys}
     table, field = ID_FACETS[name]
-    rows = getattr(filterset.references, table)
-    items = (rows.get(int(key)) for key in keys if key.isdigit())
-    return {str(item.pk): (str(getattr(item, field)), _label(name, item)) for item in items if item}
+    choices = filterset.references.choices(table, field, functools.partial(_label, name))
+    return {key: choices[key] for key in keys if key in choices}
 
 
 def chosen_values(filterset):

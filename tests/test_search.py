@@ -726,6 +726,28 @@ def test_the_rendered_results_follow_the_language_and_every_edit(client, corpus)
     assert "tiêu đề mới" in results()
 
 
+def test_facet_labels_follow_the_language_of_each_request(client, corpus):
+    """The labels are built once per process and language (reference.References.choices)."""
+
+    def labels():
+        payload = api(client, q="Hậu Giang")[1]["facets"]
+        return {
+            item["value"]: item["label"]
+            for name in ("province", "objective")
+            for item in payload[name]
+        }
+
+    vietnamese = labels()
+    assert vietnamese["hau-giang-truoc-2025"] == "Hậu Giang (trước 2025)"
+    assert vietnamese["10"] == "10. Phòng, chống mua bán người"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = labels()
+    assert english["hau-giang-truoc-2025"] == "Hậu Giang (before 2025)"
+    assert english["10"] == "10. Trafficking"
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert labels() == vietnamese
+
+
 def test_a_deploy_never_serves_what_the_previous_code_rendered(client, corpus, monkeypatch):
     renders = []
     render_to_string = views.render_to_string
