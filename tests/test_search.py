@@ -870,6 +870,30 @@ def test_a_facet_of_many_values_folds_the_rest_away(client, corpus, monkeypatch)
     assert folded in [item["value"] for item in shown if item["selected"]]
 
 
+def test_a_facet_value_is_a_link_that_switches_it_escaped_and_shortened(client, corpus):
+    """The facet lists are written in Python (archive_tags.facet_values): what the template
+    engine did for them, escaping, the long names cut and the counts, is theirs to do."""
+    agency = AgencyFactory(
+        name="Ban <Chỉ đạo> về di cư & hội nhập quốc tế của các tỉnh miền Tây Nam Bộ",
+        slug="ban-chi-dao",
+    )
+    corpus["di_cu"].agencies.add(agency)
+    content = client.get(reverse("archive:search"), {"q": "di cư", "year": "2024"}).content
+    content = content.decode()
+    assert (
+        '<a class="facet-value" href="?q=di+c%C6%B0&amp;year=2024&amp;agency=ban-chi-dao"'
+        ' aria-pressed="false" rel="nofollow"><span class="box" aria-hidden="true"></span>'
+        ' <span class="facet-label" title="Ban &lt;Chỉ đạo&gt; về di cư &amp; hội nhập quốc tế'
+        ' của các tỉnh miền Tây Nam Bộ">Ban &lt;Chỉ đạo&gt; về di cư &amp; hội nhập …</span>'
+        ' <span class="count">1</span></a>'
+    ) in content
+    # A chosen value is marked, and its link takes it off.
+    assert (
+        '<a class="facet-value selected" href="?q=di+c%C6%B0" aria-pressed="true"'
+        ' rel="nofollow"><span class="box" aria-hidden="true">✓</span>'
+    ) in content
+
+
 def test_a_phone_can_jump_to_the_filters_that_follow_the_results(client, corpus):
     content = client.get(reverse("archive:search"), {"q": "di cư"}).content.decode()
     assert '<aside class="facets" id="facets"' in content and 'href="#facets"' in content

@@ -1,6 +1,8 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.template.defaultfilters import truncatewords
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -44,3 +46,26 @@ def toggle_url(context, name, value):
 def without_url(context, *names):
     """Return the current search URL without the named parameters, back on page 1."""
     return _query(context["request"].GET, dict.fromkeys(names, []))
+
+
+@register.simple_tag(takes_context=True)
+def facet_values(context, name, items):
+    """Return one facet's values as a list of links, each switching its value on or off.
+
+    Written in Python, not as an included template: a page lists up to 250 values (each
+    facet's next 100 folded under "Xem thêm"), and the template engine took 11-13 ms to render
+    them, a third of a page computed afresh (bench/README.md, session 15).
+    """
+    rows = []
+    for item in items:
+        selected, label = item["selected"], str(item["label"])
+        short = truncatewords(label, 9) if label.count(" ") >= 9 else label
+        rows.append(
+            f'<li><a class="facet-value{" selected" if selected else ""}"'
+            f' href="{escape(toggle_url(context, name, item["value"]))}"'
+            f' aria-pressed="{"true" if selected else "false"}" rel="nofollow">'
+            f'<span class="box" aria-hidden="true">{"✓" if selected else ""}</span>'
+            f' <span class="facet-label" title="{escape(label)}">{escape(short)}</span>'
+            f' <span class="count">{escape(localize(item["count"]))}</span></a></li>'
+        )
+    return mark_safe("<ul>" + "".join(rows) + "</ul>")  # noqa: S308 (every value escaped)
