@@ -1,13 +1,18 @@
 """Data entry in the Django admin, in Vietnamese: a whole plan with its links in one form."""
 
 from django.contrib import admin, messages
-from django.db import models
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import models, transaction
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .adminsite import document_label
 from .filters import DocumentFilter
 from .models import (
     Agency,
@@ -29,21 +34,30 @@ admin.site.index_title = _("Nhập và quản lý dữ liệu")
 admin.site.site_url = "/"
 
 
+class VietnameseSlugs(admin.ModelAdmin):
+    """A ModelAdmin whose slugs, filled from a name as it is typed, spell Vietnamese as
+    archive.text.vn_slugify does ("Đồng Tháp" gives dong-thap), not as Django's URLify."""
+
+    class Media:
+        # Listed after what it replaces, so the media merge keeps that order.
+        js = ["admin/js/urlify.js", "archive/admin/vn_urlify.js"]
+
+
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(VietnameseSlugs):
     list_display = ["name", "code", "era", "unit_type", "merged_into"]
     list_filter = ["era", "unit_type"]
-    search_fields = ["name", "full_name", "code", "slug"]
+    search_fields = ["name__unaccent", "full_name__unaccent", "code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["merged_into"]
     list_select_related = ["merged_into"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(VietnameseSlugs):
     list_display = ["name", "abbreviation", "kind", "parent", "province"]
     list_filter = ["kind"]
-    search_fields = ["name", "name_en", "abbreviation", "slug"]
+    search_fields = ["name__unaccent", "name_en", "abbreviation__unaccent"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent", "province"]
     list_select_related = ["parent", "province"]
@@ -54,19 +68,44 @@ class GcmObjectiveAdmin(admin.ModelAdmin):
     list_display = ["number", "title_vi", "short_label_en", "title_vi_official"]
     list_display_links = ["number", "title_vi"]
     list_filter = ["title_vi_official"]
-    search_fields = ["title_vi", "title_en", "short_label_en"]
+    search_fields = ["number__exact", "title_vi__unaccent", "title_en", "short_label_en"]
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
+class DocumentTypeAdmin(VietnameseSlugs):
     list_display = ["name", "abbreviation", "group"]
     list_filter = ["group"]
-    search_fields = ["name", "abbreviation"]
+    search_fields = ["name__unaccent", "abbreviation__unaccent"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class OutgoingLinkInline(admin.TabularInline):
+class VerboseUniqueFormSet(BaseInlineFormSet):
+    """An inline formset naming a duplicated field by its label ("thứ tự"), not its name
+    ("position"), when two rows repeat what must be unique."""
+
+    def get_unique_error_message(self, unique_check):
+        fields = [
+            str(self.model._meta.get_field(name).verbose_name)
+            for name in unique_check
+            if name != self.fk.name  # the parent, the same in every row
+        ]
+        return super().get_unique_error_message(fields)
+
+
+class LinkInline(admin.TabularInline):
+    """A document's links, the documents at their other end named by number and date."""
+
     model = DocumentLink
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in ("source", "target"):
+            field.queryset = field.queryset.select_related("plan")
+            field.label_from_instance = document_label
+        return field
+
+
+class OutgoingLinkInline(LinkInline):
     fk_name = "source"
     extra = 1
     autocomplete_fields = ["target"]
@@ -77,8 +116,7 @@ class OutgoingLinkInline(admin.TabularInline):
     )
 
 
-class IncomingLinkInline(admin.TabularInline):
-    model = DocumentLink
+class IncomingLinkInline(LinkInline):
     fk_name = "target"
     extra = 0
     autocomplete_fields = ["source"]
@@ -87,10 +125,33 @@ class IncomingLinkInline(admin.TabularInline):
     verbose_name_plural = _("Tài liệu khác liên kết đến tài liệu này")
 
 
+KIND_MODELS = (Plan, Conference, Article)
+
+
 def set_status(modeladmin, request, queryset, status, message):
-    """Give the selected documents a status and say how many changed."""
-    changed = queryset.exclude(status=status).update(status=status)
-    modeladmin.message_user(request, message(changed) % changed, messages.SUCCESS)
+    """Give the selected documents a status, note it in each one's history and say how many
+    changed (or that none needed to)."""
+    with transaction.atomic():
+        pks = list(queryset.exclude(status=status).values_list("pk", flat=True))
+        Document.objects.filter(pk__in=pks).update(status=status, updated_at=timezone.now())
+        # In the history of each one's own kind, which its change page reads (an action on
+        # the list of every kind gives the shared Document rows).
+        field = str(capfirst(Document._meta.get_field("status").verbose_name))  # as forms say
+        for model in KIND_MODELS:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=model.objects.filter(pk__in=pks),
+                action_flag=CHANGE,
+                change_message=[{"changed": {"fields": [field]}}],
+            )
+    if pks:
+        modeladmin.message_user(request, message(len(pks)) % len(pks), messages.SUCCESS)
+    else:
+        modeladmin.message_user(
+            request,
+            _("Không có gì thay đổi: các tài liệu đã chọn đều đã ở trạng thái này."),
+            messages.INFO,
+        )
 
 
 @admin.action(description=_("Công bố các tài liệu đã chọn"))
@@ -117,14 +178,27 @@ def unpublish(modeladmin, request, queryset):
     )
 
 
-class DocumentKindAdmin(admin.ModelAdmin):
+class FindsDocuments:
+    """The search box of a list of documents, and of the link pickers, finds as the site's
+    search does (any accents and tone placement, a number in any spelling: "402/QD-TTg"),
+    the last word as the start of one while it is typed; the search index answers it."""
+
+    search_help_text = _("Gõ từ có dấu hoặc không dấu, hoặc số, ký hiệu (402/QĐ-TTg).")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.find(search_term), False
+
+
+class DocumentKindAdmin(FindsDocuments, VietnameseSlugs):
     """What the admins of plans, conferences and articles share."""
 
     # The label of the shared `date` field for this kind ("Ngày ban hành" for a plan).
     date_label = _("Ngày")
     list_filter = ["status", "provinces", "agencies", "objectives"]
     date_hierarchy = "date"
-    search_fields = ["title", "slug", "summary"]
+    search_fields = ["title"]  # shows the box; FindsDocuments searches
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["provinces", "agencies", "objectives"]
     inlines = [OutgoingLinkInline, IncomingLinkInline]
@@ -157,7 +231,6 @@ class PlanAdmin(DocumentKindAdmin):
     list_display_links = ["number", "title"]
     list_filter = ["status", "document_type", "validity", "provinces", "issuer"]
     list_select_related = ["document_type", "issuer"]
-    search_fields = ["number", "number_normalized", "title", "slug", "summary"]
     autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "document_type", "issuer"]
     fieldsets = [
         (
@@ -176,6 +249,7 @@ class PlanAdmin(DocumentKindAdmin):
 
 class ConferenceSessionInline(admin.TabularInline):
     model = ConferenceSession
+    formset = VerboseUniqueFormSet
     extra = 1
     fields = ["position", "title"]
 
@@ -205,7 +279,6 @@ class ArticleAdmin(DocumentKindAdmin):
     date_label = _("Ngày đăng")
     list_display = ["title", "publication", "author", "date", "status"]
     list_filter = ["status", "publication", "provinces", "agencies"]
-    search_fields = [*DocumentKindAdmin.search_fields, "publication", "author"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status"]}),
         (_("Nguồn"), {"fields": ["publication", "author", "date", "source_url"]}),
@@ -216,14 +289,17 @@ class ArticleAdmin(DocumentKindAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(FindsDocuments, admin.ModelAdmin):
     """Every document in one list, for the autocomplete of links; edits go to the kind's admin."""
 
     list_display = ["title", "kind", "date", "status"]
     list_filter = ["kind", "status"]
     date_hierarchy = "date"
-    search_fields = ["title", "slug", "plan__number", "plan__number_normalized"]
+    search_fields = ["title"]  # shows the box; FindsDocuments searches
     actions = [publish, unpublish]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("plan")  # the pickers' numbers
 
     def has_add_permission(self, request):
         return False

@@ -288,6 +288,24 @@ class DocumentQuerySet(models.QuerySet):
             return self.alias(rank=Value(0.0))
         return self.filter(search.match_condition(query)).alias(rank=search.rank_expression(query))
 
+    def find(self, text):
+        """Return what an editor's search box finds (search.editor_query), or a document's
+        number in any spelling, the documents of that number first and then newest first."""
+        query = search.parse_query(text)
+        if query.is_empty:
+            return self
+        found = Q(search_vector=search.editor_query(query))
+        numbers = search.number_condition(query)
+        if not numbers:
+            return self.filter(found)
+        return (
+            self.filter(found | numbers)
+            .alias(number_first=search.number_score(query))
+            .order_by(
+                models.F("number_first").desc(), models.F("date").desc(nulls_last=True), "-pk"
+            )
+        )
+
     def by_relevance(self):
         """Order searched documents by rank, newest first among equals."""
         return self.order_by(models.F("rank").desc(), models.F("date").desc(nulls_last=True), "-pk")
@@ -415,7 +433,7 @@ class Document(NfcTextMixin, models.Model):
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "-created_at"]
         verbose_name = _("tài liệu")
-        verbose_name_plural = pgettext_lazy("plural", "tất cả tài liệu")
+        verbose_name_plural = pgettext_lazy("plural", "tài liệu (mọi loại)")
         indexes = [
             models.Index(fields=["kind", "status"], name="document_kind_status"),
             # A write queues its lexemes in the index's pending list, which every search reads
@@ -549,6 +567,8 @@ class Plan(Document):
 
     def clean(self):
         super().clean()
+        if not self.number:
+            return  # the field itself says it is required, once
         try:
             parsed = parse_number(self.number)
         except DocumentNumberError as error:

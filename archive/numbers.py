@@ -17,6 +17,8 @@ issuer abbreviations we know and writes the rest in capitals, as the decree asks
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .text import fold, nfc
 
 # Type abbreviations: NĐ 30/2020 Phụ lục III and the legal normative types seen in real numbers
@@ -179,8 +181,11 @@ def _symbol_groups(symbol, raw):
     groups = symbol.split("-")
     if not all(_SYMBOL_GROUP.match(group) for group in groups):
         raise DocumentNumberError(
-            f"«{raw}» không phải số, ký hiệu hợp lệ: phần ký hiệu chỉ gồm chữ viết tắt nối bằng "
-            "dấu gạch nối, ví dụ 1614/KH-UBND."
+            _(
+                "«%(raw)s» không phải số, ký hiệu hợp lệ: phần ký hiệu chỉ gồm chữ viết tắt nối "
+                "bằng dấu gạch nối, ví dụ 1614/KH-UBND."
+            )
+            % {"raw": raw}
         )
     return groups
 
@@ -190,11 +195,14 @@ def parse_number(raw):
     text = _PREFIX.sub("", nfc(raw or "").strip())
     text = re.sub(r"\s*([/-])\s*", r"\1", text)
     if not text:
-        raise DocumentNumberError("Số, ký hiệu văn bản đang để trống.")
+        raise DocumentNumberError(_("Số, ký hiệu văn bản đang để trống."))
     if re.search(r"\s", text):
         raise DocumentNumberError(
-            f"«{raw}» không phải số, ký hiệu hợp lệ: không có khoảng trắng trong số, ký hiệu "
-            "(viết liền, ví dụ 402/QĐ-TTg)."
+            _(
+                "«%(raw)s» không phải số, ký hiệu hợp lệ: không có khoảng trắng trong số, ký hiệu "
+                "(viết liền, ví dụ 402/QĐ-TTg)."
+            )
+            % {"raw": raw}
         )
     if match := _PARTY.match(text):
         ordinal, type_group, issuer = match.groups()
@@ -209,14 +217,19 @@ def parse_number(raw):
         ordinal, year, symbol = match.groups()
         year = int(year)
         if not 1945 <= year <= 2100:
-            raise DocumentNumberError(f"«{raw}» có năm ban hành {year} không hợp lệ.")
+            raise DocumentNumberError(
+                _("«%(raw)s» có năm ban hành %(year)s không hợp lệ.") % {"raw": raw, "year": year}
+            )
         groups = _symbol_groups(symbol, raw)
         if len(groups) == 1 and _LAW_ISSUER.match(groups[0]):
             return DocumentNumber(ordinal, year, "", groups[0].upper(), DocumentNumber.LAW)
         if len(groups) < 2:
             raise DocumentNumberError(
-                f"«{raw}» thiếu phần ký hiệu: văn bản quy phạm pháp luật ghi số/năm/loại-cơ quan, "
-                "ví dụ 30/2020/NĐ-CP."
+                _(
+                    "«%(raw)s» thiếu phần ký hiệu: văn bản quy phạm pháp luật ghi "
+                    "số/năm/loại-cơ quan, ví dụ 30/2020/NĐ-CP."
+                )
+                % {"raw": raw}
             )
         type_abbreviation = _type_of(groups[0]) or groups[0].upper()
         issuer = "-".join(_canonical_group(group) for group in groups[1:])
@@ -227,8 +240,11 @@ def parse_number(raw):
         type_abbreviation = _type_of(groups[0])
         if type_abbreviation and len(groups) == 1:
             raise DocumentNumberError(
-                f"«{raw}» thiếu tên viết tắt của cơ quan ban hành sau loại văn bản, "
-                f"ví dụ {ordinal}/{type_abbreviation}-UBND."
+                _(
+                    "«%(raw)s» thiếu tên viết tắt của cơ quan ban hành sau loại văn bản, "
+                    "ví dụ %(example)s."
+                )
+                % {"raw": raw, "example": f"{ordinal}/{type_abbreviation}-UBND"}
             )
         issuer_groups = groups[1:] if type_abbreviation else groups
         issuer = "-".join(_canonical_group(group) for group in issuer_groups)
@@ -238,6 +254,9 @@ def parse_number(raw):
             )
         return DocumentNumber(ordinal, None, "", issuer, DocumentNumber.OFFICIAL_LETTER)
     raise DocumentNumberError(
-        f"«{raw}» không phải số, ký hiệu hợp lệ. Theo Nghị định 30/2020/NĐ-CP, số và ký hiệu "
-        "cách nhau bằng dấu «/», ví dụ 1614/KH-UBND, 402/QĐ-TTg hoặc 30/2020/NĐ-CP."
+        _(
+            "«%(raw)s» không phải số, ký hiệu hợp lệ. Theo Nghị định 30/2020/NĐ-CP, số và ký hiệu "
+            "cách nhau bằng dấu «/», ví dụ 1614/KH-UBND, 402/QĐ-TTg hoặc 30/2020/NĐ-CP."
+        )
+        % {"raw": raw}
     )

@@ -213,6 +213,21 @@ def text_query(query):
     return SearchQuery(query.text, config=CONFIG, search_type="websearch")
 
 
+_LAST_WORD = re.compile(r"(.*?)\s*([^\W_]+)$")
+
+
+def editor_query(query):
+    """Return what an editor's search box asks of the text: every word in any accents and
+    tone placement, the last one as the start of a word too, as it is still being typed
+    ("thoả thu" finds "Thỏa thuận"). A query with operators is taken as the site takes it."""
+    match = None if query.uses_operators else _LAST_WORD.fullmatch(query.text)
+    if not match:
+        return text_query(query)
+    rest, last = match.groups()
+    prefix = SearchQuery(f"{last}:*", config=CONFIG, search_type="raw")  # letters, digits only
+    return SearchQuery(rest, config=CONFIG, search_type="websearch") & prefix if rest else prefix
+
+
 def rank_expression(query):
     """Return the relevance of a matched document: number, text, phrase and exact-word scores."""
     search = text_query(query)

@@ -49,7 +49,7 @@ DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_m
 ARCHIVE_LOGIN_REQUIRED = env_flag("LOGIN_REQUIRED")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "archive.apps.ArchiveAdminConfig",  # django.contrib.admin on the archive's own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

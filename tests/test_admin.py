@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from archive.models import Conference, Document, DocumentLink, GcmObjective, Plan, Relation
@@ -82,6 +83,37 @@ def test_admin_speaks_vietnamese(staff_client, objects):
     assert "Tài liệu này liên kết đến" in content
 
 
+def test_django_admin_strings_read_as_vietnamese(staff_client, objects):
+    """Django's own Vietnamese lacks some admin strings and mistranslates others (locale/vi)."""
+    changelist = staff_client.get(reverse("admin:archive_plan_changelist")).content.decode()
+    assert "Hiện số lượng" in changelist and "Show counts" not in changelist
+    assert "Thêm văn bản (kế hoạch, quyết định...)" in changelist  # not "Thêm vào"
+    documents = staff_client.get(reverse("admin:archive_document_changelist")).content.decode()
+    assert "Xóa tài liệu (mọi loại) đã chọn" in documents
+    change = reverse("admin:archive_plan_change", args=[objects["plan"].pk])
+    assert "Lịch sử" in staff_client.get(change).content.decode()
+    refused = staff_client.post(reverse("admin:archive_plan_add"), document_form(number="x"))
+    content = refused.content.decode()
+    assert "Hãy sửa các lỗi được nêu bên dưới." in content and "Please correct" not in content
+    nothing = staff_client.post(
+        reverse("admin:archive_plan_changelist"), {"action": "publish", "index": 0}, follow=True
+    )
+    assert "Hãy chọn ít nhất một mục trước khi thực hiện thao tác." in nothing.content.decode()
+
+
+def test_two_sessions_in_one_place_are_refused_by_the_fields_label(staff_client, objects):
+    data = document_form(
+        title="Hội nghị hai phiên trùng", slug="hai-phien", date="19/12/2025", place="Hà Nội"
+    ) | inline_management("sessions", total=2)
+    data |= {"end_date": "", "participant_note": ""}
+    data |= {"sessions-0-position": "1", "sessions-0-title": "Khai mạc"}
+    data |= {"sessions-1-position": "1", "sessions-1-title": "Thảo luận"}
+    response = staff_client.post(reverse("admin:archive_conference_add"), data)
+    assert response.status_code == 200
+    assert "«thứ tự» bị trùng: hãy sửa lại." in response.content.decode()
+    assert not Conference.objects.filter(slug="hai-phien").exists()
+
+
 def test_document_list_sends_edits_to_the_kind_admin(staff_client, objects):
     plan = objects["plan"]
     response = staff_client.get(reverse("admin:archive_document_change", args=[plan.pk]))
@@ -142,6 +174,20 @@ def test_malformed_number_is_refused_in_vietnamese_and_nothing_is_saved(staff_cl
     assert response.status_code == 200
     assert "không có khoảng trắng trong số, ký hiệu" in response.content.decode()
     assert not Plan.objects.filter(slug="sai").exists()
+
+
+def test_a_number_is_refused_in_the_editors_language_and_said_once(staff_client, objects):
+    url = reverse("admin:archive_plan_add")
+    data = document_form(number="", title="Trống", slug="trong", validity="khong_xac_dinh")
+    empty = staff_client.post(url, data)
+    content = empty.content.decode()
+    assert content.count("Trường này là bắt buộc.") == 1  # not again as "đang để trống"
+    assert "Số, ký hiệu văn bản đang để trống." not in content
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = document_form(number="1614 KH UBND", title="Sai", slug="sai", validity="khong_xac_dinh")
+    english = staff_client.post(url, data).content.decode()
+    assert "«1614 KH UBND» is not a valid document number: a number has no spaces" in english
+    assert "không có khoảng trắng" not in english
 
 
 def test_a_wrong_link_kind_is_refused_and_the_plan_is_not_half_written(staff_client, objects):
@@ -207,13 +253,25 @@ def test_conference_with_sessions_and_organisers(staff_client, objects):
 
 def test_publish_and_unpublish_actions(staff_client, objects):
     draft = PlanFactory(status=Document.Status.DRAFT)
+    written = draft.updated_at
     url = reverse("admin:archive_plan_changelist")
     staff_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
-    assert draft.status == Document.Status.PUBLISHED
-    staff_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    assert draft.status == Document.Status.PUBLISHED and draft.updated_at > written
+    # From the list of every kind too; each change is in the plan's own history.
+    documents = reverse("admin:archive_document_changelist")
+    staff_client.post(documents, {"action": "unpublish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Document.Status.DRAFT
+    history = staff_client.get(reverse("admin:archive_plan_history", args=[draft.pk]))
+    assert history.content.decode().count("Đã thay đổi Trạng thái.") == 2
+    # Nothing to change is said, not "0 documents published".
+    again = staff_client.post(
+        documents, {"action": "unpublish", "_selected_action": [draft.pk]}, follow=True
+    )
+    assert "Không có gì thay đổi: các tài liệu đã chọn đều đã ở trạng thái này." in (
+        again.content.decode()
+    )
 
 
 def test_autocomplete_finds_documents_by_number_in_any_spelling(staff_client, objects):
@@ -229,6 +287,76 @@ def test_autocomplete_finds_documents_by_number_in_any_spelling(staff_client, ob
     )
     assert response.status_code == 200
     assert [item["id"] for item in response.json()["results"]] == [str(plan.pk)]
+
+
+def autocomplete(client, model_name, field_name, term):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "archive", "model_name": model_name, "field_name": field_name},
+    )
+    assert response.status_code == 200
+    return [item["text"] for item in response.json()["results"]]
+
+
+def test_the_link_picker_finds_as_the_site_does(staff_client, objects):
+    plan = PlanFactory(number="402/QĐ-TTg", title="Kế hoạch triển khai Thỏa thuận GCM")
+    titles = {
+        spelling: autocomplete(staff_client, "documentlink", "target", spelling)
+        for spelling in ("402/QD-TTg", "402/qđ-ttg", "402/QĐ-TTg")
+    }
+    assert titles["402/QD-TTg"][0].endswith(plan.title)
+    assert titles["402/QD-TTg"] == titles["402/qđ-ttg"] == titles["402/QĐ-TTg"]
+    # Any accents and tone placement, the last word as typed so far.
+    for typed in ("thoả thu", "thoa thuan", "Thỏa thuận gc", "trien khai GCM"):
+        assert [
+            t
+            for t in autocomplete(staff_client, "documentlink", "target", typed)
+            if t.endswith(plan.title)
+        ], typed
+    assert not autocomplete(staff_client, "documentlink", "target", "thoả thuy")
+
+
+def test_the_link_picker_tells_look_alike_documents_apart(staff_client, objects):
+    title = "Kế hoạch triển khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự"
+    national = PlanFactory(
+        number="402/QĐ-TTg", title=title, slug="qd-402", date=datetime.date(2020, 3, 20)
+    )
+    provincial = PlanFactory(
+        number="1614/KH-UBND", title=title, slug="kh-1614", date=datetime.date(2020, 7, 30)
+    )
+    conference = ConferenceFactory(title=title, slug="hoi-nghi", date=datetime.date(2025, 12, 19))
+    assert set(autocomplete(staff_client, "documentlink", "target", "trật tự")) == {
+        f"402/QĐ-TTg · 20/03/2020 · {title}",
+        f"1614/KH-UBND · 30/07/2020 · {title}",
+        f"Hội nghị · 19/12/2025 · {title}",
+    }
+    DocumentLink.objects.create(source=provincial, relation=Relation.IMPLEMENTS, target=national)
+    DocumentLink.objects.create(source=conference, relation=Relation.REVIEWS, target=national)
+    page = staff_client.get(reverse("admin:archive_plan_change", args=[national.pk]))
+    content = page.content.decode()
+    assert f"selected>1614/KH-UBND · 30/07/2020 · {title}</option>" in content
+    assert f"selected>Hội nghị · 19/12/2025 · {title}</option>" in content
+
+
+def test_the_admin_lists_search_in_any_accents(staff_client, objects):
+    PlanFactory(number="402/QĐ-TTg", title="Kế hoạch triển khai Thỏa thuận GCM")
+    plans = reverse("admin:archive_plan_changelist")
+    for term in ("402/QD-TTg", "402/QĐ-TTg", "thoa thuan", "Thoả thuận"):
+        content = staff_client.get(plans, {"q": term}).content.decode()
+        assert "Kế hoạch triển khai Thỏa thuận GCM" in content, term
+    ProvinceFactory(era="63", code="17", name="Hoà Bình", slug="hoa-binh-truoc-2025")
+    AgencyFactory(name="Ủy ban nhân dân tỉnh Đồng Tháp", abbreviation="UBND")
+    GcmObjective.objects.create(
+        number=23, title_en="Cooperation", short_label_en="Cooperation", title_vi="Hợp tác"
+    )
+    assert autocomplete(staff_client, "document", "provinces", "Hòa Bình") == [
+        "Hoà Bình (trước 2025)"
+    ]
+    for typed in ("Uỷ ban", "Uy ban", "dong thap"):
+        assert autocomplete(staff_client, "document", "agencies", typed) == [
+            "Ủy ban nhân dân tỉnh Đồng Tháp"
+        ], typed
+    assert autocomplete(staff_client, "document", "objectives", "23") == ["Mục tiêu 23: Hợp tác"]
 
 
 def test_view_on_site_points_at_the_public_page(staff_client, objects):
