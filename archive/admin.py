@@ -1,5 +1,6 @@
 """Data entry in the Django admin, in Vietnamese: a whole plan with its links in one form."""
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models, transaction
@@ -178,10 +179,37 @@ def unpublish(modeladmin, request, queryset):
     )
 
 
-class FindsDocuments:
-    """The search box of a list of documents, and of the link pickers, finds as the site's
-    search does (any accents and tone placement, a number in any spelling: "402/QD-TTg"),
-    the last word as the start of one while it is typed; the search index answers it."""
+def _join_rows():
+    """Return the labels Django gives the rows of the many-to-many join tables ("Document-
+    province relationship"), English and meaningless to an editor."""
+    tables = [
+        model for model in apps.get_models(include_auto_created=True) if model._meta.auto_created
+    ]
+    return {f"{capfirst(model._meta.verbose_name)}: " for model in tables}, {
+        str(model._meta.verbose_name_plural) for model in tables
+    }
+
+
+def _without(items, prefixes):
+    """Return a nested list of what a deletion takes, without the items of these labels."""
+    kept = []
+    for item in items:
+        if isinstance(item, list):
+            if nested := _without(item, prefixes):
+                kept.append(nested)
+        elif not str(item).startswith(tuple(prefixes)):
+            kept.append(item)
+    return kept
+
+
+class DocumentLists:
+    """What the admins listing documents share.
+
+    The search box, and the link pickers, find as the site's search does (any accents and
+    tone placement, a number in any spelling: "402/QD-TTg"), the last word as the start of
+    one while it is typed; the search index answers it. A deletion lists what goes with a
+    document but for the join rows of its tags, which Django names in English.
+    """
 
     search_help_text = _("Gõ từ có dấu hoặc không dấu, hoặc số, ký hiệu (402/QĐ-TTg).")
 
@@ -190,19 +218,27 @@ class FindsDocuments:
             return queryset, False
         return queryset.find(search_term), False
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
+        prefixes, names = _join_rows()
+        counts = {name: n for name, n in counts.items() if str(name) not in names}
+        return _without(deleted, prefixes), counts, perms, protected
 
-class DocumentKindAdmin(FindsDocuments, VietnameseSlugs):
+
+class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
     """What the admins of plans, conferences and articles share."""
 
     # The label of the shared `date` field for this kind ("Ngày ban hành" for a plan).
     date_label = _("Ngày")
     list_filter = ["status", "provinces", "agencies", "objectives"]
     date_hierarchy = "date"
-    search_fields = ["title"]  # shows the box; FindsDocuments searches
+    search_fields = ["title"]  # shows the box; DocumentLists searches
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["provinces", "agencies", "objectives"]
     inlines = [OutgoingLinkInline, IncomingLinkInline]
     actions = [publish, unpublish]
+    # The fields naming the agencies a document involves: its issuer, organisers, participants.
+    involved_fields = []
     readonly_fields = ["created_at", "updated_at"]
     save_on_top = True
     # Django 6's default now: a source URL typed without a scheme is taken as https.
@@ -215,22 +251,46 @@ class DocumentKindAdmin(FindsDocuments, VietnameseSlugs):
         return form
 
     def save_related(self, request, form, formsets, change):
+        """Keep the involved agencies in the agency facet (Document.agencies), so an editor
+        need not tag them twice, and take out those that no longer are, saying so."""
         super().save_related(request, form, formsets, change)
-        # The agency facet reads Document.agencies: keep the issuer, organisers and
-        # participants in it so an editor need not tag them twice.
-        form.instance.agencies.add(*self.involved_agencies(form.instance))
+        document = form.instance
+        before = agency_ids(form.initial, self.involved_fields)
+        after = agency_ids(form.cleaned_data, self.involved_fields)
+        tagged = set(document.agencies.values_list("pk", flat=True))
+        if left := (before - after) & tagged:
+            document.agencies.remove(*left)
+            self.say(request, left, _("Đã bỏ khỏi «Cơ quan, tổ chức» vì không còn tham gia: %s."))
+        if missing := after - tagged:
+            document.agencies.add(*missing)
+            if untagged := missing & agency_ids(form.initial, ["agencies"]):
+                self.say(request, untagged, _("Vẫn giữ ở «Cơ quan, tổ chức» vì còn tham gia: %s."))
 
-    def involved_agencies(self, document):
-        return []
+    def say(self, request, ids, message):
+        agencies = Agency.objects.filter(pk__in=ids).order_by("name")
+        self.message_user(request, message % ", ".join(map(str, agencies)), messages.INFO)
+
+
+def agency_ids(values, fields):
+    """Return the ids of the agencies that a form's values (initial or cleaned) name in these
+    fields: an id or an instance for a foreign key, a list or queryset for many."""
+    ids = set()
+    for name in fields:
+        value = values.get(name)
+        items = value if isinstance(value, (list, tuple, models.QuerySet)) else [value]
+        ids |= {getattr(item, "pk", item) for item in items if item is not None}
+    return ids
 
 
 @admin.register(Plan)
 class PlanAdmin(DocumentKindAdmin):
     date_label = _("Ngày ban hành")
-    list_display = ["number", "title", "document_type", "issuer", "date", "validity", "status"]
+    # Narrow enough for a laptop's screen beside the two sidebars: the number says the type,
+    # the issuer is named short ("UBND Hậu Giang"); both, and the validity, are filters.
+    list_display = ["number", "title", "issued_by", "date", "status"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "document_type", "validity", "provinces", "issuer"]
-    list_select_related = ["document_type", "issuer"]
+    list_select_related = ["issuer__province"]
     autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "document_type", "issuer"]
     fieldsets = [
         (
@@ -243,8 +303,11 @@ class PlanAdmin(DocumentKindAdmin):
         (_("Lịch sử"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    def involved_agencies(self, document):
-        return [document.issuer] if document.issuer_id else []
+    involved_fields = ["issuer"]
+
+    @admin.display(description=_("cơ quan ban hành"), ordering="issuer__name")
+    def issued_by(self, plan):
+        return plan.issuer.short_name if plan.issuer else ""
 
 
 class ConferenceSessionInline(admin.TabularInline):
@@ -270,8 +333,7 @@ class ConferenceAdmin(DocumentKindAdmin):
         (_("Lịch sử"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    def involved_agencies(self, document):
-        return [*document.organisers.all(), *document.participants.all()]
+    involved_fields = ["organisers", "participants"]
 
 
 @admin.register(Article)
@@ -289,13 +351,13 @@ class ArticleAdmin(DocumentKindAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(FindsDocuments, admin.ModelAdmin):
+class DocumentAdmin(DocumentLists, admin.ModelAdmin):
     """Every document in one list, for the autocomplete of links; edits go to the kind's admin."""
 
     list_display = ["title", "kind", "date", "status"]
     list_filter = ["kind", "status"]
     date_hierarchy = "date"
-    search_fields = ["title"]  # shows the box; FindsDocuments searches
+    search_fields = ["title"]  # shows the box; DocumentLists searches
     actions = [publish, unpublish]
 
     def get_queryset(self, request):

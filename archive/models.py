@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -170,6 +172,16 @@ class Agency(NfcTextMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def short_name(self):
+        """Return the agency's abbreviation, with its province's name when it has one ("UBND"
+        is every province's committee: "UBND Hậu Giang"), or its name without one."""
+        if not self.abbreviation:
+            return self.name
+        return (
+            f"{self.abbreviation} {self.province.name}" if self.province_id else self.abbreviation
+        )
 
     def natural_key(self):
         return (self.slug,)
@@ -462,6 +474,19 @@ class Document(NfcTextMixin, models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    # A conference may be entered before it opens; a plan is issued, an article published.
+    MAY_BE_AHEAD = False
+
+    def clean(self):
+        super().clean()
+        if self.date and not self.MAY_BE_AHEAD and self.date > timezone.localdate():
+            raise ValidationError(
+                {
+                    "date": _("Ngày %(date)s chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.")
+                    % {"date": date_format(self.date, "SHORT_DATE_FORMAT")}
+                }
+            )
+
     @property
     def specific(self):
         """Return this document as its own kind (Plan, Conference or Article)."""
@@ -581,13 +606,24 @@ class Plan(Document):
             number_year=self.number_year,
             number_normalized=self.number_normalized,
         ).exclude(pk=self.pk)
-        if twins.exists():
+        if twin := twins.only("title").first():
             raise ValidationError(
                 {
                     "number": _(
-                        "Đã có văn bản số %(number)s của cùng cơ quan ban hành trong năm %(year)s."
+                        "Đã có văn bản số %(number)s của cùng cơ quan ban hành trong cùng năm: "
+                        "«%(title)s»."
                     )
-                    % {"number": parsed, "year": self.number_year or "?"}
+                    % {"number": parsed, "title": twin.title}
+                }
+            )
+        if parsed.year and self.date and parsed.year != self.date.year:
+            raise ValidationError(
+                {
+                    "date": _(
+                        "Số, ký hiệu %(number)s ghi năm %(year)s, còn ngày ban hành ở năm "
+                        "%(issued)s: năm trong số là năm ban hành."
+                    )
+                    % {"number": parsed, "year": parsed.year, "issued": self.date.year}
                 }
             )
         type_abbreviation = self.document_type.abbreviation if self.document_type_id else ""
@@ -616,6 +652,7 @@ class Conference(Document):
     """A conference, workshop or review meeting, at home or abroad."""
 
     KIND = Document.Kind.CONFERENCE
+    MAY_BE_AHEAD = True
 
     end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     place = models.CharField(

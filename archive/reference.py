@@ -32,19 +32,12 @@ class References:
             row.page_url = reverse("archive:province", args=[row.slug])
         for row in self.agencies.values():
             row.page_url = reverse("archive:agency", args=[row.slug])
-            row.tag = self._tag(row)
+            row.province = self.provinces.get(row.province_id)  # read from here, not queried
+            row.tag = row.short_name
         self._positions = {
             name: {pk: n for n, pk in enumerate(getattr(self, name))} for name in self.TABLES
         }
         self._choices = {}
-
-    def _tag(self, agency):
-        """Return an agency's short name on a result: its abbreviation, with its province's name
-        when it has one ("UBND" is every province's committee: "UBND Hậu Giang")."""
-        if not agency.abbreviation:
-            return agency.name
-        province = self.provinces.get(agency.province_id)
-        return f"{agency.abbreviation} {province.name}" if province else agency.abbreviation
 
     def choices(self, table, field, label):
         """Return {id as text: (the row's `field` as text, label(row))} of a table.

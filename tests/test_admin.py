@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from archive.models import Conference, Document, DocumentLink, GcmObjective, Plan, Relation
 
@@ -114,6 +116,16 @@ def test_two_sessions_in_one_place_are_refused_by_the_fields_label(staff_client,
     assert not Conference.objects.filter(slug="hai-phien").exists()
 
 
+def test_the_admin_has_the_sites_icon_and_language_switch(staff_client, objects):
+    index = staff_client.get(reverse("admin:index")).content.decode()
+    assert 'rel="icon"' in index and "archive/admin/archive.css" in index
+    assert '<button type="submit" name="language" value="en" lang="en">English</button>' in index
+    english = staff_client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("admin:index")}, follow=True
+    ).content.decode()
+    assert "Migration policy archive" in english and 'value="vi" lang="vi">Tiếng Việt' in english
+
+
 def test_document_list_sends_edits_to_the_kind_admin(staff_client, objects):
     plan = objects["plan"]
     response = staff_client.get(reverse("admin:archive_document_change", args=[plan.pk]))
@@ -206,6 +218,54 @@ def test_a_wrong_link_kind_is_refused_and_the_plan_is_not_half_written(staff_cli
     assert not Document.objects.filter(slug="lien-ket-sai").exists()
 
 
+def test_dates_that_cannot_be_right_are_refused(staff_client, objects):
+    """A plan issued or an article published tomorrow, a number's year not its issue year."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    url = reverse("admin:archive_plan_add")
+    fields = {"title": "Kế hoạch", "slug": "kh-ngay", "validity": "khong_xac_dinh"}
+    ahead = staff_client.post(url, document_form(**fields, number="9/KH-UBND", date=tomorrow))
+    shown = date_format(tomorrow, "SHORT_DATE_FORMAT")
+    assert f"Ngày {shown} chưa đến: chỉ hội nghị mới được ghi ngày sắp tới." in (
+        ahead.content.decode()
+    )
+    other_year = document_form(**fields, number="99/2019/NĐ-CP", date="05/03/2021")
+    content = staff_client.post(url, other_year).content.decode()
+    assert "Số, ký hiệu 99/2019/NĐ-CP ghi năm 2019, còn ngày ban hành ở năm 2021" in content
+    assert not Plan.objects.filter(slug="kh-ngay").exists()
+    # A conference may be entered before it opens.
+    data = document_form(
+        title="Hội nghị sắp tới",
+        slug="sap-toi",
+        date=tomorrow,
+        end_date="",
+        place="Hà Nội",
+        participant_note="",
+    ) | inline_management("sessions")
+    assert staff_client.post(reverse("admin:archive_conference_add"), data).status_code == 302
+
+
+def test_a_second_plan_of_one_number_names_the_first(staff_client, objects):
+    PlanFactory(
+        number="15/KH-UBND",
+        issuer=objects["agency"],
+        date=datetime.date(2024, 1, 5),
+        title="Kế hoạch đã có",
+    )
+    data = document_form(
+        number="15/KH-UBND",
+        title="Kế hoạch nhập lại",
+        slug="nhap-lai",
+        issuer=objects["agency"].pk,
+        date="20/06/2024",
+        validity="khong_xac_dinh",
+    )
+    content = staff_client.post(reverse("admin:archive_plan_add"), data).content.decode()
+    assert (
+        "Đã có văn bản số 15/KH-UBND của cùng cơ quan ban hành trong cùng năm: «Kế hoạch đã có»."
+        in content
+    )
+
+
 def test_conference_ending_before_it_starts_is_refused(staff_client, objects):
     data = document_form(
         title="Hội nghị ngược",
@@ -249,6 +309,70 @@ def test_conference_with_sessions_and_organisers(staff_client, objects):
         "Di cư lao động",
     ]
     assert list(conference.agencies.all()) == [organiser]
+
+
+def test_the_agency_facet_follows_who_issues_and_who_takes_part(staff_client, objects):
+    """The issuer, organisers and participants are tagged for the editor; one that leaves its
+    role leaves the tags, one still in its role stays, and the editor is told either way."""
+    old, new, mentioned = (
+        AgencyFactory(name=name) for name in ("Bộ Ngoại giao", "Bộ Công an", "Bộ Tư pháp")
+    )
+    plan = PlanFactory(number="7/KH-BNG", issuer=old, slug="kh-7", validity="khong_xac_dinh")
+    plan.agencies.add(old, mentioned)
+    fields = {
+        "number": plan.number,
+        "title": plan.title,
+        "slug": plan.slug,
+        "validity": plan.validity,
+        "date": "",
+        "effective_date": "",
+        "signer": "",
+    }
+    url = reverse("admin:archive_plan_change", args=[plan.pk])
+    data = document_form(**fields, issuer=new.pk, agencies=[old.pk, mentioned.pk])
+    response = staff_client.post(url, data, follow=True)
+    assert set(plan.agencies.all()) == {new, mentioned}
+    assert "Đã bỏ khỏi «Cơ quan, tổ chức» vì không còn tham gia: Bộ Ngoại giao." in (
+        response.content.decode()
+    )
+    # Untagged while still the issuer: kept, and said.
+    data = document_form(**fields, issuer=new.pk, agencies=[mentioned.pk])
+    response = staff_client.post(url, data, follow=True)
+    assert set(plan.agencies.all()) == {new, mentioned}
+    assert "Vẫn giữ ở «Cơ quan, tổ chức» vì còn tham gia: Bộ Công an." in (
+        response.content.decode()
+    )
+    # A participant taken off a conference leaves the tags too.
+    conference = ConferenceFactory(slug="hn", participant_note="")
+    conference.participants.add(old, new)
+    conference.agencies.add(old, new)
+    data = document_form(
+        title=conference.title,
+        slug="hn",
+        date="",
+        end_date="",
+        place="",
+        participant_note="",
+        participants=[new.pk],
+        agencies=[old.pk, new.pk],
+    ) | inline_management("sessions")
+    staff_client.post(reverse("admin:archive_conference_change", args=[conference.pk]), data)
+    assert set(conference.agencies.all()) == {new}
+
+
+def test_a_deletion_lists_what_goes_with_it_in_vietnamese(staff_client, objects):
+    plan = PlanFactory(slug="kh-xoa")
+    plan.provinces.add(objects["province"])
+    plan.agencies.add(objects["agency"])
+    target = PlanFactory(title="Quyết định gốc")
+    DocumentLink.objects.create(source=plan, relation=Relation.IMPLEMENTS, target=target)
+    for url in (
+        reverse("admin:archive_plan_delete", args=[plan.pk]),
+        reverse("admin:archive_document_delete", args=[plan.pk]),
+    ):
+        content = staff_client.get(url).content.decode()
+        assert "relationship" not in content and "object (" not in content, url
+        assert "Liên kết giữa tài liệu" in content and "Quyết định gốc" in content, url
 
 
 def test_publish_and_unpublish_actions(staff_client, objects):
