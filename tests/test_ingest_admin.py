@@ -1,5 +1,6 @@
 """The admin's "Nhập từ văn bản" page: analyse, review with highlights, save a draft."""
 
+import datetime
 import re
 from pathlib import Path
 
@@ -37,8 +38,9 @@ def test_page_is_linked_from_the_document_list_and_needs_staff(staff_client):
     from django.test import Client
 
     assert Client().get(URL).status_code == 302  # to the login
-    listing = staff_client.get(reverse("admin:archive_document_changelist"))
-    assert URL in listing.content.decode()
+    for kind in ("document", "article", "plan", "conference"):
+        listing = staff_client.get(reverse(f"admin:archive_{kind}_changelist"))
+        assert URL in listing.content.decode(), kind
     page = staff_client.get(URL)
     assert page.status_code == 200 and "Phân tích" in page.content.decode()
 
@@ -54,6 +56,7 @@ def test_analysis_shows_fields_and_marks_spans_beside_the_text(demo, staff_clien
     assert 'value="Triển khai Thỏa thuận toàn cầu' in html
     review = response.context["review"]
     assert review.initial["date"].isoformat() == "2020-07-31"
+    assert 'name="date" value="31/07/2020"' in html  # as staff write it, in any browser
     assert len(review.initial["links"]) == 2  # the plan reported, the workshop in the caption
 
 
@@ -71,6 +74,7 @@ def test_save_makes_a_draft_with_the_editors_corrections(demo, staff_client):
     data["title"] = "Hậu Giang triển khai Thỏa thuận GCM"
     data["objectives"] = data["objectives"][:2]
     data["links"] = data["links"][:1]
+    data["date"] = "12/03/2021"  # day first
     saved = staff_client.post(URL, data)
     article = Article.objects.get(title="Hậu Giang triển khai Thỏa thuận GCM")
     assert saved.status_code == 302
@@ -78,6 +82,7 @@ def test_save_makes_a_draft_with_the_editors_corrections(demo, staff_client):
     assert article.status == Document.Status.DRAFT
     assert article.source_url == "https://haugiang.gov.vn/bai-1"
     assert article.objectives.count() == 2
+    assert article.date == datetime.date(2021, 3, 12)
     assert article.outgoing_links.count() == 1
 
 

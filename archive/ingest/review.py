@@ -78,11 +78,13 @@ class ReviewForm(forms.Form):
     source_url = forms.URLField(required=False, widget=forms.HiddenInput, assume_scheme="https")
     title = forms.CharField(label=gettext_lazy("Tiêu đề"), max_length=500)
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=KINDS)
+    # Written as staff write dates, not a browser's date box, which follows the browser's
+    # language (an English one showed 03/12/2021 for 12 March).
     date = forms.DateField(
         label=gettext_lazy("Ngày"),
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}, format="%d/%m/%Y"),
     )
     provinces = forms.ModelMultipleChoiceField(
         Province.objects.all(),
