@@ -468,6 +468,10 @@ def test_the_admin_lists_search_in_any_accents(staff_client, objects):
     for term in ("402/QD-TTg", "402/QĐ-TTg", "thoa thuan", "Thoả thuận"):
         content = staff_client.get(plans, {"q": term}).content.decode()
         assert "Kế hoạch triển khai Thỏa thuận GCM" in content, term
+    ArticleFactory(title="Hội nhập quốc tế", publication="Báo Quốc tế", author="Thu Hà")
+    articles = reverse("admin:archive_article_changelist")
+    for term in ("bao quoc te", "Thu Hà", "hoi nhap"):
+        assert "Hội nhập quốc tế" in staff_client.get(articles, {"q": term}).content.decode(), term
     ProvinceFactory(era="63", code="17", name="Hoà Bình", slug="hoa-binh-truoc-2025")
     AgencyFactory(name="Ủy ban nhân dân tỉnh Đồng Tháp", abbreviation="UBND")
     GcmObjective.objects.create(

@@ -1,11 +1,13 @@
 """Browser tests: Playwright drives Debian's chromium (no browser is downloaded)."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from archive.management.commands.bootstrap import FIXTURES
 
@@ -58,6 +60,21 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def log_in(django_user_model):
+    """Return what logs a page into the admin of a live site as a new superuser."""
+
+    def log_in(page, site):
+        django_user_model.objects.create_superuser("bientap", password="mat-khau-thu-2")
+        page.goto(site.url + reverse("admin:login"))
+        page.fill("#id_username", "bientap")
+        page.fill("#id_password", "mat-khau-thu-2")
+        page.locator("input[type=submit]").click()
+        page.wait_for_url(re.compile("/admin/$"))
+
+    return log_in
 
 
 @pytest.fixture

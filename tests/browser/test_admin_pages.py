@@ -1,7 +1,5 @@
 """The admin in a browser: a slug filled in as the server spells it, lists that fit a laptop."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -17,23 +15,12 @@ TITLES = [
 ]
 
 
-def log_in(page, site, django_user_model):
-    django_user_model.objects.create_superuser("bientap", password="mat-khau-thu-2")
-    page.goto(site.url + reverse("admin:login"))
-    page.fill("#id_username", "bientap")
-    page.fill("#id_password", "mat-khau-thu-2")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(re.compile("/admin/$"))
-
-
 @pytest.mark.parametrize(
     "admin_page, source",
     [("admin:archive_plan_add", "#id_title"), ("admin:archive_agency_add", "#id_name")],
 )
-def test_a_slug_is_filled_in_as_the_server_spells_it(
-    page, live_server, django_user_model, admin_page, source
-):
-    log_in(page, live_server, django_user_model)
+def test_a_slug_is_filled_in_as_the_server_spells_it(page, live_server, log_in, admin_page, source):
+    log_in(page, live_server)
     page.goto(live_server.url + reverse(admin_page))
     for title in TITLES:
         page.fill(source, "")
@@ -41,14 +28,14 @@ def test_a_slug_is_filled_in_as_the_server_spells_it(
         assert page.input_value("#id_slug") == vn_slugify(title), title
 
 
-def test_a_list_of_plans_and_a_plans_page_fit_a_laptop(page, live_server, django_user_model):
+def test_a_list_of_plans_and_a_plans_page_fit_a_laptop(page, live_server, log_in):
     """At 1366 px, between the navigation and the filters, the title had ~70 px and the
     status was off screen; a long name ran beneath the History button."""
     issuer = AgencyFactory(name="Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu", abbreviation="UBND")
     title = "Kế hoạch triển khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự " * 2
     plan = PlanFactory(number="120/KH-UBND", title=title.strip(), issuer=issuer)
     page.set_viewport_size({"width": 1366, "height": 900})
-    log_in(page, live_server, django_user_model)
+    log_in(page, live_server)
     page.goto(live_server.url + reverse("admin:archive_plan_changelist"))
     assert page.locator("#result_list td.field-title").bounding_box()["width"] >= 200
     status = page.locator("#result_list th.column-status").bounding_box()

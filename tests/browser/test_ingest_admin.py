@@ -13,17 +13,8 @@ SEED_003 = Path(__file__).parents[1] / "data" / "ingest" / "seed_003_794bb8f2338
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, site, django_user_model):
-    django_user_model.objects.create_superuser("bientap", password="mat-khau-thu-2")
-    page.goto(site.url + reverse("admin:login"))
-    page.fill("#id_username", "bientap")
-    page.fill("#id_password", "mat-khau-thu-2")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(re.compile("/admin/$"))
-
-
-def test_paste_review_correct_and_save_a_draft(page, demo_site, django_user_model, screenshot):
-    log_in(page, demo_site, django_user_model)
+def test_paste_review_correct_and_save_a_draft(page, demo_site, log_in, screenshot):
+    log_in(page, demo_site)
     page.goto(demo_site.url + reverse("admin:archive_document_changelist"))
     page.locator("#ingest-link").click()
     page.wait_for_url(re.compile("nhap-tu-van-ban"))
