@@ -7,12 +7,13 @@ from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import search
 from .adminsite import document_label
 from .filters import DocumentFilter
 from .models import (
@@ -97,6 +98,7 @@ class LinkInline(admin.TabularInline):
     """A document's links, the documents at their other end named by number and date."""
 
     model = DocumentLink
+    formset = VerboseUniqueFormSet
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -126,22 +128,25 @@ class IncomingLinkInline(LinkInline):
     verbose_name_plural = _("Tài liệu khác liên kết đến tài liệu này")
 
 
-KIND_MODELS = (Plan, Conference, Article)
-
-
-def set_status(modeladmin, request, queryset, status, message):
+def set_status(modeladmin, request, queryset, *, status, message):
     """Give the selected documents a status, note it in each one's history and say how many
-    changed (or that none needed to)."""
+    changed, or that none needed to."""
     with transaction.atomic():
         pks = list(queryset.exclude(status=status).values_list("pk", flat=True))
         Document.objects.filter(pk__in=pks).update(status=status, updated_at=timezone.now())
+        # In the site's language, as Django writes a form's changes (the history translates).
+        with translation.override(None):
+            field = str(capfirst(Document._meta.get_field("status").verbose_name))
         # In the history of each one's own kind, which its change page reads (an action on
-        # the list of every kind gives the shared Document rows).
-        field = str(capfirst(Document._meta.get_field("status").verbose_name))  # as forms say
-        for model in KIND_MODELS:
+        # the list of every kind gives the shared Document rows); only what a log names.
+        for model, named in (
+            (Plan, ["title", "number"]),
+            (Conference, ["title"]),
+            (Article, ["title"]),
+        ):
             LogEntry.objects.log_actions(
                 user_id=request.user.pk,
-                queryset=model.objects.filter(pk__in=pks),
+                queryset=model.objects.filter(pk__in=pks).only(*named),
                 action_flag=CHANGE,
                 change_message=[{"changed": {"fields": [field]}}],
             )
@@ -155,25 +160,25 @@ def set_status(modeladmin, request, queryset, status, message):
         )
 
 
-@admin.action(description=_("Công bố các tài liệu đã chọn"))
+@admin.action(description=_("Công bố các tài liệu đã chọn"), permissions=["change"])
 def publish(modeladmin, request, queryset):
     set_status(
         modeladmin,
         request,
         queryset,
-        Document.Status.PUBLISHED,
-        lambda n: ngettext("Đã công bố %d tài liệu.", "Đã công bố %d tài liệu.", n),
+        status=Document.Status.PUBLISHED,
+        message=lambda n: ngettext("Đã công bố %d tài liệu.", "Đã công bố %d tài liệu.", n),
     )
 
 
-@admin.action(description=_("Chuyển các tài liệu đã chọn về bản nháp"))
+@admin.action(description=_("Chuyển các tài liệu đã chọn về bản nháp"), permissions=["change"])
 def unpublish(modeladmin, request, queryset):
     set_status(
         modeladmin,
         request,
         queryset,
-        Document.Status.DRAFT,
-        lambda n: ngettext(
+        status=Document.Status.DRAFT,
+        message=lambda n: ngettext(
             "Đã chuyển %d tài liệu về bản nháp.", "Đã chuyển %d tài liệu về bản nháp.", n
         ),
     )
@@ -215,14 +220,19 @@ class DocumentLists:
     # Columns outside the text, searched too, in any accents: an article's newspaper, author.
     also_searched = []
 
+    # A list counts its matches once (the search's), not the whole table again besides.
+    show_full_result_count = False
+
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
+        term = search.clean_query(search_term)[0]  # NFC, no control characters, capped
         if not term:
             return queryset, False
         found = queryset.find(term)
         if self.also_searched:
             lookups = [(f"{name}__unaccent__icontains", term) for name in self.also_searched]
-            found |= queryset.filter(models.Q.create(lookups, connector=models.Q.OR))
+            either = queryset.filter(models.Q.create(lookups, connector=models.Q.OR))
+            # A union of ids: one OR across both would scan every row, reading its vector.
+            found = queryset.filter(pk__in=found.values("pk").union(either.values("pk")))
         return found, False
 
     def get_deleted_objects(self, objs, request):
@@ -259,23 +269,26 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
 
     def save_related(self, request, form, formsets, change):
         """Keep the involved agencies in the agency facet (Document.agencies), so an editor
-        need not tag them twice, and take out those that no longer are, saying so."""
+        need not tag them twice; take out those that no longer are, unless just ticked."""
         super().save_related(request, form, formsets, change)
         document = form.instance
         before = agency_ids(form.initial, self.involved_fields)
         after = agency_ids(form.cleaned_data, self.involved_fields)
+        shown = agency_ids(form.initial, ["agencies"])
+        ticked = agency_ids(form.cleaned_data, ["agencies"]) - shown
         tagged = set(document.agencies.values_list("pk", flat=True))
-        if left := (before - after) & tagged:
+        if left := ((before - after) & tagged) - ticked:
             document.agencies.remove(*left)
-            self.say(request, left, _("Đã bỏ khỏi «Cơ quan, tổ chức» vì không còn tham gia: %s."))
+            self.say(request, left, _("Đã bỏ khỏi «%(field)s» vì không còn tham gia: %(names)s."))
         if missing := after - tagged:
             document.agencies.add(*missing)
-            if untagged := missing & agency_ids(form.initial, ["agencies"]):
-                self.say(request, untagged, _("Vẫn giữ ở «Cơ quan, tổ chức» vì còn tham gia: %s."))
+            if untagged := missing & shown:
+                self.say(request, untagged, _("Vẫn giữ ở «%(field)s» vì còn tham gia: %(names)s."))
 
     def say(self, request, ids, message):
-        agencies = Agency.objects.filter(pk__in=ids).order_by("name")
-        self.message_user(request, message % ", ".join(map(str, agencies)), messages.INFO)
+        field = capfirst(Document._meta.get_field("agencies").verbose_name)
+        names = ", ".join(map(str, Agency.objects.filter(pk__in=ids).order_by("name")))
+        self.message_user(request, message % {"field": field, "names": names}, messages.INFO)
 
 
 def agency_ids(values, fields):
@@ -367,9 +380,6 @@ class DocumentAdmin(DocumentLists, admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ["title"]  # shows the box; DocumentLists searches
     actions = [publish, unpublish]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("plan")  # the pickers' numbers
 
     def has_add_permission(self, request):
         return False

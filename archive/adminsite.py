@@ -6,6 +6,7 @@ replace `admin.site`), so `archive/admin.py` registers on it as usual.
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.db.models import F
 from django.utils.formats import date_format
 
 from .models import Document, Plan
@@ -27,6 +28,18 @@ def document_label(document):
 
 
 class DocumentAutocomplete(AutocompleteJsonView):
+    def get_queryset(self):
+        """Return what a picker lists: a number's own documents first (DocumentQuerySet.find),
+        each with its plan's number at hand."""
+        found = super().get_queryset()
+        if found.model is not Document:
+            return found
+        found = found.select_related("plan")
+        if "number_first" in found.query.annotations:
+            order = [F("number_first").desc(), F("date").desc(nulls_last=True), "-pk"]
+            found = found.order_by(*order)
+        return found
+
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
         if isinstance(obj, Document):

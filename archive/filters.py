@@ -564,7 +564,7 @@ def facet_values(filterset, name, keys):
     if name == "year":
         return {key: (key, key) for key in keys}
     table, field = ID_FACETS[name]
-    choices = filterset.references.choices(table, field, functools.partial(_label, name))
+    choices = filterset.references.choices(name, table, field, functools.partial(_label, name))
     return {key: choices[key] for key in keys if key in choices}
 
 

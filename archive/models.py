@@ -173,18 +173,18 @@ class Agency(NfcTextMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def natural_key(self):
+        return (self.slug,)
+
     @property
     def short_name(self):
-        """Return the agency's abbreviation, with its province's name when it has one ("UBND"
-        is every province's committee: "UBND Hậu Giang"), or its name without one."""
+        """Return the abbreviation, with the province's name when there is one ("UBND" is
+        every province's committee: "UBND Hậu Giang"); the name when there is no abbreviation."""
         if not self.abbreviation:
             return self.name
         return (
             f"{self.abbreviation} {self.province.name}" if self.province_id else self.abbreviation
         )
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class GcmObjective(NfcTextMixin, models.Model):
@@ -301,8 +301,9 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(search.match_condition(query)).alias(rank=search.rank_expression(query))
 
     def find(self, text):
-        """Return what an editor's search box finds (search.editor_query), or a document's
-        number in any spelling, the documents of that number first and then newest first."""
+        """Return what an editor's search box finds (search.editor_query), or the documents of
+        a number it names in any spelling, those aliased `number_first` (ordered by the link
+        pickers: a list keeps the order its columns say)."""
         query = search.parse_query(text)
         if query.is_empty:
             return self
@@ -310,13 +311,7 @@ class DocumentQuerySet(models.QuerySet):
         numbers = search.number_condition(query)
         if not numbers:
             return self.filter(found)
-        return (
-            self.filter(found | numbers)
-            .alias(number_first=search.number_score(query))
-            .order_by(
-                models.F("number_first").desc(), models.F("date").desc(nulls_last=True), "-pk"
-            )
-        )
+        return self.filter(found | numbers).alias(number_first=search.number_score(query))
 
     def by_relevance(self):
         """Order searched documents by rank, newest first among equals."""
@@ -441,6 +436,8 @@ class Document(NfcTextMixin, models.Model):
     # Each subclass names its kind; set at construction so an unsaved plan on the admin's add
     # page already knows it is a plan when its links are validated.
     KIND = None
+    # A conference may be entered before it opens; a plan is issued, an article published.
+    MAY_BE_AHEAD = False
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "-created_at"]
@@ -473,9 +470,6 @@ class Document(NfcTextMixin, models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-    # A conference may be entered before it opens; a plan is issued, an article published.
-    MAY_BE_AHEAD = False
 
     def clean(self):
         super().clean()

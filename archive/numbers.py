@@ -15,11 +15,12 @@ issuer abbreviations we know and writes the rest in capitals, as the decree asks
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .text import fold, nfc
+from .text import fold
 
 # Type abbreviations: NĐ 30/2020 Phụ lục III and the legal normative types seen in real numbers
 # (../shared/domain/doc_type_abbreviations.csv). Mixed case is part of the symbol (TTr, QyĐ).
@@ -116,9 +117,11 @@ _ISSUER_BY_FOLD = _by_folded(ISSUER_ABBREVIATIONS)
 _GROUP = r"[^\W\d_][\w&]*"  # a letter, then letters, digits or "&" (TĐ&GSĐT)
 _SYMBOL_GROUP = re.compile(rf"{_GROUP}(?:/{_GROUP})?$")  # BCĐ138/CP carries its own slash
 _LAW_ISSUER = re.compile(r"(?:UBTV)?QH\d{1,2}$", re.IGNORECASE)
-_PARTY = re.compile(rf"(\d{{1,6}})-({_GROUP})/({_GROUP})$")
-_WITH_YEAR = re.compile(r"(\d{1,6})/(\d{4})/(.+)$")
-_WITHOUT_YEAR = re.compile(r"(\d{1,6})/(.+)$")
+# Digits 0-9 only: another script's digits (٣, ३) are not a number's, and full-width ones (１５)
+# are read as ASCII first (NFKC, in parse_number).
+_PARTY = re.compile(rf"([0-9]{{1,6}})-({_GROUP})/({_GROUP})$")
+_WITH_YEAR = re.compile(r"([0-9]{1,6})/([0-9]{4})/(.+)$")
+_WITHOUT_YEAR = re.compile(r"([0-9]{1,6})/(.+)$")
 _PREFIX = re.compile(r"^(?:số|so)\s*[:.]?\s*", re.IGNORECASE)
 
 
@@ -192,7 +195,7 @@ def _symbol_groups(symbol, raw):
 
 def parse_number(raw):
     """Parse a number as written into a DocumentNumber, or raise DocumentNumberError."""
-    text = _PREFIX.sub("", nfc(raw or "").strip())
+    text = _PREFIX.sub("", unicodedata.normalize("NFKC", raw or "").strip())
     text = re.sub(r"\s*([/-])\s*", r"\1", text)
     if not text:
         raise DocumentNumberError(_("Số, ký hiệu văn bản đang để trống."))

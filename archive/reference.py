@@ -39,14 +39,14 @@ class References:
         }
         self._choices = {}
 
-    def choices(self, table, field, label):
-        """Return {id as text: (the row's `field` as text, label(row))} of a table.
+    def choices(self, facet, table, field, label):
+        """Return {id as text: (the row's `field` as text, label(row))} of a facet's table.
 
-        Built once per language: a results page names up to 115 values of each facet, and
-        labelling them afresh (a translated province name, an agency with its abbreviation)
-        was a third of the Python a page of rare words ran.
+        Built once per facet and language: a results page names up to 115 values of each
+        facet, and labelling them afresh (a translated province name, an agency with its
+        abbreviation) was a third of the Python a page of rare words ran.
         """
-        key = (table, translation.get_language())
+        key = (facet, translation.get_language())
         if key not in self._choices:
             rows = getattr(self, table).values()
             self._choices[key] = {

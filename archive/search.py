@@ -213,14 +213,19 @@ def text_query(query):
     return SearchQuery(query.text, config=CONFIG, search_type="websearch")
 
 
-_LAST_WORD = re.compile(r"(.*?)\s*([^\W_]+)$")
+# The last word typed so far, asked as the start of a word from three letters on: a shorter
+# start ("t:*") would gather most of the index's entries at a million documents.
+_LAST_WORD = re.compile(r"(?:(.*)\s)?([^\W_]{3,})")  # a whole word: not "ttg" of 402/qd-ttg
+_OR_WORD = re.compile(r"(?<!\S)or(?!\S)", re.IGNORECASE)  # websearch_to_tsquery's, any case
 
 
 def editor_query(query):
     """Return what an editor's search box asks of the text: every word in any accents and
-    tone placement, the last one as the start of a word too, as it is still being typed
-    ("thoả thu" finds "Thỏa thuận"). A query with operators is taken as the site takes it."""
-    match = None if query.uses_operators else _LAST_WORD.fullmatch(query.text)
+    tone placement, a last word of three letters or more as the start of one too, as it is
+    still being typed ("thoả thuậ" finds "Thỏa thuận"). A query with operators is taken as
+    the site takes it."""
+    plain = not (query.uses_operators or _OR_WORD.search(query.text))
+    match = _LAST_WORD.fullmatch(query.text) if plain else None
     if not match:
         return text_query(query)
     rest, last = match.groups()

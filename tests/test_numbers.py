@@ -54,7 +54,15 @@ def test_valid_numbers_parse_into_their_parts(raw, text, form, type_abbreviation
 
 @pytest.mark.parametrize(
     "raw",
-    ["402/QĐ-TTg", "402/QD-TTg", "402/qđ-ttg", "402/qd-ttg", " 402 / QĐ - TTg ", "Số: 402/QĐ-TTg"],
+    [
+        "402/QĐ-TTg",
+        "402/QD-TTg",
+        "402/qđ-ttg",
+        "402/qd-ttg",
+        " 402 / QĐ - TTg ",
+        "Số: 402/QĐ-TTg",
+        "４０２／ＱĐ－ＴＴｇ",  # full width, as some input methods type it
+    ],
 )
 def test_every_spelling_of_a_number_is_one_number(raw):
     number = parse_number(raw)
@@ -98,6 +106,7 @@ def test_normalize_number_folds_case_diacritics_and_spaces():
         ("402 QĐ TTg", "khoảng trắng"),
         ("30/1800/NĐ-CP", "năm ban hành 1800"),
         ("30/2020/NĐ", "thiếu phần ký hiệu"),
+        ("٤٠٢/QĐ-TTg", "dấu «/»"),  # another script's digits are not a number's
     ],
 )
 def test_malformed_numbers_are_refused_with_a_vietnamese_message(raw, message_part):

@@ -210,8 +210,10 @@ def _next_document_id():
 
 
 def _check_plan(plan):
-    """Check what Plan.clean() would, without its queries: the number (already parsed from the
-    text, and looked up by find_duplicate) and its type against the document type."""
+    """Check what Plan.clean() would of a number, without its queries: that it parses (it was
+    found in the text, and looked up by find_duplicate) and its type against the document
+    type. Not the dates: a text read with a date in the future or of another year than its
+    number's is still kept, as a draft, and its form in the admin refuses it until corrected."""
     parsed = plan.parsed_number
     if parsed is None:
         raise IngestError(_("Số, ký hiệu «%(number)s» không hợp lệ.") % {"number": plan.number})
