@@ -3,7 +3,9 @@
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.postgres.lookups import Unaccent
 from django.db import models, transaction
+from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,6 +38,11 @@ admin.site.index_title = _("Nhập và quản lý dữ liệu")
 admin.site.site_url = "/"
 
 
+# Names in Vietnamese order, near enough without an ICU collation (the embedded PostgreSQL has
+# none): "Cà Mau" before "Cao Bằng", "Đắk Lắk" among the D's, not after "Yên Bái" as bytes sort.
+BY_NAME = [Lower(Unaccent("name")), "name"]
+
+
 class VietnameseSlugs(admin.ModelAdmin):
     """A ModelAdmin whose slugs, filled from a name as it is typed, spell Vietnamese as
     archive.text.vn_slugify does ("Đồng Tháp" gives dong-thap), not as Django's URLify."""
@@ -47,6 +54,7 @@ class VietnameseSlugs(admin.ModelAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(VietnameseSlugs):
+    ordering = ["era", *BY_NAME]  # the 34 units of today first
     list_display = ["name", "code", "era", "unit_type", "merged_into"]
     list_filter = ["era", "unit_type"]
     search_fields = ["name__unaccent", "full_name__unaccent", "code"]
@@ -57,6 +65,7 @@ class ProvinceAdmin(VietnameseSlugs):
 
 @admin.register(Agency)
 class AgencyAdmin(VietnameseSlugs):
+    ordering = BY_NAME
     list_display = ["name", "abbreviation", "kind", "parent", "province"]
     list_filter = ["kind"]
     search_fields = ["name__unaccent", "name_en", "abbreviation__unaccent"]
@@ -75,6 +84,7 @@ class GcmObjectiveAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentType)
 class DocumentTypeAdmin(VietnameseSlugs):
+    ordering = BY_NAME
     list_display = ["name", "abbreviation", "group"]
     list_filter = ["group"]
     search_fields = ["name__unaccent", "abbreviation__unaccent"]

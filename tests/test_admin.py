@@ -367,6 +367,19 @@ def test_the_agency_facet_follows_who_issues_and_who_takes_part(staff_client, ob
     assert set(conference.agencies.all()) == {new}
 
 
+def test_reference_lists_in_vietnamese_order_todays_units_first(staff_client, objects):
+    names = ["Hoà Bình", "Đắk Lắk", "Cao Bằng", "Hà Giang", "Cà Mau"]
+    for code, name in enumerate(names, start=50):
+        ProvinceFactory(era="34", code=str(code), name=name, slug=f"tinh-{code}")
+    listed = autocomplete(staff_client, "document", "provinces", "")
+    # Bytes would give Cao Bằng before Cà Mau and Đắk Lắk last; the old units come after.
+    assert listed[:5] == ["Cà Mau", "Cao Bằng", "Đắk Lắk", "Hà Giang", "Hoà Bình"]
+    assert listed[5:] == ["Hậu Giang (trước 2025)"]
+    for sort in ("1", "-1", "2.-1", "-3"):  # the columns an editor clicks still sort
+        changelist = staff_client.get(reverse("admin:archive_province_changelist"), {"o": sort})
+        assert changelist.status_code == 200, sort
+
+
 def test_a_viewer_cannot_publish(client, django_user_model, objects):
     from django.contrib.auth.models import Group
 
