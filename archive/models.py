@@ -302,16 +302,19 @@ class DocumentQuerySet(models.QuerySet):
 
     def find(self, text):
         """Return what an editor's search box finds (search.editor_query), or the documents of
-        a number it names in any spelling, those aliased `number_first` (ordered by the link
-        pickers: a list keeps the order its columns say)."""
+        a number it names in any spelling or starts, those aliased `number_first` (ordered by
+        the link pickers: a list keeps the order its columns say)."""
         query = search.parse_query(text)
         if query.is_empty:
             return self
         found = Q(search_vector=search.editor_query(query))
-        numbers = search.number_condition(query)
-        if not numbers:
+        named, started = search.number_condition(query), search.number_start(text)
+        if not (named or started):
             return self.filter(found)
-        return self.filter(found | numbers).alias(number_first=search.number_score(query))
+        first = search.number_score(query)
+        if started:  # after a number named whole, before the text's other matches
+            first += models.Case(models.When(started, then=Value(1.0)), default=Value(0.0))
+        return self.filter(found | (named or Q()) | (started or Q())).alias(number_first=first)
 
     def by_relevance(self):
         """Order searched documents by rank, newest first among equals."""

@@ -95,6 +95,12 @@ def test_django_admin_strings_read_as_vietnamese(staff_client, objects):
     assert "Xóa tài liệu (mọi loại) đã chọn" in documents
     change = reverse("admin:archive_plan_change", args=[objects["plan"].pk])
     assert "Lịch sử" in staff_client.get(change).content.decode()
+    staff_client.post(
+        reverse("admin:archive_plan_changelist"),
+        {"action": "unpublish", "_selected_action": [objects["plan"].pk], "index": 0},
+    )
+    history = reverse("admin:archive_plan_history", args=[objects["plan"].pk])
+    assert "1 mục" in staff_client.get(history).content.decode()  # not "1 entry"
     refused = staff_client.post(reverse("admin:archive_plan_add"), document_form(number="x"))
     content = refused.content.decode()
     assert "Hãy sửa các lỗi được nêu bên dưới." in content and "Please correct" not in content
@@ -465,6 +471,10 @@ def test_the_link_picker_finds_as_the_site_does(staff_client, objects):
     }
     assert titles["402/QD-TTg"][0].endswith(plan.title)
     assert titles["402/QD-TTg"] == titles["402/qđ-ttg"] == titles["402/QĐ-TTg"]
+    for typed in ("402/", "402/QD", "402/QĐ-T"):  # while the number is being typed
+        assert autocomplete(staff_client, "documentlink", "target", typed)[0].endswith(
+            plan.title
+        ), typed
     # Any accents and tone placement, the last word as typed so far.
     for typed in ("thoả thu", "thoa thuan", "Thỏa thuận gcm", "trien kha"):
         assert [

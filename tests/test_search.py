@@ -1004,3 +1004,18 @@ def test_searches_let_the_planner_rank_a_big_match_set_in_parallel(db):
     assert "Gather" not in ranking_plan("di cư")
     with search.tuned():
         assert "Gather" in ranking_plan("di cư")
+
+
+@pytest.mark.parametrize("q", ["1614", "QĐ 402", "kế hoạch 1614"])
+def test_a_number_typed_short_is_looked_up_in_the_number_index(db, q):
+    """A bare ordinal or a type and ordinal match numbers by their start: the partial index on
+    search_number answers that only when the statement names its condition (search._numbered).
+    Without it each such search read every row: 1.3-1.6 s at 200,000 documents."""
+    PlanFactory.create_batch(30, body="Kế hoạch triển khai.")
+    numbered = Document.objects.filter(search.number_condition(parse_query(q)))
+    sql, params = numbered.query.sql_with_params()
+    with search.tuned(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_document")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "document_search_number" in plan and "Seq Scan" not in plan, plan

@@ -1,11 +1,14 @@
 """Production settings are safe by default; the settings module refuses to start unsafely."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 
 MANAGE = str(settings.BASE_DIR / "manage.py")
 
@@ -57,3 +60,18 @@ def test_search_cache_seconds_zero_switches_the_results_cache_off():
     on = manage("shell", "-v", "0", "-c", script, DEBUG="1")
     assert off.stdout.strip() == "django.core.cache.backends.dummy.DummyCache", off.stderr
     assert on.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", on.stderr
+
+
+def test_every_static_file_a_template_names_exists():
+    """With DEBUG off the manifest storage refuses a name it does not hold: one wrong path in
+    the admin's base template made every admin page a 500 (the favicon, session 15)."""
+    names = {
+        name
+        for template in Path(settings.BASE_DIR, "templates").rglob("*.html")
+        for name in re.findall(r"""{%\s*static\s+['"]([^'"]+)['"]""", template.read_text())
+    }
+    assert len(names) >= 4  # the site's stylesheet, script and icon, the admin's stylesheet
+    from archive.admin import VietnameseSlugs  # and what the admin's media name
+
+    names |= set(VietnameseSlugs.Media.js)
+    assert [name for name in sorted(names) if not finders.find(name)] == []
