@@ -1,5 +1,7 @@
 """Data entry in the Django admin, in Vietnamese: a whole plan with its links in one form."""
 
+import functools
+
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -139,34 +141,39 @@ class IncomingLinkInline(LinkInline):
 
 
 def set_status(modeladmin, request, queryset, *, status, message):
-    """Give the selected documents a status, note it in each one's history and say how many
-    changed, or that none needed to."""
+    """Give the selected documents a status and say how many changed, or that none needed to."""
     with transaction.atomic():
         pks = list(queryset.exclude(status=status).values_list("pk", flat=True))
-        Document.objects.filter(pk__in=pks).update(status=status, updated_at=timezone.now())
-        # In the site's language, as Django writes a form's changes (the history translates).
-        with translation.override(None):
-            field = str(capfirst(Document._meta.get_field("status").verbose_name))
-        # In the history of each one's own kind, which its change page reads (an action on
-        # the list of every kind gives the shared Document rows); only what a log names.
-        for model, named in (
-            (Plan, ["title", "number"]),
-            (Conference, ["title"]),
-            (Article, ["title"]),
-        ):
-            LogEntry.objects.log_actions(
-                user_id=request.user.pk,
-                queryset=model.objects.filter(pk__in=pks).only(*named),
-                action_flag=CHANGE,
-                change_message=[{"changed": {"fields": [field]}}],
-            )
-    if pks:
-        modeladmin.message_user(request, message(len(pks)) % len(pks), messages.SUCCESS)
-    else:
+        if pks:
+            _write_status(request, pks, status)
+    if not pks:
         modeladmin.message_user(
             request,
             _("Không có gì thay đổi: các tài liệu đã chọn đều đã ở trạng thái này."),
             messages.INFO,
+        )
+        return
+    modeladmin.message_user(request, message(len(pks)) % len(pks), messages.SUCCESS)
+
+
+def _write_status(request, pks, status):
+    """Set the status of these documents and note it in each one's history."""
+    Document.objects.filter(pk__in=pks).update(status=status, updated_at=timezone.now())
+    # In the site's language, as Django writes a form's changes (the history translates).
+    with translation.override(None):
+        field = str(capfirst(Document._meta.get_field("status").verbose_name))
+    # In the history of each one's own kind, which its change page reads (an action on the
+    # list of every kind gives the shared Document rows); only what a log names.
+    for model, named in (
+        (Plan, ["title", "number"]),
+        (Conference, ["title"]),
+        (Article, ["title"]),
+    ):
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=model.objects.filter(pk__in=pks).only(*named),
+            action_flag=CHANGE,
+            change_message=[{"changed": {"fields": [field]}}],
         )
 
 
@@ -194,6 +201,7 @@ def unpublish(modeladmin, request, queryset):
     )
 
 
+@functools.cache  # the models do not change while the process runs
 def _join_rows():
     """Return the labels Django gives the rows of the many-to-many join tables ("Document-
     province relationship"), English and meaningless to an editor."""
