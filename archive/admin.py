@@ -5,9 +5,7 @@ import functools
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.postgres.lookups import Unaccent
 from django.db import models, transaction
-from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,6 +19,7 @@ from . import search
 from .adminsite import document_label
 from .filters import DocumentFilter
 from .models import (
+    BY_NAME,
     Agency,
     Article,
     Conference,
@@ -38,11 +37,6 @@ admin.site.site_header = _("Lưu trữ chính sách di cư – Quản trị")
 admin.site.site_title = _("Quản trị lưu trữ")
 admin.site.index_title = _("Nhập và quản lý dữ liệu")
 admin.site.site_url = "/"
-
-
-# Names in Vietnamese order, near enough without an ICU collation (the embedded PostgreSQL has
-# none): "Cà Mau" before "Cao Bằng", "Đắk Lắk" among the D's, not after "Yên Bái" as bytes sort.
-BY_NAME = [Lower(Unaccent("name")), "name"]
 
 
 class VietnameseSlugs(admin.ModelAdmin):

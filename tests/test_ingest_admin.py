@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from archive.models import Article, Document
+from archive.models import Agency, Article, Document, Plan
 
 DATA = Path(__file__).parent / "data" / "ingest"
 SEED_003 = (DATA / "seed_003_794bb8f233882032.txt").read_text(encoding="utf-8")
@@ -105,10 +105,43 @@ def test_upload_in_utf16_and_bad_uploads(demo, staff_client):
     assert "Hãy dán văn bản" in analyse(staff_client, text="   ").content.decode()
 
 
-def test_a_plan_without_a_number_is_not_saved_as_a_plan(demo, staff_client):
+def test_a_plan_without_a_number_asks_for_one(demo, staff_client):
     data = review_data(analyse(staff_client, text=SEED_003))
+    assert data.get("number", "") == ""  # a news article: no number of its own
     data["kind"] = "plan"
     response = staff_client.post(URL, data)
     assert response.status_code == 200
-    assert "không có số, ký hiệu" in response.content.decode()
+    assert response.context["review"].errors["number"] == [
+        "Văn bản cần số, ký hiệu (dòng «Số: ...» của nó)."
+    ]
     assert not Document.objects.exclude(content_hash="").exists()
+    data["number"] = "25/KH"  # not a number
+    response = staff_client.post(URL, data)
+    assert "number" in response.context["review"].errors
+    assert not Document.objects.exclude(content_hash="").exists()
+
+
+def test_a_number_typed_in_the_review_makes_the_plan(demo, staff_client):
+    """A text whose header was not read (no "Số: ..." line) can still be saved as a plan: the
+    editor types its number and picks its issuer; its type follows the number."""
+    data = review_data(analyse(staff_client, text=SEED_003))
+    issuer = Agency.objects.get(slug="ubnd-tinh-hau-giang")
+    data |= {"kind": "plan", "number": "25/QĐ-UBND", "issuer": str(issuer.pk), "agencies": []}
+    response = staff_client.post(URL, data)
+    assert response.status_code == 302
+    plan = Plan.objects.get(number="25/QĐ-UBND")
+    assert plan.status == Document.Status.DRAFT
+    assert plan.issuer == issuer and issuer in plan.agencies.all()
+    assert plan.document_type.abbreviation == "QĐ"
+
+
+def test_the_review_shows_a_plans_number_and_issuer_to_correct(demo, staff_client):
+    text = (DATA / "plan_ca_mau_65.txt").read_text(encoding="utf-8")
+    response = analyse(staff_client, text=text)
+    data = review_data(response)
+    assert data["number"] == "65/KH-UBND"
+    assert Agency.objects.get(pk=data["issuer"]).slug == "ubnd-tinh-ca-mau"
+    data["number"] = "66/KH-UBND"  # misread, corrected
+    assert staff_client.post(URL, data).status_code == 302
+    plan = Plan.objects.get(content_hash__gt="")
+    assert plan.number == "66/KH-UBND" and plan.document_type.abbreviation == "KH"

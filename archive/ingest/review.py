@@ -16,7 +16,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from ..models import Agency, GcmObjective, Province, Relation
+from ..models import BY_NAME, Agency, GcmObjective, Province, Relation
+from ..numbers import DocumentNumberError, parse_number
 from .catalogue import Catalogue
 from .dates import FoundDate
 from .decode import MAX_BYTES, IngestError, decode_bytes, normalize_text
@@ -78,6 +79,20 @@ class ReviewForm(forms.Form):
     source_url = forms.URLField(required=False, widget=forms.HiddenInput, assume_scheme="https")
     title = forms.CharField(label=gettext_lazy("Tiêu đề"), max_length=500)
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=KINDS)
+    # A plan's own number and issuer, as read from its header: the editor corrects or types
+    # them here (a text without a "Số: ..." line could otherwise never be saved as a plan).
+    number = forms.CharField(
+        label=gettext_lazy("Số, ký hiệu"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("Của văn bản, ví dụ 1614/KH-UBND; bài viết không cần."),
+    )
+    issuer = forms.ModelChoiceField(
+        Agency.objects.order_by(*BY_NAME),
+        label=gettext_lazy("Cơ quan ban hành"),
+        required=False,
+        help_text=gettext_lazy("Của văn bản; bài viết không cần."),
+    )
     # Written as staff write dates, not a browser's date box, which follows the browser's
     # language (an English one showed 03/12/2021 for 12 March).
     date = forms.DateField(
@@ -87,13 +102,13 @@ class ReviewForm(forms.Form):
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}, format="%d/%m/%Y"),
     )
     provinces = forms.ModelMultipleChoiceField(
-        Province.objects.all(),
+        Province.objects.order_by("era", *BY_NAME),  # the 34 units of today first
         label=gettext_lazy("Tỉnh, thành phố"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     agencies = forms.ModelMultipleChoiceField(
-        Agency.objects.all(),
+        Agency.objects.order_by(*BY_NAME),
         label=gettext_lazy("Cơ quan, tổ chức"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
@@ -116,6 +131,21 @@ class ReviewForm(forms.Form):
             self.fields["links"].choices = [
                 (link.key, link_label(link)) for link in extraction.links if link.target
             ]
+
+    def clean_number(self):
+        text = self.cleaned_data["number"].strip()
+        if text:
+            try:
+                parse_number(text)
+            except DocumentNumberError as error:
+                raise forms.ValidationError(str(error)) from error
+        return text
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == PLAN and not data.get("number") and "number" not in self.errors:
+            self.add_error("number", _("Văn bản cần số, ký hiệu (dòng «Số: ...» của nó)."))
+        return data
 
 
 def link_label(link):
@@ -153,6 +183,8 @@ def review_initial(extraction, text, source_url):
         "source_url": source_url or extraction.source_url,
         "title": extraction.title,
         "kind": extraction.kind,
+        "number": extraction.own_number.number if extraction.own_number else "",
+        "issuer": extraction.issuer.pk if extraction.issuer else None,
         "date": extraction.date.date if extraction.date else None,
         "provinces": [p.pk for p in extraction.provinces],
         "agencies": [a.pk for a in extraction.agencies],
@@ -226,6 +258,8 @@ def _save(model_admin, request, context):
     edits = {
         "title": data["title"],
         "kind": data["kind"],
+        "number": data["number"],
+        "issuer": data["issuer"],
         "date": FoundDate(date.day, date.month, date.year, 0, 0) if date else None,
         "provinces": list(data["provinces"]),
         "agencies": list(data["agencies"]),

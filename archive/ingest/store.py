@@ -12,9 +12,10 @@ from django.db.models.sql import InsertQuery
 from django.utils.translation import gettext as _
 
 from ..models import Article, Document, DocumentLink, Plan
+from ..numbers import parse_number
 from ..text import squash_spaces, vn_slugify
 from .decode import IngestError
-from .extract import PLAN, extract
+from .extract import PLAN, NumberFound, extract
 from .spelling import fold_in_place
 
 SLUG_MAX = 190
@@ -209,6 +210,23 @@ def _next_document_id():
     return _spare_ids.pop()
 
 
+def _apply_number(extraction, parsed, catalogue):
+    """Make `parsed` the plan's own number, its type the number's (a number typed or corrected
+    in the review form: the header read may have had none, or a wrong one)."""
+    if extraction.own_number and extraction.own_number.normalized == parsed.normalized:
+        return
+    extraction.own_number = NumberFound(
+        number=str(parsed),
+        normalized=parsed.normalized,
+        type=parsed.type_name or "",
+        issuer=parsed.issuer,
+        year=parsed.year,
+        own=True,
+    )
+    # The number's type when it names one ("KH"); the header's type name otherwise.
+    extraction.document_type = catalogue.document_type(parsed, None) or extraction.document_type
+
+
 def _check_plan(plan):
     """Check what Plan.clean() would of a number, without its queries: that it parses (it was
     found in the text, and looked up by find_duplicate) and its type against the document
@@ -294,13 +312,13 @@ def _duplicate(extraction, duplicate):
 def document_import(*, text, catalogue, source_url="", publish=False, dry_run=False, edits=None):
     """Import one NFC text as a draft (or published) document; return an ImportResult.
 
-    `edits` (from the admin's review form) override what was extracted: title, kind, date,
-    provinces, agencies, objectives and the chosen links. Raises IngestError for a text that
-    cannot become a document.
+    `edits` (from the admin's review form) override what was extracted: title, kind, a plan's
+    number and issuer, date, provinces, agencies, objectives and the chosen links. Raises
+    IngestError for a text that cannot become a document.
     """
     extraction = extract(text, catalogue)
     if edits:
-        _apply(extraction, edits)
+        _apply(extraction, edits, catalogue)
     if not extraction.title.strip():
         raise IngestError(_("Không tìm thấy tiêu đề (dòng đầu tiên có chữ)."))
     if not extraction.body and extraction.kind != PLAN:
@@ -334,11 +352,19 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
     return ImportResult(IMPORTED, extraction, document, _("Đã nhập thành bản nháp."))
 
 
-def _apply(extraction, edits):
+def _apply(extraction, edits, catalogue):
     """Replace extracted fields with an editor's corrections."""
     for name in ("title", "kind", "provinces", "agencies"):
         if name in edits:
             setattr(extraction, name, edits[name])
+    if edits.get("number"):
+        _apply_number(extraction, parse_number(edits["number"]), catalogue)
+    if "issuer" in edits:
+        extraction.issuer = edits["issuer"]
+        if extraction.own_number:
+            extraction.own_number.issuer_agency = edits["issuer"]
+        if edits["issuer"] and edits["issuer"] not in extraction.agencies:
+            extraction.agencies.insert(0, edits["issuer"])
     if "date" in edits:
         extraction.date = edits["date"]
     if "objectives" in edits:
