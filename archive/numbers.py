@@ -143,6 +143,11 @@ class DocumentNumber:
     LAW = "law"
     PARTY = "party"
 
+    def __post_init__(self):
+        # Nghị định 30/2020/NĐ-CP writes a number below 10 with a leading zero ("Số: 05/..."):
+        # "5/KH-UBND" as typed is that number, and "016/KH-UBND" is number 16.
+        object.__setattr__(self, "ordinal", f"{int(self.ordinal):02d}")
+
     def __str__(self):
         if self.form == self.PARTY:
             return f"{self.ordinal}-{self.type_abbreviation}/{self.issuer}"

@@ -475,6 +475,11 @@ def test_the_link_picker_finds_as_the_site_does(staff_client, objects):
         assert autocomplete(staff_client, "documentlink", "target", typed)[0].endswith(
             plan.title
         ), typed
+    fifth = PlanFactory(number="5/KH-UBND", title="Kế hoạch số năm")  # stored as 05/KH-UBND
+    for typed in ("5/KH", "05/KH-U", "005/"):
+        assert autocomplete(staff_client, "documentlink", "target", typed)[0].endswith(
+            fifth.title
+        ), typed
     # Any accents and tone placement, the last word as typed so far.
     for typed in ("thoả thu", "thoa thuan", "Thỏa thuận gcm", "trien kha"):
         assert [

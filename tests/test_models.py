@@ -64,6 +64,35 @@ def test_plan_number_is_stored_canonical_and_normalised():
     )
 
 
+def test_stored_numbers_are_given_the_decrees_ordinals_by_migration_0018():
+    """Plans saved before "5/KH-UBND" and "05/KH-UBND" were one number get its one form; a plan
+    whose new form another plan of its issuer and year holds keeps its own, for an editor."""
+    import importlib
+
+    migration = importlib.import_module("archive.migrations.0018_number_ordinals_as_decree_30")
+    issuer = AgencyFactory(name="Ủy ban nhân dân tỉnh Cà Mau")
+    day = datetime.date(2024, 5, 2)
+    five = PlanFactory(number="5/KH-UBND", issuer=issuer, date=day)
+    PlanFactory(number="16/KH-UBND", issuer=issuer, date=day)
+    twin = PlanFactory(number="17/KH-UBND", issuer=issuer, date=day)
+    as_before = {five: "5/KH-UBND", twin: "016/KH-UBND"}  # 016 is 16, held already
+    for plan, number in as_before.items():  # as an earlier parse_number stored them
+        normalized = number.lower()
+        Plan.objects.filter(pk=plan.pk).update(number=number, number_normalized=normalized)
+        Document.objects.filter(pk=plan.pk).update(search_number=normalized)
+    with connection.cursor() as cursor:
+        cursor.execute(migration.CANONICAL_ORDINALS)
+    five.refresh_from_db()
+    twin.refresh_from_db()
+    assert (five.number, five.number_normalized, five.search_number) == (
+        "05/KH-UBND",
+        "05/kh-ubnd",
+        "05/kh-ubnd",
+    )
+    assert Document.objects.filter(search_vector="05/kh-ubnd").get() == five.document_ptr
+    assert (twin.number, twin.search_number) == ("016/KH-UBND", "016/kh-ubnd")
+
+
 def test_year_inside_the_number_wins_over_the_date():
     plan = PlanFactory(number="30/2020/NĐ-CP", date=datetime.date(2021, 1, 1))
     assert plan.number_year == 2020

@@ -70,6 +70,26 @@ def test_every_spelling_of_a_number_is_one_number(raw):
     assert number.normalized == "402/qd-ttg"
 
 
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("5/KH-UBND", "05/KH-UBND"),
+        ("05/KH-UBND", "05/KH-UBND"),
+        ("005/KH-UBND", "05/KH-UBND"),
+        ("016/2020/NĐ-CP", "16/2020/NĐ-CP"),
+        ("7-NQ/TW", "07-NQ/TW"),
+        ("8/BNG-LS", "08/BNG-LS"),
+        ("100/QĐ-TTg", "100/QĐ-TTg"),
+    ],
+)
+def test_an_ordinal_is_written_as_decree_30_writes_it(raw, canonical):
+    """Below 10 with a leading zero ("Số: 05/..."), no other zero before it: "5/KH-UBND",
+    "05/KH-UBND" and "005/KH-UBND" are one number, and "016" is 16."""
+    number = parse_number(raw)
+    assert str(number) == canonical
+    assert number.normalized == normalize_number(canonical)
+
+
 def test_ascii_spellings_get_their_canonical_mixed_case_back():
     assert str(parse_number("5165/ttr-bng-ls")) == "5165/TTr-BNG-LS"
     assert str(parse_number("30/2020/nd-cp")) == "30/2020/NĐ-CP"

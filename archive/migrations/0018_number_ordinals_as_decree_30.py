@@ -1,0 +1,50 @@
+"""Numbers below 10 as Nghị định 30/2020/NĐ-CP writes them ("05/KH-UBND"), no other leading zero.
+
+parse_number now gives every spelling of an ordinal one form ("5", "05" and "005" are 05; "016"
+is 16): the plans stored before are given it, in their number, its normalised key and the
+document's search_number (from which the search vector is generated). A plan whose new key
+another plan of the same issuer and year already holds keeps its number: the two rows are one
+document entered twice, for an editor to merge, and the uniqueness constraint would refuse it.
+"""
+
+from django.db import migrations
+
+CANONICAL_ORDINALS = r"""
+WITH plans AS (
+    SELECT document_ptr_id AS id, issuer_id, number_year, number, number_normalized,
+        substring(number FROM '^[0-9]+') AS digits,
+        substring(number_normalized FROM '^[0-9]+') AS key_digits
+    FROM archive_plan
+), renamed AS (
+    SELECT id, issuer_id, number_year,
+        lpad(ltrim(digits, '0'), 2, '0') || substr(number, length(digits) + 1) AS number,
+        lpad(ltrim(key_digits, '0'), 2, '0') || substr(number_normalized, length(key_digits) + 1)
+            AS normalized,
+        lpad(ltrim(key_digits, '0'), 2, '0') <> key_digits
+            OR lpad(ltrim(digits, '0'), 2, '0') <> digits AS changed
+    FROM plans WHERE digits IS NOT NULL AND key_digits IS NOT NULL
+), kept AS (
+    SELECT r.* FROM renamed r
+    WHERE r.changed AND NOT EXISTS (
+        SELECT FROM renamed other
+        WHERE other.id <> r.id AND other.normalized = r.normalized
+            AND other.issuer_id IS NOT DISTINCT FROM r.issuer_id
+            AND other.number_year IS NOT DISTINCT FROM r.number_year)
+), updated AS (
+    UPDATE archive_plan p SET number = kept.number, number_normalized = kept.normalized
+    FROM kept WHERE p.document_ptr_id = kept.id
+    RETURNING p.document_ptr_id, p.number_normalized
+)
+UPDATE archive_document d SET search_number = updated.number_normalized
+FROM updated WHERE d.id = updated.document_ptr_id AND d.search_number <> ''
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("archive", "0017_document_plural_names_every_kind"),
+    ]
+
+    operations = [
+        migrations.RunSQL(CANONICAL_ORDINALS, reverse_sql=migrations.RunSQL.noop),
+    ]
