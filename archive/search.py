@@ -127,8 +127,31 @@ def parse_query(raw):
     # biểu" it is just a word.
     if re.fullmatch(r"\d{1,6}", folded):
         query.ordinals = [folded]
-    query.text = re.sub(r"\s+", " ", text).strip()
+    query.text = _as_written(text, set(query.numbers))
     return query
+
+
+_STRAY_OR = re.compile(r"^(?:or\s+)*or$|^(?:or\s+)+|(?:\s+or)+$", re.IGNORECASE)
+
+
+def _as_written(text, numbers):
+    """Return the query's words with their hyphens read as people write them: a "-" starting a
+    word excludes it ("di cư -lao"); any other joins or separates words ("Bà Rịa - Vũng Tàu",
+    "KH-UBND", "2021-2025"), where websearch_to_tsquery would exclude the next word, or ask for
+    a compound ("kh-ubnd") or a negative number ("-2025") that no vector holds. An OR with
+    nothing on one side is dropped: websearch_to_tsquery would look for the word "or"."""
+    tokens = []
+    for token in text.split():
+        if token in numbers:  # a normalised number keeps its hyphens: it is one token
+            tokens.append(token)
+            continue
+        excluded = token.startswith("-") and len(token) > 1
+        words = (token[1:] if excluded else token).replace("-", " ").split()
+        if excluded and len(words) > 1 and '"' not in token:
+            tokens.append(f'-"{" ".join(words)}"')  # "-KH-UBND" excludes the compound
+        elif words:
+            tokens.extend([("-" if excluded else "") + words[0], *words[1:]])
+    return _STRAY_OR.sub("", " ".join(tokens)).strip()
 
 
 # A word-final "oa", "oe" or "uy" carries its tone on either vowel (Hòa/Hoà, Thỏa/Thoả,

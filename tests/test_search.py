@@ -225,6 +225,26 @@ def test_a_number_in_a_sentence_is_still_found(client, corpus):
     assert slugs(client, q="Kế hoạch 1614/KH-UBND Hậu Giang")[0] == "kh-1614"
 
 
+def test_hyphens_join_words_as_people_write_them(client, db):
+    """Only a "-" starting a word excludes it: "Bà Rịa - Vũng Tàu" found nothing (the dash
+    excluded "Vũng"), nor did "KH-UBND" or "2021-2025" (a compound, a negative number)."""
+    ArticleFactory(
+        slug="ba-ria", title="Bà Rịa - Vũng Tàu tuyên truyền về di cư", date=D(2024, 1, 2)
+    )
+    ArticleFactory(
+        slug="giai-doan", title="Phòng, chống mua bán người giai đoạn 2021–2025", date=D(2021, 3, 1)
+    )
+    PlanFactory(slug="kh-7", number="7/KH-UBND", title="Kế hoạch di cư", date=D(2022, 5, 5))
+    for q in ("Bà Rịa - Vũng Tàu", "Bà Rịa-Vũng Tàu", "bà rịa – vũng tàu"):
+        assert slugs(client, q=q) == ["ba-ria"], q
+    assert slugs(client, q="mua bán người 2021-2025") == ["giai-doan"]
+    assert slugs(client, q="KH-UBND") == ["kh-7"]
+    assert slugs(client, q="di cư -Vũng") == ["kh-7"]
+    assert slugs(client, q="di cư -KH-UBND") == ["ba-ria"]
+    # An OR with nothing on one side is not a word to look for.
+    assert slugs(client, q="di cư OR") == slugs(client, q="OR di cư") == ["ba-ria", "kh-7"]
+
+
 def test_parse_query_respells_numbers_for_the_vector():
     query = parse_query("Quyết định số 402/QĐ-TTg về GCM")
     assert query.numbers == ["402/qd-ttg"]
