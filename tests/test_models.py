@@ -73,6 +73,8 @@ def test_stored_numbers_are_given_the_decrees_ordinals_by_migration_0018():
     issuer = AgencyFactory(name="Ủy ban nhân dân tỉnh Cà Mau")
     day = datetime.date(2024, 5, 2)
     five = PlanFactory(number="5/KH-UBND", issuer=issuer, date=day)
+    long = PlanFactory(number="1614/KH-UBND", issuer=issuer, date=day)
+    ten = PlanFactory(number="10/KH-UBND", issuer=issuer, date=day)
     PlanFactory(number="16/KH-UBND", issuer=issuer, date=day)
     twin = PlanFactory(number="17/KH-UBND", issuer=issuer, date=day)
     as_before = {five: "5/KH-UBND", twin: "016/KH-UBND"}  # 016 is 16, held already
@@ -91,6 +93,9 @@ def test_stored_numbers_are_given_the_decrees_ordinals_by_migration_0018():
     )
     assert Document.objects.filter(search_vector="05/kh-ubnd").get() == five.document_ptr
     assert (twin.number, twin.search_number) == ("016/KH-UBND", "016/kh-ubnd")
+    for plan, number in ((long, "1614/KH-UBND"), (ten, "10/KH-UBND")):  # as they were
+        plan.refresh_from_db()
+        assert (plan.number, plan.search_number) == (number, number.lower())
 
 
 def test_year_inside_the_number_wins_over_the_date():

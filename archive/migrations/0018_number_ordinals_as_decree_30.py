@@ -15,14 +15,18 @@ WITH plans AS (
         substring(number FROM '^[0-9]+') AS digits,
         substring(number_normalized FROM '^[0-9]+') AS key_digits
     FROM archive_plan
+), ordinals AS (
+    -- lpad cuts a longer string to its length: padded only below two digits.
+    SELECT *, lpad(ltrim(digits, '0'), greatest(2, length(ltrim(digits, '0'))), '0') AS ordinal,
+        lpad(ltrim(key_digits, '0'), greatest(2, length(ltrim(key_digits, '0'))), '0')
+            AS key_ordinal
+    FROM plans WHERE digits IS NOT NULL AND key_digits IS NOT NULL
 ), renamed AS (
     SELECT id, issuer_id, number_year,
-        lpad(ltrim(digits, '0'), 2, '0') || substr(number, length(digits) + 1) AS number,
-        lpad(ltrim(key_digits, '0'), 2, '0') || substr(number_normalized, length(key_digits) + 1)
-            AS normalized,
-        lpad(ltrim(key_digits, '0'), 2, '0') <> key_digits
-            OR lpad(ltrim(digits, '0'), 2, '0') <> digits AS changed
-    FROM plans WHERE digits IS NOT NULL AND key_digits IS NOT NULL
+        ordinal || substr(number, length(digits) + 1) AS number,
+        key_ordinal || substr(number_normalized, length(key_digits) + 1) AS normalized,
+        ordinal <> digits OR key_ordinal <> key_digits AS changed
+    FROM ordinals
 ), kept AS (
     SELECT r.* FROM renamed r
     WHERE r.changed AND NOT EXISTS (
