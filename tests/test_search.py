@@ -245,6 +245,30 @@ def test_hyphens_join_words_as_people_write_them(client, db):
     assert slugs(client, q="di cư OR") == slugs(client, q="OR di cư") == ["ba-ria", "kh-7"]
 
 
+def test_a_number_holding_d_finds_the_texts_citing_it(client, db):
+    """The parser broke "402/QĐ-TTg" in a text into pieces (Đ is not ASCII): the decision was
+    found by its number, the provincial plans implementing it were not (migration 0019)."""
+    PlanFactory(slug="qd-402", number="402/QĐ-TTg", title="Quyết định ban hành Kế hoạch")
+    PlanFactory(
+        slug="kh-65",
+        number="65/KH-UBND",
+        title="Kế hoạch của tỉnh Cà Mau",
+        body="Thực hiện Quyết định số 402/QĐ-TTg ngày 20/3/2020 của Thủ tướng Chính phủ.",
+        date=D(2020, 6, 18),
+    )
+    ArticleFactory(
+        slug="bai",
+        title="Đồng Tháp sơ kết Nghị định 30/2020/NĐ-CP",
+        body="Sở Nội vụ tỉnh Đồng Tháp báo cáo.",
+        date=D(2022, 1, 4),
+    )
+    for q in ("402/QĐ-TTg", "402/QD-TTg", "Quyết định 402/qđ-ttg"):
+        assert slugs(client, q=q)[:2] == ["qd-402", "kh-65"], q
+    assert slugs(client, q="30/2020/NĐ-CP") == ["bai"]
+    for q in ("Đồng Tháp", "dong thap", "đồng tháp sơ kết"):  # words with đ as before
+        assert slugs(client, q=q) == ["bai"], q
+
+
 def test_parse_query_respells_numbers_for_the_vector():
     query = parse_query("Quyết định số 402/QĐ-TTg về GCM")
     assert query.numbers == ["402/qd-ttg"]
