@@ -772,7 +772,8 @@ class Relation(models.TextChoices):
     """How one document relates to another, in the vocabulary of the legal portals."""
 
     BASED_ON = "can_cu", _("Căn cứ")
-    IMPLEMENTS = "trien_khai", _("Hướng dẫn, triển khai")
+    # A provincial plan carries out a national decision; "hướng dẫn" (guides) read the other way.
+    IMPLEMENTS = "trien_khai", _("Triển khai thực hiện")
     AMENDS = "sua_doi", _("Sửa đổi, bổ sung")
     REPLACES = "thay_the", _("Thay thế")
     REPEALS = "bai_bo", _("Bãi bỏ")
@@ -785,7 +786,7 @@ class Relation(models.TextChoices):
 # How a link reads from its target's page ("QĐ 402 is implemented by 1614/KH-UBND").
 REVERSE_LABELS = {
     Relation.BASED_ON: _("Là căn cứ của"),
-    Relation.IMPLEMENTS: _("Được hướng dẫn, triển khai bởi"),
+    Relation.IMPLEMENTS: _("Được triển khai thực hiện bởi"),
     Relation.AMENDS: _("Bị sửa đổi, bổ sung bởi"),
     Relation.REPLACES: _("Bị thay thế bởi"),
     Relation.REPEALS: _("Bị bãi bỏ bởi"),

@@ -214,7 +214,7 @@ class ChainNode:
 
     @property
     def relation_label(self):
-        """Return how the parent stands to this node ("được hướng dẫn, triển khai bởi" it): the
+        """Return how the parent stands to this node ("được triển khai thực hiện bởi" it): the
         tree reads down from the parent, as the parent's own page lists its links."""
         return REVERSE_LABELS[self.relation]
 

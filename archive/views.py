@@ -155,10 +155,16 @@ PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
 
 
 def bind_search(request):
-    """Return the FilterSet bound to the request's parameters, with NUL bytes dropped."""
+    """Return the FilterSet bound to the request's parameters, with NUL bytes dropped and empty
+    values left out: "province=" (an emptied select, a hand-edited link) asks for no filter,
+    where the form would refuse it as a choice that does not exist."""
     params = request.GET.copy()
-    for key in params:
-        params.setlist(key, [value.replace("\x00", "") for value in params.getlist(key)])
+    for key in list(params):
+        values = [value.replace("\x00", "") for value in params.getlist(key)]
+        if values := [value for value in values if value.strip()]:
+            params.setlist(key, values)
+        else:
+            del params[key]
     return DocumentFilter(
         params, queryset=Document.objects.visible_to(request.user), request=request
     )

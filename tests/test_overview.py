@@ -306,7 +306,7 @@ def test_the_chain_reads_down_from_each_parent(client, demo):
     content = client.get(reverse("archive:plan", args=[NATIONAL])).content.decode()
     chain = content[content.index('id="chain-heading"') :]
     letter = reverse("archive:plan", args=[MINISTRY_LETTER])
-    below_402 = r'chain-relation">Được hướng dẫn, triển khai bởi</span>\s*<span[^>]*>[^<]*</span>'
+    below_402 = r'chain-relation">Được triển khai thực hiện bởi</span>\s*<span[^>]*>[^<]*</span>'
     assert re.search(below_402 + rf'\s*<a href="{letter}">', chain)
     # Cà Mau's plan is based on the ministry's letter: below the letter, "là căn cứ của" it.
     ca_mau = reverse("archive:plan", args=[CA_MAU_PLAN])
@@ -314,7 +314,7 @@ def test_the_chain_reads_down_from_each_parent(client, demo):
         rf'chain-relation">Là căn cứ của</span>\s*<span[^>]*>[^<]*</span>\s*<a href="{ca_mau}">',
         chain,
     )
-    assert 'chain-relation">Hướng dẫn, triển khai<' not in chain
+    assert 'chain-relation">Triển khai thực hiện<' not in chain
 
 
 def test_objectives_are_named_in_the_pages_language(client, demo):

@@ -587,6 +587,18 @@ def test_digits_that_are_not_ascii_are_refused_not_a_crash(client, corpus, value
     assert client.get(reverse("archive:search-csv"), {"year": value}).status_code == 400
 
 
+def test_an_empty_parameter_asks_for_no_filter(client, corpus):
+    """An emptied select or a hand-edited link sends "province=": it was refused as a choice
+    that does not exist, in a garbled sentence."""
+    everything = slugs(client, q="di cư")
+    empty = {name: "" for name in ("province", "agency", "year", "objective", "doc_type", "kind")}
+    assert slugs(client, q="di cư", date_from=" ", **empty) == everything
+    assert client.get(reverse("archive:search"), {"q": "di cư", **empty}).status_code == 200
+    # An empty value beside a real one is left out, the real one kept.
+    status, payload = api(client, q="di cư", kind=["", "article"])
+    assert status == 200 and {r["kind"] for r in payload["results"]} == {"article"}
+
+
 def test_refusals_are_in_vietnamese_and_short(client, corpus):
     status, payload = api(client, objective="abc")
     assert payload["error"] == "«abc» không phải một giá trị hợp lệ."

@@ -82,7 +82,7 @@ def test_plan_page_shows_links_both_ways(client, chain):
     outgoing = dict(response.context["outgoing"])
     incoming = dict(response.context["incoming"])
     assert [doc.title for doc, _ in outgoing["Căn cứ"]] == ["Thông qua Thỏa thuận GCM"]
-    assert [doc.title for doc, _ in incoming["Được hướng dẫn, triển khai bởi"]] == [
+    assert [doc.title for doc, _ in incoming["Được triển khai thực hiện bởi"]] == [
         "Kế hoạch của tỉnh Hậu Giang"
     ]
     assert [doc.title for doc, _ in incoming["Được rà soát, đánh giá tại"]] == [
@@ -95,7 +95,7 @@ def test_plan_page_shows_links_both_ways(client, chain):
 def test_provincial_plan_page_names_the_national_plan_it_implements(client, chain):
     response = client.get(chain["provincial"].get_absolute_url())
     content = response.content.decode()
-    assert "Hướng dẫn, triển khai" in content
+    assert "Triển khai thực hiện" in content
     assert chain["national"].get_absolute_url() in content
     assert "Thực hiện QĐ 402" in content
 

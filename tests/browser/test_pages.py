@@ -16,11 +16,11 @@ def test_home_page_leads_through_the_implementation_chain(page, demo_site, scree
     page.get_by_role("link", name=re.compile("Hội nghị sơ kết 5 năm")).first.click()
     page.locator("a", has_text="402/QĐ-TTg").first.click()
     assert "402/QĐ-TTg" in page.locator("h1").inner_text()
-    assert page.get_by_role("heading", name="Được hướng dẫn, triển khai bởi").is_visible()
+    assert page.get_by_role("heading", name="Được triển khai thực hiện bởi").is_visible()
     screenshot(page, "plan-402")
     page.locator("a", has_text="1614/KH-UBND").first.click()
     assert "1614/KH-UBND" in page.locator("h1").inner_text()
-    assert page.get_by_role("heading", name="Hướng dẫn, triển khai").is_visible()
+    assert page.get_by_role("heading", name="Triển khai thực hiện").is_visible()
     assert page.get_by_role("heading", name="Được đưa tin bởi").is_visible()
 
 
