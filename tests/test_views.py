@@ -98,6 +98,9 @@ def test_provincial_plan_page_names_the_national_plan_it_implements(client, chai
     assert "Triển khai thực hiện" in content
     assert chain["national"].get_absolute_url() in content
     assert "Thực hiện QĐ 402" in content
+    # The tab names the number first: many plans share a title.
+    plan = chain["provincial"]
+    assert f"<title>{plan.number} · {plan.title} – " in content
 
 
 def test_conference_and_article_pages(client, chain):

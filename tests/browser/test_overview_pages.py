@@ -95,7 +95,15 @@ def test_map_agency_and_objective_pages(page, demo_site, screenshot):
 
 @pytest.mark.parametrize(
     "path",
-    ["/tinh-thanh/", "/tinh-thanh/can-tho/", PLAN_402, "/ma-tran/", "/ban-do/", "/muc-tieu/10/"],
+    [
+        "/tinh-thanh/",
+        "/tinh-thanh/can-tho/",
+        PLAN_402,
+        "/ma-tran/",
+        "/ban-do/",
+        "/muc-tieu/10/",
+        "/tim-kiem/?q=" + "x" * 300,  # a word longer than the line, in its chip and message
+    ],
 )
 def test_overview_pages_fit_a_phone(page, demo_site, screenshot, path):
     page.set_viewport_size({"width": 390, "height": 844})

@@ -68,6 +68,19 @@ def test_paging_keeps_the_query(page, demo_site):
     assert page.locator(".pagination .current").inner_text() == "Trang 1 / 2"
 
 
+def test_a_keyboard_reaches_the_results_past_the_filters(page, demo_site):
+    page.goto(demo_site.url + "/tim-kiem/?q=GCM")
+    page.locator("#q").focus()
+    page.keyboard.press("Tab")  # the search button
+    page.keyboard.press("Tab")  # the date and order panel
+    page.keyboard.press("Tab")
+    skip = page.evaluate("document.activeElement.textContent")
+    assert skip == "Đến danh sách kết quả"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # the results' first link, past some sixty filter links
+    assert page.evaluate("document.activeElement.closest('#results') !== null")
+
+
 def test_language_switch(page, demo_site):
     page.goto(demo_site.url + "/tim-kiem/?q=GCM")
     page.get_by_label("Ngôn ngữ").select_option("en")
