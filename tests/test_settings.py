@@ -1,5 +1,6 @@
 """Production settings are safe by default; the settings module refuses to start unsafely."""
 
+import ast
 import os
 import re
 import secrets
@@ -75,3 +76,52 @@ def test_every_static_file_a_template_names_exists():
 
     names |= set(VietnameseSlugs.Media.js)
     assert [name for name in sorted(names) if not finders.find(name)] == []
+
+
+def po_entries(path):
+    """Return [(flags, msgctxt, msgid, {msgstr key: text})] of a .po file, header included."""
+    entries, current, field = [], None, None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip():
+            if current and "msgid" in current:
+                entries.append(current)
+            current, field = None, None
+            continue
+        current = current or {"flags": "", "strings": {}}
+        if line.startswith("#,"):
+            current["flags"] += line
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            current["strings"][field] += ast.literal_eval(line)  # a C string, as Python reads it
+        else:
+            field, literal = line.split(" ", 1)
+            current["strings"][field] = ast.literal_eval(literal)
+            current.setdefault("msgid", True)
+    return [
+        (e["flags"], e["strings"].get("msgctxt"), e["strings"]["msgid"], e["strings"])
+        for e in entries
+    ]
+
+
+def test_the_english_catalogue_is_whole_and_compiled():
+    """Every string has its English, none a guess makemessages left fuzzy (gettext skips those:
+    the page stays in Vietnamese), and the compiled catalogue is the one the .po file holds."""
+    import gettext
+
+    po = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    entries = [entry for entry in po_entries(po) if entry[2]]  # not the header
+    assert len(entries) > 300
+    assert [msgid for flags, _ctx, msgid, _s in entries if "fuzzy" in flags] == []
+    untranslated = [
+        msgid
+        for _flags, _ctx, msgid, strings in entries
+        if not all(text for key, text in strings.items() if key.startswith("msgstr"))
+    ]
+    assert untranslated == []
+    with open(po.with_suffix(".mo"), "rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)._catalog
+    for _flags, context, msgid, strings in entries:
+        key = f"{context}\x04{msgid}" if context is not None else msgid
+        if "msgstr" in strings:
+            assert catalog.get(key) == strings["msgstr"], msgid
