@@ -605,8 +605,8 @@ def _order(name, counts, labels):
 
 
 def facet_groups(filterset):
-    """Return the facets to show: [{"name", "label", "values", "more", "hidden", "any_selected"}],
-    each value {value, label, count, selected}.
+    """Return the facets to show: [{"name", "label", "values", "more", "hidden", "any_selected",
+    "merges"}], each value {value, label, count, selected}.
 
     A facet of many values (provinces, agencies, document types) shows its FACET_LIMIT biggest
     and the chosen ones; the next FACET_MORE are listed apart ("more"), folded on the page, and
@@ -617,6 +617,10 @@ def facet_groups(filterset):
     for name, label in FACETS:
         counts = {key: n for key, n in filterset.facet_counts[name].items() if n}
         selected = _selected(filterset, name)
+        if name == "province":
+            # An old unit that only changed era counts what its successor does: listed once.
+            renamed = filterset.references.renamed_units
+            counts = {k: n for k, n in counts.items() if int(k) not in renamed or k in selected}
         values = facet_values(filterset, name, [*selected, *counts])
         # One order for all (a chosen value without matches counts 0), cut where it is shown,
         # so a tie never folds a value listed before one kept.
@@ -634,6 +638,9 @@ def facet_groups(filterset):
                 "more": _items(more, counts, values, selected),
                 "hidden": max(0, len(others) - limit - FACET_MORE),
                 "any_selected": bool(selected),
+                # "Only the chosen unit" changes something only for a unit that took in others.
+                "merges": name == "province"
+                and any(int(key) in filterset.references.merging_units for key in selected),
             }
         )
     return groups

@@ -890,19 +890,50 @@ def test_the_order_menu_leaves_a_typed_query_ranked(client, corpus):
     assert '<option value="newest" selected>' in chosen
 
 
-def test_the_merged_units_switch_shows_for_any_chosen_province_and_can_be_undone(client, corpus):
-    # Nghệ An is chosen but not first in its facet (Cần Thơ counts more): the switch showed only
-    # when the chosen unit came first.
-    content = client.get(reverse("archive:search"), {"province": "nghe-an"}).content.decode()
-    assert "Chỉ đúng đơn vị đã chọn (không gồm các đơn vị đã sáp nhập)" in content
+def test_the_merged_units_switch_shows_for_a_unit_that_took_in_others_and_can_be_undone(
+    client, corpus
+):
+    switch = "Chỉ đúng đơn vị đã chọn (không gồm các đơn vị đã sáp nhập)"
+    # Cần Thơ took in Hậu Giang: the switch narrows it. Chosen beside Nghệ An, which counts
+    # less, it still shows (it showed only when the chosen unit came first).
+    for chosen in (["can-tho"], ["nghe-an", "can-tho"]):
+        content = client.get(reverse("archive:search"), {"province": chosen}).content.decode()
+        assert switch in content, chosen
+    # Nghệ An took in no other unit: the switch would change nothing, and is not offered.
+    alone = client.get(reverse("archive:search"), {"province": "nghe-an"}).content.decode()
+    assert switch not in alone
     exact = client.get(
         reverse("archive:search"), {"province": "nghe-an", "exact_province": "on"}
     ).content.decode()
     # Switched on, it is listed with the conditions in force, a link that takes it off.
     assert 'href="?province=nghe-an" title="Bỏ điều kiện này">Chỉ đúng đơn vị đã chọn' in exact
+    assert "Gồm cả các đơn vị đã sáp nhập" in exact
     # With no province chosen (the last one taken off) it does nothing, so it is not listed.
     alone = client.get(reverse("archive:search"), {"exact_province": "on"}).content.decode()
     assert "Chỉ đúng đơn vị đã chọn" not in alone and 'name="exact_province"' not in alone
+
+
+def test_an_old_unit_that_only_changed_era_is_listed_once(client, corpus):
+    """Lạng Sơn before 2025 is Lạng Sơn now: its documents count under today's unit, and the
+    facet listed the province twice with one count."""
+    lang_son = ProvinceFactory(era="34", code="20", name="Lạng Sơn", slug="lang-son")
+    old = ProvinceFactory(
+        era="63", code="20", name="Lạng Sơn", slug="lang-son-truoc-2025", merged_into=lang_son
+    )
+    ArticleFactory(slug="lang-son-bai", title="Di cư ở Lạng Sơn", provinces=[old])
+    facets = client.get(reverse("archive:search"), {"q": "Lạng Sơn"}).context["facets"]
+    provinces = next(group for group in facets if group["name"] == "province")
+    assert [(v["value"], v["count"]) for v in provinces["values"]] == [("lang-son", 1)]
+    # Hậu Giang before 2025 merged into Cần Thơ with others: both stay listed.
+    facets = client.get(reverse("archive:search"), {"q": "Hậu Giang"}).context["facets"]
+    provinces = next(group for group in facets if group["name"] == "province")
+    assert {v["value"] for v in provinces["values"]} == {"can-tho", "hau-giang-truoc-2025"}
+    # Chosen by a link from before, it is shown, so it can be taken off.
+    chosen = client.get(reverse("archive:search"), {"province": "lang-son-truoc-2025"})
+    provinces = next(group for group in chosen.context["facets"] if group["name"] == "province")
+    assert ("lang-son-truoc-2025", 1, True) in [
+        (v["value"], v["count"], v["selected"]) for v in provinces["values"]
+    ]
 
 
 def test_a_facet_of_many_values_folds_the_rest_away(client, corpus, monkeypatch):
