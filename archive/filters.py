@@ -548,7 +548,9 @@ def _label(name, item):
         return f"{item.name} ({item.abbreviation})"
     if name == "objective":
         return f"{item.number}. {item.title}"
-    return item.name if name in ("agency", "doc_type") else str(item)
+    if name == "doc_type":
+        return item.label
+    return item.name if name == "agency" else str(item)
 
 
 def _selected(filterset, name):

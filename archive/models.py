@@ -259,6 +259,7 @@ class DocumentType(NfcTextMixin, models.Model):
         PARTY = "dang", _("Văn bản của Đảng")
 
     name = models.CharField(_("tên"), max_length=100)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=100, blank=True)
     abbreviation = models.CharField(
         _("chữ viết tắt"),
         max_length=10,
@@ -278,6 +279,12 @@ class DocumentType(NfcTextMixin, models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+    @property
+    def label(self):
+        """Return the type's name in the page's language: a common noun ("Kế hoạch" is a Plan),
+        unlike an agency's or a province's name, which stays the official one."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
 
     def natural_key(self):
         return (self.slug,)

@@ -46,7 +46,9 @@ def corpus():
     ubnd = AgencyFactory(
         name="UBND tỉnh Hậu Giang", abbreviation="UBND", slug="ubnd-hau-giang", kind="provincial"
     )
-    plan_type = DocumentTypeFactory(name="Kế hoạch", abbreviation="KH", slug="ke-hoach")
+    plan_type = DocumentTypeFactory(
+        name="Kế hoạch", name_en="Plan", abbreviation="KH", slug="ke-hoach"
+    )
     decision_type = DocumentTypeFactory(name="Quyết định", abbreviation="QĐ", slug="quyet-dinh")
     trafficking = GcmObjective.objects.create(
         number=10,
@@ -792,17 +794,19 @@ def test_facet_labels_follow_the_language_of_each_request(client, corpus):
         payload = api(client, q="Hậu Giang")[1]["facets"]
         return {
             item["value"]: item["label"]
-            for name in ("province", "objective")
+            for name in ("province", "objective", "doc_type")
             for item in payload[name]
         }
 
     vietnamese = labels()
     assert vietnamese["hau-giang-truoc-2025"] == "Hậu Giang (trước 2025)"
     assert vietnamese["10"] == "10. Phòng, chống mua bán người"
+    assert vietnamese["ke-hoach"] == "Kế hoạch"
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = labels()
     assert english["hau-giang-truoc-2025"] == "Hậu Giang (before 2025)"
     assert english["10"] == "10. Trafficking"
+    assert english["ke-hoach"] == "Plan"  # a common noun, unlike a name
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert labels() == vietnamese
 
