@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from archive.models import Document, DocumentLink, Relation
@@ -101,6 +102,10 @@ def test_provincial_plan_page_names_the_national_plan_it_implements(client, chai
     # The tab names the number first: many plans share a title.
     plan = chain["provincial"]
     assert f"<title>{plan.number} · {plan.title} – " in content
+    # Its text is Vietnamese on an English page too, for a screen reader's voice.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(plan.get_absolute_url()).content.decode()
+    assert '<html lang="en"' in english and '<h1 lang="vi">' in english
 
 
 def test_conference_and_article_pages(client, chain):
