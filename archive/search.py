@@ -232,9 +232,30 @@ def number_start(text):
     text = nfc(text or "").strip()
     if not _NUMBER_START.fullmatch(text):
         return None
-    # The ordinal as stored ("5/KH" starts 05/KH-UBND, "016/" starts 16/...): parse_number's.
-    start = re.sub(r"^\d+", lambda digits: f"{int(digits[0]):02d}", normalize_number(text))
-    return _numbered(Q(search_number__startswith=start))
+    return _numbered(Q(search_number__startswith=number_prefix(text)))
+
+
+def number_prefix(text):
+    """Return the start of a normalised number as typed so far, its ordinal as stored ("5/KH"
+    starts 05/kh-ubnd, "016/" starts 16/...: parse_number's)."""
+    return re.sub(r"^\d+", lambda digits: f"{int(digits[0]):02d}", normalize_number(text))
+
+
+def title_pattern(text):
+    """Return a PostgreSQL regex finding the words typed so far at the starts of a title's
+    words, or None: a word typed with diacritics as typed (either tone placement), one typed
+    without them in any; the last word as the start of a word, still being typed. Folding
+    every word found "Kế hoạch" and "Thỏa thuận" for "Hòa" (hoạch, thoa)."""
+    words = _WORD.findall(nfc(text or "").lower())
+    parts = []
+    for word in words:
+        if fold(word) != word:
+            spellings = sorted(tone_variants(word))
+            letters = ("".join(f"[{c}{c.upper()}]" for c in spelling) for spelling in spellings)
+            parts.append(f"(?:{'|'.join(letters)})")
+        else:
+            parts.append("".join(_CLASSES.get(char, char) for char in word))
+    return r"\m" + r"\M\W+".join(parts) if parts else None
 
 
 def number_condition(query):

@@ -457,8 +457,8 @@ def api_suggest(request):
     documents = (
         Document.objects.visible_to(request.user)
         .filter(
-            Q(search_number__startswith=normalize_number(query.text))
-            | Q(title__unaccent__icontains=query.text)
+            Q(search_number__startswith=search.number_prefix(query.shown))
+            | Q(title__regex=search.title_pattern(query.shown))
         )
         .select_related("plan")
         .order_by(F("date").desc(nulls_last=True))[:SUGGESTION_LIMIT]

@@ -1042,6 +1042,24 @@ def test_suggestions_for_numbers_and_titles(client, corpus):
         "Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang"
     ]
     assert client.get(reverse("archive:api-suggest"), {"q": "x"}).json() == {"suggestions": []}
+    partial = client.get(reverse("archive:api-suggest"), {"q": "1614/KH-UB"}).json()
+    assert partial["suggestions"][0]["number"] == "1614/KH-UBND"
+
+
+def suggested(client, q):
+    response = client.get(reverse("archive:api-suggest"), {"q": q})
+    return [s["title"] for s in response.json()["suggestions"]]
+
+
+def test_suggestions_match_the_starts_of_words_with_the_accents_typed(client, corpus):
+    """Folded and anywhere in a title, "Hòa" suggested every "Kế hoạch" and "Thỏa thuận"."""
+    hoa_binh = ["Hội nghị tuyên truyền tại Hòa Bình"]
+    for q in ("Hòa", "hoà", "Hòa B", "HÒA BÌNH"):
+        assert suggested(client, q) == hoa_binh, q
+    assert "Kế hoạch quản lý chợ nông thôn" in suggested(client, "hoa")  # no accents: any
+    assert suggested(client, "thoả thuận gcm") == [
+        "Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang"
+    ]
 
 
 def test_suggestions_open_in_a_browser_as_a_page_of_links(client, corpus):
