@@ -23,7 +23,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import (
@@ -387,6 +387,9 @@ CSV_COLUMNS = [
     gettext_lazy("Số, ký hiệu"),
     gettext_lazy("Tiêu đề"),
     gettext_lazy("Ngày"),
+    # The same date as a spreadsheet in any language reads it: Excel set to English read
+    # 09/02/2021 as 2 September and left 19/12/2025 as text.
+    gettext_lazy("Ngày (năm-tháng-ngày)"),
     pgettext_lazy("danh sách", "Tỉnh, thành phố"),  # each cell lists them all
     pgettext_lazy("danh sách", "Cơ quan, tổ chức"),
     gettext_lazy("Địa chỉ"),
@@ -403,9 +406,9 @@ class Echo:
 def search_csv(request):
     filterset = bind_search(request)
     if not filterset.is_valid():
-        name, _label, message = form_errors(filterset.form)[0]
+        _name, label, message = form_errors(filterset.form)[0]
         return HttpResponseBadRequest(
-            f"{name}: {message}", content_type="text/plain; charset=utf-8"
+            f"{label}: {message}" if label else message, content_type="text/plain; charset=utf-8"
         )
     documents = (
         filterset.ordered_qs()
@@ -424,7 +427,9 @@ def search_csv(request):
             yield from csv_rows(documents, request, writer)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="tim-kiem-luu-tru-di-cu.csv"'
+    # Dated: staff keep one export beside another.
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="tim-kiem-luu-tru-di-cu-{day}.csv"'
     return response
 
 
@@ -439,6 +444,7 @@ def csv_rows(documents, request, writer):
                 document.plan.number if document.kind == Document.Kind.PLAN else "",
                 document.title,
                 document.date.strftime("%d/%m/%Y") if document.date else "",
+                document.date.isoformat() if document.date else "",
                 "; ".join(str(province) for province in document.provinces.all()),
                 "; ".join(agency.name for agency in document.agencies.all()),
                 request.build_absolute_uri(document.get_absolute_url()),

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from archive import filters, search, views
 from archive.filters import DocumentFilter, search_generation
@@ -1029,9 +1029,23 @@ def test_csv_export_in_english_is_english_throughout(client, corpus):
     response = client.get(reverse("archive:search-csv"), {"q": "người di cư"})
     translation.activate("vi")  # the thread's language by the time a server streams the rows
     lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
-    header = "Kind,Document number,Title,Date,Provinces and cities,Agencies and organisations,URL"
+    header = (
+        "Kind,Document number,Title,Date,Date (year-month-day),Provinces and cities,"
+        "Agencies and organisations,URL"
+    )
     assert lines[0] == "\ufeff" + header
-    assert lines[1].startswith("Article,,Người di cư trở về quê")
+    assert lines[1].startswith("Article,,Người di cư trở về quê,01/05/2024,2024-05-01,")
+
+
+def test_csv_export_is_dated_and_names_a_bad_parameter_as_the_page_does(client, corpus):
+    response = client.get(reverse("archive:search-csv"), {"q": "người"})
+    day = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="tim-kiem-luu-tru-di-cu-{day}.csv"'
+    )
+    refused = client.get(reverse("archive:search-csv"), {"sort": "bogus"})
+    assert refused.status_code == 400
+    assert refused.content.decode().startswith("Sắp xếp: ")
 
 
 def test_suggestions_for_numbers_and_titles(client, corpus):
