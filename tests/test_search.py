@@ -602,6 +602,9 @@ def test_an_empty_parameter_asks_for_no_filter(client, corpus):
 
 
 def test_refusals_are_in_vietnamese_and_short(client, corpus):
+    for parameter in ("sort", "kind", "province"):
+        status, payload = api(client, **{parameter: "bogus"})
+        assert (status, payload["error"]) == (400, "Không có lựa chọn «bogus»."), parameter
     status, payload = api(client, objective="abc")
     assert payload["error"] == "«abc» không phải một giá trị hợp lệ."
     status, payload = api(client, province="x" * 10_000)
