@@ -276,22 +276,10 @@ def number_score(query):
     return Case(*whens, default=Value(0.0), output_field=FloatField()) if whens else Value(0.0)
 
 
-# A number below 10 as Nghị định 30/2020/NĐ-CP writes it ("05/kh-ubnd"); running text often
-# drops the zero ("5/KH-UBND"), and the parser reads such a text's number as one token.
-_PADDED_ORDINAL = re.compile(r"0\d[/-]")
-
-
 def text_query(query):
-    """Return what a document's text must match: the words as typed, a number below 10 in
-    either spelling ("05/KH-UBND" or "5/KH-UBND")."""
-    padded = list(dict.fromkeys(n for n in query.numbers if _PADDED_ORDINAL.match(n)))
-    if not padded or query.uses_operators:
-        return SearchQuery(query.text, config=CONFIG, search_type="websearch")
-    rest = " ".join(token for token in query.text.split() if token not in padded)
-    # A normalised number holds letters, digits, "/", "-" and "&" only: safe between quotes.
-    either = " & ".join(f"('{number}' | '{number[1:]}')" for number in padded)
-    numbers = SearchQuery(either, config=CONFIG, search_type="raw")
-    return SearchQuery(rest, config=CONFIG, search_type="websearch") & numbers if rest else numbers
+    """Return what a document's text must match. A number is asked in the form the vector
+    holds a text's numbers in ("05/kh-ubnd" for 5/KH-UBND, models.numbers_as_tokens)."""
+    return SearchQuery(query.text, config=CONFIG, search_type="websearch")
 
 
 # The last word typed so far, asked as the start of a word from three letters on: a shorter

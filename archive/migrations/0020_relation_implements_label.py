@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0019_search_vector_reads_numbers_in_ascii'),
+        ('archive', '0019_search_vector_reads_numbers_as_tokens'),
     ]
 
     operations = [

@@ -1,8 +1,10 @@
-"""The search vector reads its texts with Đ and đ spelled D and d (models.ascii_numbers).
+"""The search vector reads its texts' numbers as the query spells them (models.numbers_as_tokens).
 
 PostgreSQL's parser broke a number holding Đ into pieces ("402/QĐ-TTg" gave "402/q",
 "đ-ttg"), so a text citing 402/QĐ-TTg or 30/2020/NĐ-CP was not found by that number: the
 search for 402/QĐ-TTg listed the decision alone, not the provincial plans implementing it.
+Texts are read with Đ and đ spelled D and d, and an ordinal below 10 with its leading zero, the
+form parse_number gives it since migration 0018 ("5/KH-UBND" in a text is 05/KH-UBND).
 
 A generated column's expression cannot be altered in PostgreSQL 15, and Django does not alter
 one: the column is dropped (with its GIN index) and added again, which computes every row's
@@ -48,11 +50,18 @@ class Migration(migrations.Migration):
                             django.contrib.postgres.search.CombinedSearchVector(
                                 django.contrib.postgres.search.SearchVector(
                                     models.Func(
-                                        models.F("title"),
-                                        models.Value("Đđ"),
-                                        models.Value("Dd"),
-                                        function="translate",
-                                    output_field=models.TextField(),
+                                        models.Func(
+                                            models.F("title"),
+                                            models.Value("Đđ"),
+                                            models.Value("Dd"),
+                                            function="translate",
+                                            output_field=models.TextField(),
+                                        ),
+                                        models.Value("(^|[^0-9/.,])([0-9])/"),
+                                        models.Value("\\10\\2/"),
+                                        models.Value("g"),
+                                        function="regexp_replace",
+                                        output_field=models.TextField(),
                                     ),
                                     config="vi_unaccent",
                                     weight="A",
@@ -68,11 +77,18 @@ class Migration(migrations.Migration):
                                         models.Value(" "),
                                     ),
                                     models.Func(
-                                        models.F("summary"),
-                                        models.Value("Đđ"),
-                                        models.Value("Dd"),
-                                        function="translate",
-                                    output_field=models.TextField(),
+                                        models.Func(
+                                            models.F("summary"),
+                                            models.Value("Đđ"),
+                                            models.Value("Dd"),
+                                            function="translate",
+                                            output_field=models.TextField(),
+                                        ),
+                                        models.Value("(^|[^0-9/.,])([0-9])/"),
+                                        models.Value("\\10\\2/"),
+                                        models.Value("g"),
+                                        function="regexp_replace",
+                                        output_field=models.TextField(),
                                     ),
                                     config="vi_unaccent",
                                     weight="B",
@@ -82,10 +98,17 @@ class Migration(migrations.Migration):
                             "||",
                             django.contrib.postgres.search.SearchVector(
                                 models.Func(
-                                    models.F("body"),
-                                    models.Value("Đđ"),
-                                    models.Value("Dd"),
-                                    function="translate",
+                                    models.Func(
+                                        models.F("body"),
+                                        models.Value("Đđ"),
+                                        models.Value("Dd"),
+                                        function="translate",
+                                        output_field=models.TextField(),
+                                    ),
+                                    models.Value("(^|[^0-9/.,])([0-9])/"),
+                                    models.Value("\\10\\2/"),
+                                    models.Value("g"),
+                                    function="regexp_replace",
                                     output_field=models.TextField(),
                                 ),
                                 config="vi_unaccent",
