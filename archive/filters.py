@@ -631,8 +631,9 @@ def facet_groups(filterset):
     for name, label in FACETS:
         counts = {key: n for key, n in filterset.facet_counts[name].items() if n}
         selected = _selected(filterset, name)
-        if name == "province":
+        if name == "province" and filterset.province_column == "facet_units":
             # An old unit that only changed era counts what its successor does: listed once.
+            # (Not when only the tagged unit counts: its documents would be counted nowhere.)
             renamed = filterset.references.renamed_units
             counts = {k: n for k, n in counts.items() if int(k) not in renamed or k in selected}
         values = facet_values(filterset, name, [*selected, *counts])

@@ -65,16 +65,17 @@ def numbers_as_tokens(column):
     402/QĐ-TTg or 30/2020/NĐ-CP was not found by that number, which the query spells folded
     ("402/qd-ttg"). Đ is the one such letter of the abbreviations (QĐ, NĐ, LĐTBXH, KHĐT);
     words come out as before, the configuration folding đ to d anyway. Nghị định 30/2020/NĐ-CP
-    writes a number below 10 "05/...", which texts often drop: padded here, the query needs
-    only the decree's form (a day of a date, "5/3/2020", is padded too, which no search reads).
+    writes a number below 10 "05/...", which texts often drop: padded here, in what has the
+    shape of a number (5/KH-UBND, 5/2020/ND-CP, 5-NQ/TW; not 5/3/2020 nor 2/2021), the query
+    needs only the decree's form (numbers.canonical_ordinal).
     """
     folded = Func(
         F(column), Value("Đđ"), Value("Dd"), function="translate", output_field=models.TextField()
     )
     return Func(
         folded,
-        Value(r"(^|[^0-9/.,])([0-9])/"),
-        Value(r"\10\2/"),  # \1, then 0, then \2: back-references go to \9
+        Value(r"(^|[^0-9/.,])([0-9])(?=/[0-9]{4}/[A-Za-z]|/[A-Za-z]|-[A-Za-z]+/)"),
+        Value(r"\10\2"),  # \1, then 0, then \2: back-references go to \9
         Value("g"),
         function="regexp_replace",
         output_field=models.TextField(),

@@ -144,9 +144,7 @@ class DocumentNumber:
     PARTY = "party"
 
     def __post_init__(self):
-        # Nghị định 30/2020/NĐ-CP writes a number below 10 with a leading zero ("Số: 05/..."):
-        # "5/KH-UBND" as typed is that number, and "016/KH-UBND" is number 16.
-        object.__setattr__(self, "ordinal", f"{int(self.ordinal):02d}")
+        object.__setattr__(self, "ordinal", canonical_ordinal(self.ordinal))
 
     def __str__(self):
         if self.form == self.PARTY:
@@ -164,6 +162,13 @@ class DocumentNumber:
     def type_name(self):
         """Return the document type in full ("Kế hoạch"), or "" when the number has none."""
         return TYPE_ABBREVIATIONS.get(self.type_abbreviation, "")
+
+
+def canonical_ordinal(digits):
+    """Return an ordinal as Nghị định 30/2020/NĐ-CP writes it: below 10 with a leading zero
+    ("Số: 05/..."), no other zero before it. "5/KH-UBND" as typed is 05/KH-UBND, "016" is 16.
+    (Migration 0018 and models.numbers_as_tokens apply the same rule in SQL.)"""
+    return f"{int(digits):02d}"
 
 
 def normalize_number(text):

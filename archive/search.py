@@ -15,7 +15,13 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Q, Value, When
 
-from .numbers import TYPE_ABBREVIATIONS, DocumentNumberError, normalize_number, parse_number
+from .numbers import (
+    TYPE_ABBREVIATIONS,
+    DocumentNumberError,
+    canonical_ordinal,
+    normalize_number,
+    parse_number,
+)
 from .text import fold, nfc
 
 CONFIG = "vi_unaccent"
@@ -100,23 +106,29 @@ def parse_query(raw):
     if not text:
         return query
 
-    def full_number(match):
-        try:
-            number = parse_number(match.group(0))
-        except DocumentNumberError:
-            return match.group(0)
-        query.numbers.append(number.normalized)
+    excluded = []
+
+    def respelled(match, number):
         # The default parser splits "402/QĐ-TTg" into junk ("402/q", "đ-ttg"); the folded,
         # normalised spelling is one token, the one the stored vector holds.
+        start, typed = match.start(), match.string
+        if typed[start - 1 : start] == "-" and typed[start - 2 : start - 1].strip() == "":
+            excluded.append(number.normalized)  # "-402/QĐ-TTg" excludes it: not asked for
+            return f"{number.normalized} "
+        query.numbers.append(number.normalized)
         return f" {number.normalized} "
+
+    def full_number(match):
+        try:
+            return respelled(match, parse_number(match.group(0)))
+        except DocumentNumberError:
+            return match.group(0)
 
     def spaced_number(match):
         try:
-            number = parse_number(f"{match.group(1)}/{match.group(2)}")
+            return respelled(match, parse_number(f"{match.group(1)}/{match.group(2)}"))
         except DocumentNumberError:
             return match.group(0)
-        query.numbers.append(number.normalized)
-        return f" {number.normalized} "
 
     text = _FULL_NUMBER.sub(full_number, text)
     text = _SPACED_NUMBER.sub(spaced_number, text)
@@ -127,7 +139,7 @@ def parse_query(raw):
     # biểu" it is just a word.
     if re.fullmatch(r"\d{1,6}", folded):
         query.ordinals = [folded]
-    query.text = _as_written(text, set(query.numbers))
+    query.text = _as_written(text, {*query.numbers, *excluded})
     return query
 
 
@@ -142,7 +154,7 @@ def _as_written(text, numbers):
     nothing on one side is dropped: websearch_to_tsquery would look for the word "or"."""
     tokens = []
     for token in text.split():
-        if token in numbers:  # a normalised number keeps its hyphens: it is one token
+        if token.removeprefix("-") in numbers:  # a normalised number, one token: kept whole
             tokens.append(token)
             continue
         excluded = token.startswith("-") and len(token) > 1
@@ -191,12 +203,6 @@ def _exact_words_query(words):
     return " | ".join(f"'{word}'" for word in spellings)
 
 
-def _spellings(ordinal):
-    """Return an ordinal with and without the leading zero numbers below 10 carry ("5", "05")."""
-    bare = ordinal.lstrip("0") or "0"
-    return sorted({bare, bare.zfill(2)})
-
-
 def _numbered(condition):
     """Return a condition on a number's start, for plans with a number: the index on
     search_number holds only those (a partial index), and PostgreSQL uses it for a prefix
@@ -213,12 +219,11 @@ def _number_tiers(query):
     """
     tiers = [(Q(search_number=number), NUMBER_EXACT) for number in query.numbers]
     for abbreviation, ordinal in query.typed_ordinals:
-        for spelling in _spellings(ordinal):
-            pattern = rf"^{spelling}/(\d{{4}}/)?{re.escape(abbreviation)}-"
-            tiers.append((_numbered(Q(search_number__regex=pattern)), NUMBER_TYPE_ORDINAL))
+        pattern = rf"^{canonical_ordinal(ordinal)}/(\d{{4}}/)?{re.escape(abbreviation)}-"
+        tiers.append((_numbered(Q(search_number__regex=pattern)), NUMBER_TYPE_ORDINAL))
     for ordinal in query.ordinals:
-        for spelling in _spellings(ordinal):
-            tiers.append((_numbered(Q(search_number__regex=rf"^{spelling}[/-]")), NUMBER_ORDINAL))
+        pattern = rf"^{canonical_ordinal(ordinal)}[/-]"
+        tiers.append((_numbered(Q(search_number__regex=pattern)), NUMBER_ORDINAL))
     return tiers
 
 
@@ -238,24 +243,29 @@ def number_start(text):
 def number_prefix(text):
     """Return the start of a normalised number as typed so far, its ordinal as stored ("5/KH"
     starts 05/kh-ubnd, "016/" starts 16/...: parse_number's)."""
-    return re.sub(r"^\d+", lambda digits: f"{int(digits[0]):02d}", normalize_number(text))
+    return re.sub(r"^\d+", lambda digits: canonical_ordinal(digits[0]), normalize_number(text))
 
 
 def title_pattern(text):
     """Return a PostgreSQL regex finding the words typed so far at the starts of a title's
-    words, or None: a word typed with diacritics as typed (either tone placement), one typed
-    without them in any; the last word as the start of a word, still being typed. Folding
-    every word found "Kế hoạch" and "Thỏa thuận" for "Hòa" (hoạch, thoa)."""
-    words = _WORD.findall(nfc(text or "").lower())
+    words, or None when no word is typed: a letter typed with a diacritic as typed, one typed
+    without in any accents (either tone placement of the word); the last word as the start of
+    a word, still being typed. Folding every letter found "Kế hoạch" and "Thỏa thuận" for "Hòa"
+    (hoạch, thoa); keeping the plain ones open finds "Đà Nẵng" while Telex has typed "đa"."""
     parts = []
-    for word in words:
-        if fold(word) != word:
-            spellings = sorted(tone_variants(word))
-            letters = ("".join(f"[{c}{c.upper()}]" for c in spelling) for spelling in spellings)
-            parts.append(f"(?:{'|'.join(letters)})")
-        else:
-            parts.append("".join(_CLASSES.get(char, char) for char in word))
+    for word in _WORD.findall(nfc(text or "").lower()):
+        spellings = (_letters(spelling) for spelling in sorted(tone_variants(word)))
+        parts.append(f"(?:{'|'.join(spellings)})")
     return r"\m" + r"\M\W+".join(parts) if parts else None
+
+
+def _letters(word):
+    """Return a regex of a word's letters: one with a diacritic as typed, in either case; a
+    plain one in any accents (_CLASSES holds both cases)."""
+    return "".join(
+        f"[{char}{char.upper()}]" if fold(char) != char else _CLASSES.get(char, char)
+        for char in word
+    )
 
 
 def number_condition(query):
@@ -403,7 +413,15 @@ def word_patterns(query):
     if query.uses_operators:
         return []
     words = sorted({fold(word) for word in query.words})
-    return [r"\m" + "".join(_CLASSES.get(char, char) for char in word) + r"\M" for word in words]
+    return [r"\m" + _folded_letters(word) + r"\M" for word in words]
+
+
+def _folded_letters(word):
+    """Return a regex of a folded word's letters in any accents and case; a number's ordinal
+    with any leading zeros ("05" finds a text's "5/KH-UBND", which the vector reads as 05)."""
+    if word.isdigit():
+        return "0*" + (word.lstrip("0") or "0")
+    return "".join(_CLASSES.get(char, char) for char in word)
 
 
 @contextmanager

@@ -460,12 +460,12 @@ def api_suggest(request):
     query = search.parse_query(request.GET.get("q", "").replace("\x00", ""))
     if len(query.text) < 2:
         return JsonResponse({"suggestions": []})
+    condition = Q(search_number__startswith=search.number_prefix(query.shown))
+    if pattern := search.title_pattern(query.shown):  # none for "??": no word typed
+        condition |= Q(title__regex=pattern)
     documents = (
         Document.objects.visible_to(request.user)
-        .filter(
-            Q(search_number__startswith=search.number_prefix(query.shown))
-            | Q(title__regex=search.title_pattern(query.shown))
-        )
+        .filter(condition)
         .select_related("plan")
         .order_by(F("date").desc(nulls_last=True))[:SUGGESTION_LIMIT]
     )

@@ -145,3 +145,15 @@ def test_the_review_shows_a_plans_number_and_issuer_to_correct(demo, staff_clien
     assert staff_client.post(URL, data).status_code == 302
     plan = Plan.objects.get(content_hash__gt="")
     assert plan.number == "66/KH-UBND" and plan.document_type.abbreviation == "KH"
+
+
+def test_a_number_typed_that_the_archive_holds_is_a_duplicate(demo, staff_client):
+    """The duplicate lookup read the typed number's year as none (1614/KH-UBND names none), so
+    the insert met the unique constraint and the editor read PostgreSQL's message."""
+    data = review_data(analyse(staff_client, text=SEED_003))  # dated 31/07/2020
+    issuer = Agency.objects.get(slug="ubnd-tinh-hau-giang")
+    data |= {"kind": "plan", "number": "1614/KH-UBND", "issuer": str(issuer.pk)}
+    response = staff_client.post(URL, data, follow=True)
+    assert "không nhập lại" in response.content.decode()
+    assert "duplicate key" not in response.content.decode()
+    assert not Document.objects.exclude(content_hash="").exists()

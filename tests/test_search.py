@@ -269,6 +269,25 @@ def test_a_number_holding_d_finds_the_texts_citing_it(client, db):
     assert slugs(client, q="30/2020/NĐ-CP") == ["bai"]
     for q in ("Đồng Tháp", "dong thap", "đồng tháp sơ kết"):  # words with đ as before
         assert slugs(client, q=q) == ["bai"], q
+    # "-" before a number excludes it, as before any other word.
+    assert "qd-402" not in slugs(client, q="Kế hoạch -402/QĐ-TTg")
+    assert slugs(client, q="Thủ tướng -402/QD-TTg") == []
+
+
+def test_a_number_below_10_is_found_however_a_text_writes_it(client, db):
+    """Texts drop the zero Nghị định 30 writes (5/KH-UBND for 05/KH-UBND), a Party number
+    too (5-CT/TW); a date's day or a month is not a number, and is found as typed."""
+    ArticleFactory(
+        slug="bai",
+        title="Tỉnh sơ kết",
+        body="Xin ý kiến. " * 40 + "Thực hiện Kế hoạch 5/KH-UBND và Chỉ thị 5-CT/TW.",
+        date=D(2022, 1, 4),
+    )
+    ArticleFactory(slug="ngay", title="Hội nghị ngày 5/3/2020, tháng 2/2021", date=D(2021, 2, 3))
+    for q in ("5/KH-UBND", "05/KH-UBND", "5-CT/TW", "05-CT/TW"):
+        assert slugs(client, q=q) == ["bai"], q
+    for q in ("5/3/2020", "2/2021"):
+        assert slugs(client, q=q) == ["ngay"], q
 
 
 def test_parse_query_respells_numbers_for_the_vector():
@@ -935,6 +954,15 @@ def test_an_old_unit_that_only_changed_era_is_listed_once(client, corpus):
     facets = client.get(reverse("archive:search"), {"q": "Hậu Giang"}).context["facets"]
     provinces = next(group for group in facets if group["name"] == "province")
     assert {v["value"] for v in provinces["values"]} == {"can-tho", "hau-giang-truoc-2025"}
+    # Counting the tagged units alone, the old unit is where its document counts: listed.
+    exact = client.get(
+        reverse("archive:search"), {"q": "Lạng Sơn", "province": "lang-son", "exact_province": "on"}
+    )
+    provinces = next(g for g in exact.context["facets"] if g["name"] == "province")
+    assert [(v["value"], v["count"]) for v in provinces["values"]] == [
+        ("lang-son-truoc-2025", 1),
+        ("lang-son", 0),  # chosen
+    ]
     # Chosen by a link from before, it is shown, so it can be taken off.
     chosen = client.get(reverse("archive:search"), {"province": "lang-son-truoc-2025"})
     provinces = next(group for group in chosen.context["facets"] if group["name"] == "province")
@@ -1061,6 +1089,8 @@ def test_suggestions_for_numbers_and_titles(client, corpus):
     assert client.get(reverse("archive:api-suggest"), {"q": "x"}).json() == {"suggestions": []}
     partial = client.get(reverse("archive:api-suggest"), {"q": "1614/KH-UB"}).json()
     assert partial["suggestions"][0]["number"] == "1614/KH-UBND"
+    for q in ("??", "«»", ".."):  # no word typed
+        assert client.get(reverse("archive:api-suggest"), {"q": q}).status_code == 200
 
 
 def suggested(client, q):
@@ -1074,6 +1104,13 @@ def test_suggestions_match_the_starts_of_words_with_the_accents_typed(client, co
     for q in ("Hòa", "hoà", "Hòa B", "HÒA BÌNH"):
         assert suggested(client, q) == hoa_binh, q
     assert "Kế hoạch quản lý chợ nông thôn" in suggested(client, "hoa")  # no accents: any
+    ArticleFactory(slug="da-nang", title="Di cư lao động ở Đà Nẵng", date=D(2024, 6, 1))
+    for q in ("đa", "Đà N", "da nang"):  # Telex types đ, a, then the tone
+        assert suggested(client, q)[0] == "Di cư lao động ở Đà Nẵng", q
+        # Found by the pattern itself, not the closest titles offered when it finds nothing.
+        titles = Document.objects.filter(title__regex=search.title_pattern(q))
+        assert titles.get().slug == "da-nang", q
+    assert suggested(client, "tuyên tru") == hoa_binh  # letters typed plain: any accents
     assert suggested(client, "thoả thuận gcm") == [
         "Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang"
     ]

@@ -357,16 +357,23 @@ def _apply(extraction, edits, catalogue):
     for name in ("title", "kind", "provinces", "agencies"):
         if name in edits:
             setattr(extraction, name, edits[name])
+    if "date" in edits:  # first: a number's year follows its date
+        extraction.date = edits["date"]
     if edits.get("number"):
         _apply_number(extraction, parse_number(edits["number"]), catalogue)
+    if extraction.own_number:
+        # The year the duplicate lookup and the unique constraint read: the number's own, or
+        # its date's, as Plan.derive_number_fields() stores it (the date may just be edited).
+        parsed = parse_number(extraction.own_number.number)
+        extraction.own_number.year = parsed.year or (
+            extraction.date.year if extraction.date else None
+        )
     if "issuer" in edits:
         extraction.issuer = edits["issuer"]
         if extraction.own_number:
             extraction.own_number.issuer_agency = edits["issuer"]
         if edits["issuer"] and edits["issuer"] not in extraction.agencies:
             extraction.agencies.insert(0, edits["issuer"])
-    if "date" in edits:
-        extraction.date = edits["date"]
     if "objectives" in edits:
         extraction.objectives = {number: [] for number in edits["objectives"]}
     if "links" in edits:

@@ -27,7 +27,7 @@ WITH plans AS (
         key_ordinal || substr(number_normalized, length(key_digits) + 1) AS normalized,
         ordinal <> digits OR key_ordinal <> key_digits AS changed
     FROM ordinals
-), kept AS (
+), changed AS (
     SELECT r.* FROM renamed r
     WHERE r.changed AND NOT EXISTS (
         SELECT FROM renamed other
@@ -35,13 +35,33 @@ WITH plans AS (
             AND other.issuer_id IS NOT DISTINCT FROM r.issuer_id
             AND other.number_year IS NOT DISTINCT FROM r.number_year)
 ), updated AS (
-    UPDATE archive_plan p SET number = kept.number, number_normalized = kept.normalized
-    FROM kept WHERE p.document_ptr_id = kept.id
+    UPDATE archive_plan p SET number = changed.number, number_normalized = changed.normalized
+    FROM changed WHERE p.document_ptr_id = changed.id
     RETURNING p.document_ptr_id, p.number_normalized
 )
 UPDATE archive_document d SET search_number = updated.number_normalized
 FROM updated WHERE d.id = updated.document_ptr_id AND d.search_number <> ''
 """
+
+
+# The plans left as they were, for the migration to name.
+NOT_CANONICAL = r"""
+SELECT p.number, d.title
+FROM archive_plan p JOIN archive_document d ON d.id = p.document_ptr_id,
+    LATERAL (SELECT substring(p.number FROM '^[0-9]+') AS digits) AS o
+WHERE o.digits <> lpad(ltrim(o.digits, '0'), greatest(2, length(ltrim(o.digits, '0'))), '0')
+ORDER BY p.number
+"""
+
+
+def canonical_ordinals(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(CANONICAL_ORDINALS)
+        cursor.execute(NOT_CANONICAL)
+        for number, title in cursor.fetchall():
+            print(
+                f"\n  Giữ nguyên số {number} («{title}»): số theo Nghị định 30 đã có; hãy gộp hai văn bản."
+            )
 
 
 class Migration(migrations.Migration):
@@ -50,5 +70,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(CANONICAL_ORDINALS, reverse_sql=migrations.RunSQL.noop),
+        migrations.RunPython(canonical_ordinals, migrations.RunPython.noop),
     ]

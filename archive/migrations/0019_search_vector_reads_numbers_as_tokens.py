@@ -10,7 +10,8 @@ A generated column's expression cannot be altered in PostgreSQL 15, and Django d
 one: the column is dropped (with its GIN index) and added again, which computes every row's
 vector, then given its storage (migration 0015) and its index (migration 0016) back. Every
 answer kept before (results cache, search snapshots) was computed from the old vectors: the
-search generation moves and the snapshots go, to be built again by the nightly job.
+search generation moves and the snapshots go (the row that turns the change log on with them),
+to be built again, and the log turned on again, by the nightly build_search_snapshots.
 """
 
 import django.contrib.postgres.search
@@ -57,8 +58,10 @@ class Migration(migrations.Migration):
                                             function="translate",
                                             output_field=models.TextField(),
                                         ),
-                                        models.Value("(^|[^0-9/.,])([0-9])/"),
-                                        models.Value("\\10\\2/"),
+                                        models.Value(
+                                            "(^|[^0-9/.,])([0-9])(?=/[0-9]{4}/[A-Za-z]|/[A-Za-z]|-[A-Za-z]+/)"
+                                        ),
+                                        models.Value("\\10\\2"),
                                         models.Value("g"),
                                         function="regexp_replace",
                                         output_field=models.TextField(),
@@ -84,8 +87,10 @@ class Migration(migrations.Migration):
                                             function="translate",
                                             output_field=models.TextField(),
                                         ),
-                                        models.Value("(^|[^0-9/.,])([0-9])/"),
-                                        models.Value("\\10\\2/"),
+                                        models.Value(
+                                            "(^|[^0-9/.,])([0-9])(?=/[0-9]{4}/[A-Za-z]|/[A-Za-z]|-[A-Za-z]+/)"
+                                        ),
+                                        models.Value("\\10\\2"),
                                         models.Value("g"),
                                         function="regexp_replace",
                                         output_field=models.TextField(),
@@ -105,8 +110,10 @@ class Migration(migrations.Migration):
                                         function="translate",
                                         output_field=models.TextField(),
                                     ),
-                                    models.Value("(^|[^0-9/.,])([0-9])/"),
-                                    models.Value("\\10\\2/"),
+                                    models.Value(
+                                        "(^|[^0-9/.,])([0-9])(?=/[0-9]{4}/[A-Za-z]|/[A-Za-z]|-[A-Za-z]+/)"
+                                    ),
+                                    models.Value("\\10\\2"),
                                     models.Value("g"),
                                     function="regexp_replace",
                                     output_field=models.TextField(),
@@ -121,6 +128,7 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        # After the state: the column added is the new field's.
+        # After the state: the column added is the new field's. Going back leaves the column
+        # as it is (the state goes back alone): the old vectors held the defects mended here.
         migrations.RunPython(rebuild, migrations.RunPython.noop),
     ]
