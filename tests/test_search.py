@@ -269,6 +269,8 @@ def test_a_number_holding_d_finds_the_texts_citing_it(client, db):
     assert slugs(client, q="30/2020/NĐ-CP") == ["bai"]
     for q in ("Đồng Tháp", "dong thap", "đồng tháp sơ kết"):  # words with đ as before
         assert slugs(client, q=q) == ["bai"], q
+    snippet = api(client, q="402/QĐ-TTg")[1]["results"][1]["snippet"]
+    assert "số <mark>402/Q</mark><mark>Đ</mark>-<mark>TTg</mark> ngày" in snippet
     # "-" before a number excludes it, as before any other word.
     assert "qd-402" not in slugs(client, q="Kế hoạch -402/QĐ-TTg")
     assert slugs(client, q="Thủ tướng -402/QD-TTg") == []
@@ -288,6 +290,9 @@ def test_a_number_below_10_is_found_however_a_text_writes_it(client, db):
         assert slugs(client, q=q) == ["bai"], q
     for q in ("5/3/2020", "2/2021"):
         assert slugs(client, q=q) == ["ngay"], q
+    # The snippet shows and marks the number as the text writes it, past its first words.
+    snippet = api(client, q="05/KH-UBND")[1]["results"][0]["snippet"]
+    assert "<mark>5/KH-UBND</mark>" in snippet
 
 
 def test_parse_query_respells_numbers_for_the_vector():
