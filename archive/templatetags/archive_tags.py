@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlencode
 
 from django import template
@@ -16,8 +17,13 @@ def highlight(text):
     """Escape a headline, then (and only then) turn its sentinels into <mark> tags."""
     if not text:
         return ""
-    escaped = escape(text)
+    # Marks touching, or a hyphen or slash apart, are one: a number as a text writes it is
+    # marked in pieces ("402/Q", "Đ", "TTg": the parser's tokens of "402/QĐ-TTg").
+    escaped = _TOUCHING_MARKS.sub(r"\1", escape(text))
     return mark_safe(escaped.replace(START_MARK, "<mark>").replace(STOP_MARK, "</mark>"))  # noqa: S308
+
+
+_TOUCHING_MARKS = re.compile(f"{STOP_MARK}([-/]?){START_MARK}")
 
 
 def _query(params, replaced):
