@@ -429,7 +429,7 @@ def _folded_letters(word):
     with any leading zeros ("05" finds a text's "5/KH-UBND", which the vector reads as 05)."""
     if word.isdigit():
         return "0*" + (word.lstrip("0") or "0")
-    return "".join(_CLASSES.get(char, char) for char in word)
+    return _letters(word)  # a folded word's letters are all plain: any accents
 
 
 @contextmanager

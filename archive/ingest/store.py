@@ -220,7 +220,7 @@ def _apply_number(extraction, parsed, catalogue):
         normalized=parsed.normalized,
         type=parsed.type_name or "",
         issuer=parsed.issuer,
-        year=parsed.year,
+        year=None,  # _apply gives it: the number's own, or its date's
         own=True,
     )
     # The number's type when it names one ("KH"); the header's type name otherwise.
