@@ -338,13 +338,13 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(search.match_condition(query)).alias(rank=search.rank_expression(query))
 
     def find(self, text):
-        """Return what an editor's search box finds (search.editor_query), or the documents of
+        """Return what an editor's search box finds (search.editor_condition), or the documents of
         a number it names in any spelling or starts, those aliased `number_first` (ordered by
         the link pickers: a list keeps the order its columns say)."""
         query = search.parse_query(text)
         if query.is_empty:
             return self
-        found = Q(search_vector=search.editor_query(query))
+        found = search.editor_condition(query)
         named, started = search.number_condition(query), search.number_start(text)
         if not (named or started):
             return self.filter(found)

@@ -300,18 +300,40 @@ _LAST_WORD = re.compile(r"(?:(.*)\s)?([^\W_]{3,})")  # a whole word: not "ttg" o
 _OR_WORD = re.compile(r"(?<!\S)or(?!\S)", re.IGNORECASE)  # websearch_to_tsquery's, any case
 
 
-def editor_query(query):
-    """Return what an editor's search box asks of the text: every word in any accents and
+def editor_condition(query):
+    """Return the Q an editor's search box puts on the text: every word in any accents and
     tone placement, a last word of three letters or more as the start of one too, as it is
     still being typed ("thoả thuậ" finds "Thỏa thuận"). A query with operators is taken as
     the site takes it."""
     plain = not (query.uses_operators or _OR_WORD.search(query.text))
     match = _LAST_WORD.fullmatch(query.text) if plain else None
     if not match:
-        return text_query(query)
+        return Q(search_vector=text_query(query))
     rest, last = match.groups()
     prefix = SearchQuery(f"{last}:*", config=CONFIG, search_type="raw")  # letters, digits only
-    return SearchQuery(rest, config=CONFIG, search_type="websearch") & prefix if rest else prefix
+    if rest:
+        prefix = SearchQuery(rest, config=CONFIG, search_type="websearch") & prefix
+    condition = Q(search_vector=prefix)
+    if accented := _accented_start(last):
+        # Only the documents the index found for the folded start are read for this.
+        condition &= Q(search_vector_exact=accented)
+    return condition
+
+
+def _accented_start(word):
+    """Return what the accented text must start a word with for a word still being typed with
+    a diacritic, or None: its letters up to the last one typed with a diacritic, as typed, in
+    either tone placement. Folded alone, "Hòa" was the start of every "Kế hoạch"; the letters
+    after the last diacritic stay open (Telex has typed "đa" on its way to "đà")."""
+    starts = set()
+    for spelling in tone_variants(word.lower()):
+        marked = [at for at, char in enumerate(spelling) if fold(char) != char]
+        if marked:
+            starts.add(spelling[: marked[-1] + 1])
+    if not starts:
+        return None
+    raw = " | ".join(f"'{start}':*" for start in sorted(starts))
+    return SearchQuery(raw, config=EXACT_CONFIG, search_type="raw")
 
 
 def rank_expression(query):

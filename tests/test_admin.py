@@ -488,6 +488,19 @@ def test_the_link_picker_finds_as_the_site_does(staff_client, objects):
             if t.endswith(plan.title)
         ], typed
     assert not autocomplete(staff_client, "documentlink", "target", "thoả thuy")
+    # A last word typed with a diacritic starts words spelled so, in either tone placement:
+    # "Hòa" is not the start of "hoạch", "Thỏa" not of "thoại".
+    hoa_binh = PlanFactory(title="Kế hoạch của tỉnh Hoà Bình", slug="hoa-binh", number="71/KH-UBND")
+    dialogue = PlanFactory(
+        title="Kế hoạch đối thoại chính sách", slug="doi-thoai", number="72/KH-UBND"
+    )
+    for typed, found in (("Hòa", hoa_binh), ("hoà", hoa_binh), ("thỏa", plan)):
+        listed = autocomplete(staff_client, "documentlink", "target", typed)
+        assert len(listed) == 1 and listed[0].endswith(found.title), typed
+    for typed in ("hoa", "kế hoạ", "Kế hoạch"):  # plain letters, or the word's own diacritics
+        listed = autocomplete(staff_client, "documentlink", "target", typed)
+        for document in (hoa_binh, dialogue, plan, fifth):
+            assert [t for t in listed if t.endswith(document.title)], (typed, document)
     # Two letters are a word, not the start of one (a start that short reads most of the index).
     assert not autocomplete(staff_client, "documentlink", "target", "thoả th")
     # A number's own plan comes first, before newer documents that only mention it.
