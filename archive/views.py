@@ -18,11 +18,13 @@ from django.db.models.functions import Greatest, Lower
 from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
     JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -722,6 +724,10 @@ def objective_detail(request, number):
             % {"number": number},
             404,
         )
+    canonical = reverse("archive:objective", args=[objective.number])
+    if request.path != canonical:  # "/muc-tieu/01/" is objective 1: one address for one page
+        query = request.GET.urlencode()
+        return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
     documents = Document.objects.visible_to(request.user).filter(
         facet_objectives__contains=[objective.pk]
     )

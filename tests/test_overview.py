@@ -550,6 +550,13 @@ def test_objective_page_lists_documents_and_where_they_are(client, demo):
     )
 
 
+def test_an_objective_has_one_address(client, demo):
+    response = client.get("/muc-tieu/010/?page=2")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("archive:objective", args=[10]) + "?page=2"
+    assert client.get(reverse("archive:objective", args=[10])).status_code == 200
+
+
 @pytest.mark.parametrize("number", [0, 24, 999])
 def test_an_objective_outside_1_to_23_is_a_404(client, demo, number):
     response = client.get(reverse("archive:objective", args=[number]))
