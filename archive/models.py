@@ -309,6 +309,11 @@ def facet_array(verbose_name):
     )
 
 
+# A title's words folded as the search vector folds them: what the suggestion box looks in. Not a
+# stored column: the index (Document.Meta) holds it, and a match needs no recheck.
+TITLE_WORDS = SearchVector("title", config=search.CONFIG)
+
+
 class DocumentQuerySet(models.QuerySet):
     def published(self):
         """Return the documents anyone may see."""
@@ -352,6 +357,15 @@ class DocumentQuerySet(models.QuerySet):
         if started:  # after a number named whole, before the text's other matches
             first += models.Case(models.When(started, then=Value(1.0)), default=Value(0.0))
         return self.filter(found | (named or Q()) | (started or Q())).alias(number_first=first)
+
+    def titled(self, text):
+        """Return the documents whose title has the words typed so far at its words' starts
+        (search.title_pattern): the titles' index finds the words in any accents, the pattern
+        then checks their order and the diacritics typed on the few rows found."""
+        words, pattern = search.title_words(text), search.title_pattern(text)
+        if not (words and pattern):
+            return self.none()
+        return self.alias(title_words=TITLE_WORDS).filter(title_words=words, title__regex=pattern)
 
     def by_relevance(self):
         """Order searched documents by rank, newest first among equals."""
@@ -496,6 +510,8 @@ class Document(NfcTextMixin, models.Model):
                 opclasses=["text_pattern_ops"],
                 condition=~Q(search_number=""),
             ),
+            # The titles' words alone, for suggestions while a title is typed (titled()).
+            GinIndex(TITLE_WORDS, name="document_title_words"),
         ]
 
     def __init__(self, *args, **kwargs):

@@ -242,6 +242,15 @@ def number_start(text):
     return _numbered(Q(search_number__startswith=number_prefix(text)))
 
 
+def number_begun(text):
+    """Return a Q matching the plans whose number starts as the text does when it starts with
+    a digit ("402", "402/QĐ"), for suggestions while a number is typed, or None."""
+    text = nfc(text or "").strip()
+    if not text[:1].isdigit():
+        return None
+    return _numbered(Q(search_number__startswith=number_prefix(text)))
+
+
 def number_prefix(text):
     """Return the start of a normalised number as typed so far, its ordinal as stored ("5/KH"
     starts 05/kh-ubnd, "016/" starts 16/...: parse_number's)."""
@@ -259,6 +268,17 @@ def title_pattern(text):
         spellings = (_letters(spelling) for spelling in sorted(tone_variants(word)))
         parts.append(f"(?:{'|'.join(spellings)})")
     return r"\m" + r"\M\W+".join(parts) if parts else None
+
+
+def title_words(text):
+    """Return a tsquery of the words typed so far, each in any accents, the last as the start
+    of a word, or None when no word is typed: what a title's words (models.TITLE_WORDS) must
+    hold for title_pattern to match it."""
+    words = _WORD.findall(nfc(text or "").lower())  # letters and digits: safe in quotes
+    if not words:
+        return None
+    raw = " & ".join([f"'{word}'" for word in words[:-1]] + [f"'{words[-1]}':*"])
+    return SearchQuery(raw, config=CONFIG, search_type="raw")
 
 
 def _letters(word):
