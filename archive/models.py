@@ -9,13 +9,18 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.lookups import Unaccent
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchVector,
+    SearchVectorField,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models.functions import Greatest, Lower, Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,8 +28,8 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .numbers import DocumentNumberError, parse_number
-from .text import nfc, strip_controls
+from .numbers import DocumentNumberError, normalize_number, parse_number
+from .text import fold, nfc, strip_controls
 
 # The 63 provinces became 34 on this day (Nghị quyết 202/2025/QH15, operative from 1/7/2025).
 MERGER_DATE = datetime.date(2025, 7, 1)
@@ -313,6 +318,12 @@ def facet_array(verbose_name):
 # stored column: the index (Document.Meta) holds it, and a match needs no recheck.
 TITLE_WORDS = SearchVector("title", config=search.CONFIG)
 
+# A title in lower case without diacritics, as the closest titles are compared (close_to()).
+# archive_fold() is unaccent(lower()) declared immutable (migration 0023), so that an index can
+# hold it: unaccent() is only stable, its rules being a file that could change (it would then
+# need a REINDEX).
+FOLDED_TITLE = Func(F("title"), function="archive_fold", output_field=models.TextField())
+
 
 class DocumentQuerySet(models.QuerySet):
     def published(self):
@@ -366,6 +377,23 @@ class DocumentQuerySet(models.QuerySet):
         if not (words and pattern):
             return self.none()
         return self.alias(title_words=TITLE_WORDS).filter(title_words=words, title__regex=pattern)
+
+    def close_to(self, text):
+        """Return the documents with a title holding words like the text's, or a number like
+        it, the most similar first (pg_trgm). The operators, which the trigram indexes answer,
+        take their threshold from the statement's settings: run it in search.similar()."""
+        folded, number = fold(text), normalize_number(text)
+        similarity = Greatest(
+            TrigramWordSimilarity(Value(folded), FOLDED_TITLE),
+            TrigramSimilarity(Value(number), "search_number"),
+        )
+        numbered = ~Q(search_number="") & Q(search_number__trigram_similar=number)
+        return (
+            self.alias(folded_title=FOLDED_TITLE)
+            .filter(Q(folded_title__trigram_word_similar=folded) | numbered)
+            .annotate(similarity=similarity)
+            .order_by("-similarity", "pk")  # ties in a stable order
+        )
 
     def by_relevance(self):
         """Order searched documents by rank, newest first among equals."""
@@ -512,6 +540,14 @@ class Document(NfcTextMixin, models.Model):
             ),
             # The titles' words alone, for suggestions while a title is typed (titled()).
             GinIndex(TITLE_WORDS, name="document_title_words"),
+            # Titles and numbers by their trigrams, for the closest to a query (close_to()).
+            GinIndex(OpClass(FOLDED_TITLE, name="gin_trgm_ops"), name="document_title_trigrams"),
+            GinIndex(
+                fields=["search_number"],
+                name="document_number_trigrams",
+                opclasses=["gin_trgm_ops"],
+                condition=~Q(search_number=""),
+            ),
         ]
 
     def __init__(self, *args, **kwargs):

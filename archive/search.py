@@ -474,6 +474,22 @@ def _folded_letters(word):
     return _letters(word)  # a folded word's letters are all plain: any accents
 
 
+CLOSE_SIMILARITY = 0.3  # pg_trgm's similarity, 0 to 1: a title sharing a third of its trigrams
+
+
+@contextmanager
+def similar(threshold=CLOSE_SIMILARITY):
+    """Run statements whose pg_trgm operators (%, %>) mean a similarity above the threshold:
+    the operators, unlike the functions, are answered by the trigram indexes."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true),"
+            " set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(threshold)] * 2,
+        )
+        yield
+
+
 @contextmanager
 def tuned():
     """Run search statements with the planner settings the benchmark showed to help.

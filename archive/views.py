@@ -9,13 +9,10 @@ import re
 from itertools import groupby
 
 from django.conf import settings
-from django.contrib.postgres.lookups import Unaccent
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, F, Value
-from django.db.models.functions import Greatest, Lower
+from django.db.models import Count, F
 from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
@@ -59,9 +56,8 @@ from .models import (
     Province,
     Relation,
 )
-from .numbers import normalize_number
 from .templatetags.archive_tags import highlight
-from .text import ascii_digits, fold, vietnamese_key
+from .text import ascii_digits, vietnamese_key
 
 HOME_PAGE_SIZE = 20
 KIND_MODELS = {
@@ -274,19 +270,9 @@ def closest(query, user, limit=5):
     """Return the titles and numbers closest to a query that found nothing (pg_trgm)."""
     if query.is_empty:
         return []
-    folded = fold(query.text)
-    return list(
-        Document.objects.visible_to(user)
-        .annotate(
-            similarity=Greatest(
-                TrigramWordSimilarity(Value(folded), Unaccent(Lower("title"))),
-                TrigramSimilarity(Value(normalize_number(query.text)), "search_number"),
-            )
-        )
-        .filter(similarity__gt=0.3)
-        .select_related("plan")
-        .order_by("-similarity", "pk")[:limit]  # ties in a stable order
-    )
+    with search.similar():
+        documents = Document.objects.visible_to(user).close_to(query.text)
+        return list(documents.select_related("plan")[:limit])
 
 
 def api_error(parameter, message, status=400):

@@ -1096,6 +1096,10 @@ def test_suggestions_for_numbers_and_titles(client, corpus):
     assert partial["suggestions"][0]["number"] == "1614/KH-UBND"
     for q in ("??", "«»", ".."):  # no word typed
         assert client.get(reverse("archive:api-suggest"), {"q": q}).status_code == 200
+    # Mistyped, nothing starts so: the closest numbers and titles (pg_trgm's indexes).
+    mistyped = client.get(reverse("archive:api-suggest"), {"q": "1614/KH-UBNN"}).json()
+    assert mistyped["suggestions"][0]["number"] == "1614/KH-UBND"
+    assert suggested(client, "Hậu Giangg")[0] == titles[0]["title"]
 
 
 def suggested(client, q):
