@@ -276,6 +276,28 @@ def test_a_number_holding_d_finds_the_texts_citing_it(client, db):
     assert slugs(client, q="Thủ tướng -402/QD-TTg") == []
 
 
+def test_a_bare_number_finds_the_texts_citing_it_not_dates(client, db):
+    """ "1614" found the plan 1614/KH-UBND, not the article reporting on it: a text holds a
+    cited number as one token ("1614/kh-ubnd"), never the word "1614"."""
+    PlanFactory(slug="kh-1614", number="1614/KH-UBND", title="Kế hoạch", date=D(2020, 7, 30))
+    ArticleFactory(
+        slug="bao",
+        title="Hậu Giang triển khai",
+        body="Thực hiện Kế hoạch số 1614/KH-UBND ngày 30/7/2020 của UBND tỉnh.",
+        date=D(2020, 8, 2),
+    )
+    ArticleFactory(
+        slug="qd", title="Nhắc lại", body="Theo Quyết định 1614/2021/QĐ-TTg.", date=D(2021, 1, 1)
+    )
+    ArticleFactory(slug="so", title="Khác", body="Theo 16145/KH-UBND.", date=D(2021, 1, 2))
+    assert slugs(client, q="1614") == ["kh-1614", "qd", "bao"]
+    snippet = api(client, q="1614")[1]["results"][2]["snippet"]
+    assert "số <mark>1614/KH-UBND</mark> ngày" in snippet
+    # Dates start as numbers up to 31 do: their days and months are not asked for.
+    ArticleFactory(slug="ngay", title="Hội nghị", body="Ngày 12/3/2020, tháng 12/2021, 05/3/2020.")
+    assert slugs(client, q="12") == slugs(client, q="5") == []
+
+
 def test_a_number_below_10_is_found_however_a_text_writes_it(client, db):
     """Texts drop the zero Nghị định 30 writes (5/KH-UBND for 05/KH-UBND), a Party number
     too (5-CT/TW); a date's day or a month is not a number, and is found as typed."""
