@@ -67,6 +67,7 @@ class ParsedQuery:
     numbers: list = field(default_factory=list)  # normalised full numbers, "402/qd-ttg"
     cited: list = field(default_factory=list)  # as texts write them: "402/QĐ-TTg", "5/KH-UBND"
     typed_ordinals: list = field(default_factory=list)  # ("qd", "402")
+    typed_spans: list = field(default_factory=list)  # each one's words, folded: "quyet dinh 402"
     ordinals: list = field(default_factory=list)  # "1614"
 
     @property
@@ -140,8 +141,10 @@ def parse_query(raw):
     text = _FULL_NUMBER.sub(full_number, text)
     text = _SPACED_NUMBER.sub(spaced_number, text)
     folded = fold(text)
-    for word, ordinal in _TYPED_ORDINAL.findall(folded):
+    for match in _TYPED_ORDINAL.finditer(folded):
+        word, ordinal = match.groups()
         query.typed_ordinals.append((fold(_TYPE_WORDS[word]), ordinal))
+        query.typed_spans.append(match.group(0))
     # A bare number ("1614") is a number lookup only when it is the whole query: in "100 đại
     # biểu" it is just a word.
     if re.fullmatch(r"\d{1,6}", folded):
@@ -315,11 +318,14 @@ def number_score(query):
 
 def text_query(query):
     """Return what a document's text must match. A number is asked in the form the vector
-    holds a text's numbers in ("05/kh-ubnd" for 5/KH-UBND, models.numbers_as_tokens); a bare
-    one ("1614") also as the ordinal of the numbers a text cites (cited_as_ordinal)."""
+    holds a text's numbers in ("05/kh-ubnd" for 5/KH-UBND, models.numbers_as_tokens); an
+    ordinal ("1614", "QĐ 402") also as the numbers a text cites with it (cited_ordinals)."""
     typed = SearchQuery(query.text, config=CONFIG, search_type="websearch")
-    cited = cited_as_ordinal(query)
-    return typed | Lexemes(cited) if cited else typed
+    for words, cited in cited_ordinals(query):
+        # Where the query asks for "quyết định" and "402", it asks for them or a citation.
+        named = SearchQuery(words, config=CONFIG, search_type="websearch")
+        typed = Rewritten(typed, named, named | Lexemes(cited))
+    return typed
 
 
 class Lexemes(SearchQueryCombinable, Func):
@@ -334,20 +340,58 @@ class Lexemes(SearchQueryCombinable, Func):
         super().__init__(Value(raw))
 
 
+class Rewritten(SearchQuery):
+    """A tsquery with a part replaced by another (ts_rewrite): a SearchQuery, which a lookup
+    on a vector takes as it is (anything else it would parse as a query's text)."""
+
+    def __init__(self, query, part, replacement):
+        Func.__init__(self, query, part, replacement, output_field=SearchQueryField())
+        self.function, self.config, self.invert = "ts_rewrite", None, False
+
+
+_WRITTEN = {fold(abbreviation): abbreviation.lower() for abbreviation in TYPE_ABBREVIATIONS}
+
+
+def cited_as_written(query):
+    """Return the lexemes marking in a snippet the citations cited_ordinals finds, as the
+    parser reads a text as written (ts_headline does): with the ordinal's zero or without
+    ("5/kh-ubnd"), and to the first Đ, where the parser ends a token ("402/QĐ-TTg" is "402/q",
+    then "đ-ttg", which the highlight filter joins to the mark)."""
+    lexemes = [f"'{ordinal}/':*" for ordinal in query.ordinals if int(ordinal) > LAST_DAY]
+    for abbreviation, ordinal in query.typed_ordinals:
+        written = _WRITTEN.get(abbreviation, abbreviation)
+        for spelling in sorted({canonical_ordinal(ordinal), ordinal.lstrip("0") or "0"}):
+            if "đ" in written:
+                lexemes.append(f"'{spelling}/{written.partition('đ')[0]}'")
+            else:
+                lexemes.append(f"'{spelling}/{written}':*")
+    return " | ".join(lexemes)
+
+
 # A day or a month ("ngày 12/3/2020", "tháng 12/2021") starts as a number with that ordinal.
 LAST_DAY = 31
 
 
-def cited_as_ordinal(query):
-    """Return, for a query that is a bare number ("1614"), the lexemes of the numbers a text
-    cites with it as their ordinal, or "": the vector holds a cited number as one token
-    ("1614/kh-ubnd", "1614/2020/qd-ttg"), those starting "1614/". Not for an ordinal up to
-    31, which dates start as well: it would take a lexeme per letter and per year after the
-    slash, and the planner, counting each as a guess, then reads every row (3 s at 200,000
-    documents)."""
-    if not query.ordinals or int(query.ordinals[0]) <= LAST_DAY:
-        return ""
-    return f"'{canonical_ordinal(query.ordinals[0])}/':*"
+def cited_ordinals(query):
+    """Return [(words, lexemes)]: the words naming a number's ordinal in the query ("1614",
+    "quyet dinh 402") and the numbers a text cites with it, as the vector holds them, one token
+    each ("1614/kh-ubnd", "402/qd-ttg"). A bare number ("1614") is the tokens starting "1614/";
+    one named with its type ("QĐ 402", "Kế hoạch 1614") those starting "402/qd", not the ones
+    holding a year ("30/2020/nd-cp" for "Nghị định 30"): a lexeme per year, which the planner
+    costs as a guess each, and then reads every row. For the same reason not a bare number up
+    to 31, which dates start as well (3 s at 200,000 documents)."""
+    cited = [
+        (words, f"'{canonical_ordinal(ordinal)}/{abbreviation}':*")
+        for words, (abbreviation, ordinal) in zip(
+            query.typed_spans, query.typed_ordinals, strict=True
+        )
+    ]
+    cited += [
+        (ordinal, f"'{canonical_ordinal(ordinal)}/':*")
+        for ordinal in query.ordinals
+        if int(ordinal) > LAST_DAY
+    ]
+    return cited
 
 
 # The last word typed so far, asked as the start of a word from three letters on: a shorter
@@ -442,7 +486,7 @@ def match_condition(query):
 # to build this statement (1.4 ms) as PostgreSQL takes to run it for a page of rare words.
 # A number the query names is also asked as texts write it (`cited`): ts_headline reads the text
 # as written, where "402/QĐ-TTg" is pieces the vector's one token ("402/qd-ttg") never meets. A
-# bare number is asked with the numbers it is the ordinal of (cited_as_ordinal).
+# number's ordinal is asked with the numbers citing it (cited_ordinals).
 EXCERPT_CHARS, BEFORE_CHARS, MAX_SPAN, FIRST_WORDS_CHARS = 600, 150, 3000, 200
 HEADLINE_OPTIONS = f"StartSel={START_MARK}, StopSel={STOP_MARK}"
 HEADLINES_SQL = rf"""
@@ -482,10 +526,10 @@ def headlines(query, ids):
     if query.is_empty or not ids:
         return {}
     with connection.cursor() as cursor:
-        cited_ordinal = cited_as_ordinal(query)
+        written = cited_as_written(query)
         cursor.execute(
             HEADLINES_SQL,
-            [query.text, cited_ordinal, query.text, query.cited, word_patterns(query), list(ids)],
+            [query.text, written, query.text, query.cited, word_patterns(query), list(ids)],
         )
         return {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
 

@@ -287,15 +287,43 @@ def test_a_bare_number_finds_the_texts_citing_it_not_dates(client, db):
         date=D(2020, 8, 2),
     )
     ArticleFactory(
-        slug="qd", title="Nhắc lại", body="Theo Quyết định 1614/2021/QĐ-TTg.", date=D(2021, 1, 1)
+        slug="qd",
+        title="Nhắc lại",
+        body="Theo Quyết định 1614/2021/QĐ-TTg của Thủ tướng.",
+        date=D(2021, 1, 1),
     )
     ArticleFactory(slug="so", title="Khác", body="Theo 16145/KH-UBND.", date=D(2021, 1, 2))
     assert slugs(client, q="1614") == ["kh-1614", "qd", "bao"]
-    snippet = api(client, q="1614")[1]["results"][2]["snippet"]
-    assert "số <mark>1614/KH-UBND</mark> ngày" in snippet
+    results = api(client, q="1614")[1]["results"]
+    assert "số <mark>1614/KH-UBND</mark> ngày" in results[2]["snippet"]
+    assert "<mark>1614/2021/QĐ-TTg</mark> của" in results[1]["snippet"]  # not "1614/2021/Q"
     # Dates start as numbers up to 31 do: their days and months are not asked for.
     ArticleFactory(slug="ngay", title="Hội nghị", body="Ngày 12/3/2020, tháng 12/2021, 05/3/2020.")
     assert slugs(client, q="12") == slugs(client, q="5") == []
+
+
+def test_a_number_named_by_its_type_finds_the_texts_citing_it(client, db):
+    """ "QĐ 402", "Quyết định số 402" named the decision; a text citing "402/QĐ-TTg" holds
+    neither the word "402" nor "QĐ", and was not found."""
+    PlanFactory(slug="qd-402", number="402/QĐ-TTg", title="Quyết định", date=D(2020, 3, 20))
+    ArticleFactory(
+        slug="bao",
+        title="Cà Mau triển khai",
+        body="Thực hiện Quyết định số 402/QĐ-TTg của Thủ tướng về di cư.",
+        date=D(2020, 6, 1),
+    )
+    ArticleFactory(
+        slug="kh", title="Khác", body="Thực hiện Kế hoạch 402/KH-UBND về di cư.", date=D(2021, 1, 1)
+    )
+    for q in ("QĐ 402", "Quyết định 402", "quyet dinh so 402", "QĐ 402 di cư"):
+        assert slugs(client, q=q) == ["qd-402", "bao"], q
+    assert slugs(client, q="KH 402") == ["kh"]  # its type is part of the number
+    snippet = api(client, q="QĐ 402")[1]["results"][1]["snippet"]
+    assert "số <mark>402/QĐ-TTg</mark> của" in snippet
+    # A number below 10 with its zero or without, as the text writes it.
+    ArticleFactory(slug="nam", title="Năm", body="Theo Kế hoạch 5/KH-UBND.", date=D(2022, 1, 1))
+    assert slugs(client, q="KH 05") == ["nam"]
+    assert "<mark>5/KH-UBND</mark>" in api(client, q="KH 05")[1]["results"][0]["snippet"]
 
 
 def test_a_number_below_10_is_found_however_a_text_writes_it(client, db):

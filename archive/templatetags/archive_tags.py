@@ -20,10 +20,14 @@ def highlight(text):
     # Marks touching, or a hyphen or slash apart, are one: a number as a text writes it is
     # marked in pieces ("402/Q", "Đ", "TTg": the parser's tokens of "402/QĐ-TTg").
     escaped = _TOUCHING_MARKS.sub(r"\1", escape(text))
+    # A number's mark ends where the parser's token does, at its first Đ: it goes on to the
+    # number's end ("402/Q" of "402/QĐ-TTg"; search.cited_as_written).
+    escaped = _CUT_NUMBER.sub(rf"\1\2{STOP_MARK}", escaped)
     return mark_safe(escaped.replace(START_MARK, "<mark>").replace(STOP_MARK, "</mark>"))  # noqa: S308
 
 
 _TOUCHING_MARKS = re.compile(f"{STOP_MARK}([-/]?){START_MARK}")
+_CUT_NUMBER = re.compile(f"({START_MARK}[^{STOP_MARK}]*/[^{STOP_MARK}]*){STOP_MARK}([Đđ][\\w/-]*)")
 
 
 def _query(params, replaced):
