@@ -299,7 +299,7 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
 
     def say(self, request, ids, message):
         field = capfirst(Document._meta.get_field("agencies").verbose_name)
-        names = ", ".join(map(str, Agency.objects.filter(pk__in=ids).order_by("name")))
+        names = ", ".join(map(str, Agency.objects.filter(pk__in=ids).order_by(*BY_NAME)))
         self.message_user(request, message % {"field": field, "names": names}, messages.INFO)
 
 

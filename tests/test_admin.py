@@ -371,6 +371,15 @@ def test_the_agency_facet_follows_who_issues_and_who_takes_part(staff_client, ob
     ) | inline_management("sessions")
     staff_client.post(reverse("admin:archive_conference_change", args=[conference.pk]), data)
     assert set(conference.agencies.all()) == {new}
+    # Several are named in Vietnamese order: Đ among the D's, not after every letter.
+    radio, justice = AgencyFactory(name="Đài Phát thanh"), AgencyFactory(name="Sở Tư pháp")
+    conference.participants.set([new, radio, justice])
+    conference.agencies.set([new, radio, justice])
+    data["agencies"] = [new.pk, radio.pk, justice.pk]
+    response = staff_client.post(
+        reverse("admin:archive_conference_change", args=[conference.pk]), data, follow=True
+    )
+    assert "vì không còn tham gia: Đài Phát thanh, Sở Tư pháp." in response.content.decode()
 
 
 def test_reference_lists_in_vietnamese_order_todays_units_first(staff_client, objects):
