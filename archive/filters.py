@@ -443,7 +443,7 @@ def total(filterset, counts):
     Each kind's count is of the rows passing every other filter: those of the chosen kinds
     (all kinds when none is chosen) pass them all.
     """
-    chosen = filterset.form.cleaned_data.get("kind") or counts["kind"]
+    chosen = set(filterset.form.cleaned_data.get("kind") or counts["kind"])  # kind=plan&kind=plan
     return sum(counts["kind"].get(kind, 0) for kind in chosen)
 
 
@@ -675,6 +675,16 @@ def _items(keys, counts, values, selected):
     ]
 
 
+def first_page_below_one(paginator, number):
+    """Return Paginator.get_page(number), but the first page for a number below 1 ("page=0",
+    "page=-1"), where Django gives the last."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        pass  # get_page's own answer: the first page
+    return paginator.get_page(number)
+
+
 def results_page(filterset, number, size):
     """Return the Page of results with what the result list shows, and their snippets.
 
@@ -684,7 +694,7 @@ def results_page(filterset, number, size):
     # The pages of a count already made (no second COUNT(*) over the matches); the documents
     # of a page are put in below, so the ranked queryset is built only for a page past the ids.
     paginator = Paginator(range(results["total"]), size)
-    page = paginator.get_page(number)
+    page = first_page_below_one(paginator, number)
     start, end = page.start_index() - 1, page.end_index()
     if end <= len(results["ids"]):
         ids = results["ids"][start:end]

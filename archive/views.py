@@ -41,6 +41,7 @@ from .filters import (
     DocumentFilter,
     chosen_values,
     facet_groups,
+    first_page_below_one,
     results_key,
     results_page,
 )
@@ -726,11 +727,14 @@ def objective_detail(request, number):
     documents = Document.objects.visible_to(request.user).filter(
         facet_objectives__contains=[objective.pk]
     )
-    page = Paginator(
-        documents.latest_first().select_related("plan__issuer", "conference", "article"),
-        LIST_LIMIT,
-        orphans=3,
-    ).get_page(request.GET.get("page"))
+    page = first_page_below_one(
+        Paginator(
+            documents.latest_first().select_related("plan__issuer", "conference", "article"),
+            LIST_LIMIT,
+            orphans=3,
+        ),
+        request.GET.get("page"),
+    )
     provinces = list(Province.objects.select_related("merged_into"))
     counts = overview.unit_counts(documents)
     ranked = ranked_units(provinces, counts)

@@ -1189,6 +1189,21 @@ def test_the_page_accepts_a_page_size(client, corpus):
     assert client.get(reverse("archive:search"), {"page_size": "9999"}).status_code == 200
 
 
+def test_a_page_below_one_is_the_first(client, corpus):
+    for number in ("0", "-1"):  # Django's get_page gives the last page for these
+        response = client.get(reverse("archive:search"), {"page_size": "3", "page": number})
+        assert response.context["page"].number == 1, number
+    response = client.get(reverse("archive:objective", args=[10]), {"page": "-1"})
+    assert response.context["page"].number == 1
+
+
+def test_a_kind_chosen_twice_is_counted_once(client, corpus):
+    once = client.get(reverse("archive:search"), {"kind": "plan"}).context["page"]
+    twice = client.get(reverse("archive:search"), {"kind": ["plan", "plan"]}).context["page"]
+    plans = Document.objects.published().filter(kind="plan").count()
+    assert twice.paginator.count == once.paginator.count == plans
+
+
 @pytest.mark.parametrize(
     "filters",
     [
