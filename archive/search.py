@@ -40,6 +40,9 @@ START_MARK, STOP_MARK = "\x02", "\x03"
 # Ranking: a number asked for outranks any text match; then an exact phrase, then the accented
 # words as typed; ts_rank_cd (cover density) already rewards terms that stand close together.
 NUMBER_EXACT, NUMBER_TYPE_ORDINAL, NUMBER_ORDINAL = 100.0, 40.0, 5.0
+# Linked to a document whose number was asked (a plan carrying out 402/QĐ-TTg, an article
+# reporting on it): after that document, before texts that only cite the number.
+NUMBER_LINKED = 3.0
 PHRASE_BONUS, EXACT_WORDS_WEIGHT = 1.0, 1.0
 
 # Type names and abbreviations that introduce a number: "Quyết định 402", "QĐ 402", "KH số 1614".
@@ -69,10 +72,16 @@ class ParsedQuery:
     typed_ordinals: list = field(default_factory=list)  # ("qd", "402")
     typed_spans: list = field(default_factory=list)  # each one's words, folded: "quyet dinh 402"
     ordinals: list = field(default_factory=list)  # "1614"
+    linked: list = None  # ids of the documents linked to those the numbers name, once read
 
     @property
     def is_empty(self):
         return not self.text
+
+    @property
+    def names_a_number(self):
+        """Whether the query names a number: its search then follows links (_found_tiers)."""
+        return bool(self.numbers or self.typed_ordinals or self.ordinals)
 
     @property
     def uses_operators(self):
@@ -298,22 +307,71 @@ def _letters(word):
     )
 
 
-def number_condition(query):
-    """Return a Q matching plans whose number the query names, or None."""
+def _found_tiers(query):
+    """Return [(Q, score)]: what a search finds by number, the tiers of _number_tiers, then
+    the documents linked either way to the documents they find (their links are how the
+    archive says which plan carries out a decision: its text may never cite the number)."""
+    tiers = _number_tiers(query)
+    if tiers:
+        if query.linked is None:
+            query.linked = _linked_ids(_either(tier for tier, _score in tiers))
+        if query.linked:
+            tiers.append((Q(pk__in=query.linked), NUMBER_LINKED))
+    return tiers
+
+
+# A number carried by more documents than this names none of them ("1/TB-UBND": every province
+# issues one each year): their links are not followed.
+MAX_NAMED = 20
+
+
+def _linked_ids(condition):
+    """Return the ids of the documents linked either way to those matching the condition, or
+    none past MAX_NAMED of those (hundreds of links then, which the page would rank and count
+    at four times the cost of the number's own search, bench/README.md).
+
+    Read first, as a list: a subquery in the match (id IN (...) OR vector @@ ...) kept the
+    indexes out, and every row was read (1 s for a number at 200,000 documents)."""
+    from .models import Document  # models builds on this module
+
+    named = list(Document.objects.filter(condition).values_list("pk", flat=True)[: MAX_NAMED + 1])
+    if not named or len(named) > MAX_NAMED:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(LINKED_SQL, [named, named])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+LINKED_SQL = """
+SELECT source_id FROM archive_documentlink WHERE target_id = ANY(%s)
+UNION SELECT target_id FROM archive_documentlink WHERE source_id = ANY(%s)
+"""
+
+
+def _either(conditions):
     condition = Q()
-    for tier, _score in _number_tiers(query):
-        condition |= tier
+    for each in conditions:
+        condition |= each
     return condition or None
 
 
-def _number_whens(query):
-    return [When(tier, then=Value(score)) for tier, score in _number_tiers(query)]
+def number_condition(query):
+    """Return a Q matching plans whose number the query names, or None."""
+    return _either(tier for tier, _score in _number_tiers(query))
+
+
+def _whens(tiers):
+    return [When(tier, then=Value(score)) for tier, score in tiers]
+
+
+def _scored(tiers):
+    whens = _whens(tiers)
+    return Case(*whens, default=Value(0.0), output_field=FloatField()) if whens else Value(0.0)
 
 
 def number_score(query):
     """Return an expression scoring how closely a document's number matches the query."""
-    whens = _number_whens(query)
-    return Case(*whens, default=Value(0.0), output_field=FloatField()) if whens else Value(0.0)
+    return _scored(_number_tiers(query))
 
 
 def text_query(query):
@@ -439,7 +497,8 @@ def _accented_start(word):
 def rank_expression(query):
     """Return the relevance of a matched document: number, text, phrase and exact-word scores."""
     search = text_query(query)
-    rank = SearchRank(F("search_vector"), search, cover_density=True) + number_score(query)
+    found_tiers = _found_tiers(query)
+    rank = SearchRank(F("search_vector"), search, cover_density=True) + _scored(found_tiers)
     words = query.words
     phrase_words = query.text_words
     if len(phrase_words) > 1 and not query.uses_operators:
@@ -460,15 +519,16 @@ def rank_expression(query):
         # Their text would only score the number's own mentions, and reading it was most of such
         # a search (each match's vector read from TOAST): a CASE computes its default only for
         # the rows that reach it, those citing the number.
-        rank = Case(*_number_whens(query), default=rank, output_field=FloatField())
+        rank = Case(*_whens(found_tiers), default=rank, output_field=FloatField())
     return rank
 
 
 def match_condition(query):
-    """Return the Q a document must satisfy: its text matches, or its number was asked for."""
+    """Return the Q a document must satisfy: its text matches, or its number (or one it links
+    to or from) was asked for."""
     condition = Q(search_vector=text_query(query))
-    numbers = number_condition(query)
-    return condition | numbers if numbers else condition
+    found = _either(tier for tier, _score in _found_tiers(query))
+    return condition | found if found else condition
 
 
 # A shown document's title with every match marked, and two fragments of its text around the

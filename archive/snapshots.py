@@ -276,7 +276,12 @@ def _ranked(filterset):
 
 
 def answer(filterset):
-    """Return the search's answer from its snapshot, corrected; None without a usable one."""
+    """Return the search's answer from its snapshot, corrected; None without a usable one.
+
+    A search naming a number has none: it follows links, which the change log (of document
+    rows) does not see."""
+    if filterset.parsed_query.names_a_number:
+        return None
     data = filterset.form.cleaned_data
     kinds, years = set(data.get("kind") or ()), set(data.get("year") or ())
     # The cells, most of what is stored, are read only for a narrowed search.
@@ -527,7 +532,7 @@ ON CONFLICT (key) DO UPDATE SET count = archive_slowsearch.count + 1,
 def note_slow(filterset, seconds):
     """Count a search computed in `seconds` if that was slow, under the key of its snapshot
     (its kind and year left out: the snapshot's cells answer them)."""
-    if seconds < SLOW_SECONDS:
+    if seconds < SLOW_SECONDS or filterset.parsed_query.names_a_number:  # see answer()
         return
     data = filterset.data
     parameters = {

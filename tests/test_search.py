@@ -5,6 +5,7 @@ import datetime
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -12,7 +13,15 @@ from django.utils import timezone, translation
 
 from archive import filters, search, views
 from archive.filters import DocumentFilter, search_generation
-from archive.models import Agency, Conference, Document, GcmObjective, Province
+from archive.models import (
+    Agency,
+    Conference,
+    Document,
+    DocumentLink,
+    GcmObjective,
+    Province,
+    Relation,
+)
 from archive.search import parse_query
 from bench.measure import ours, recount
 
@@ -324,6 +333,31 @@ def test_a_number_named_by_its_type_finds_the_texts_citing_it(client, db):
     ArticleFactory(slug="nam", title="Năm", body="Theo Kế hoạch 5/KH-UBND.", date=D(2022, 1, 1))
     assert slugs(client, q="KH 05") == ["nam"]
     assert "<mark>5/KH-UBND</mark>" in api(client, q="KH 05")[1]["results"][0]["snippet"]
+
+
+def test_a_number_finds_what_links_to_it_after_it_and_before_mere_citations(
+    client, db, monkeypatch
+):
+    """The provincial plans carrying out 402/QĐ-TTg are linked to it, their texts may never
+    cite it: "402/QĐ-TTg" found the decision and the texts citing it, not those plans."""
+    decision = PlanFactory(slug="qd-402", number="402/QĐ-TTg", title="QĐ", date=D(2020, 3, 20))
+    plan = PlanFactory(
+        slug="kh-1614", number="1614/KH-UBND", title="Kế hoạch của tỉnh Hậu Giang", body=""
+    )
+    DocumentLink.objects.create(source=plan, target=decision, relation=Relation.IMPLEMENTS)
+    article = ArticleFactory(slug="bao", title="Tin", body="Tin không nêu số.", date=D(2021, 1, 1))
+    DocumentLink.objects.create(source=article, target=plan, relation=Relation.REPORTS)
+    ArticleFactory(
+        slug="nhac", title="Nhắc", body="Theo Quyết định số 402/QĐ-TTg.", date=D(2024, 1, 1)
+    )
+    for q in ("402/QĐ-TTg", "QĐ 402", "quyết định 402"):
+        assert slugs(client, q=q) == ["qd-402", "kh-1614", "nhac"], q
+    # Either way: the plan's number finds the decision it links to, and the article.
+    assert slugs(client, q="1614/KH-UBND") == ["kh-1614", "bao", "qd-402"]  # linked: newest first
+    # A number carried by more documents than MAX_NAMED names none: no links followed.
+    monkeypatch.setattr(search, "MAX_NAMED", 0)
+    cache.clear()  # the page computed again, not read from the cache
+    assert slugs(client, q="402/QĐ-TTg") == ["qd-402", "nhac"]
 
 
 def test_a_number_below_10_is_found_however_a_text_writes_it(client, db):

@@ -245,6 +245,20 @@ def test_a_slow_search_is_noted_and_built_with_the_common_ones(client, corpus, m
     assert snapshots.answer(snapshots.filterset_for(parameters)) is None
 
 
+def test_a_search_naming_a_number_is_never_a_snapshot(client, corpus, monkeypatch):  # noqa: F811
+    """It follows links (search._found_tiers), which the log of document rows does not see."""
+    monkeypatch.setattr(snapshots, "SLOW_SECONDS", 0)
+    for q in ("402/QĐ-TTg di cư", "QĐ 402 di cư", "1614"):
+        client.get(reverse("archive:search"), {"q": q})
+        assert not SlowSearch.objects.exists(), q
+        filterset = snapshots.filterset_for({"q": [q]})
+        snapshots.build(filterset)
+        assert snapshots.answer(filterset) is None, q
+    assert snapshots.answer(snapshots.filterset_for({"q": ["di cư"]})) is None  # none built
+    snapshots.build(snapshots.filterset_for({"q": ["di cư"]}))
+    assert snapshots.answer(snapshots.filterset_for({"q": ["di cư"]})) is not None
+
+
 def test_slow_searches_are_listed_in_the_admin(admin_client, corpus):  # noqa: F811
     when = "2026-11-01T08:00:00Z"
     made = {"q": ["người di cư"], "province": ["can-tho"]}
