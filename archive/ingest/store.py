@@ -335,10 +335,15 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
     try:
         with transaction.atomic():
             # Two imports of one text at once (parallel workers, two editors) must not both
-            # find no duplicate: the second waits here until the first commits.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [digest])
+            # find no duplicate, nor two texts of one title both take its next free slug
+            # ("...-3"): the second waits here until the first commits.
             slug = slug_for(extraction.title)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0)),"
+                    " pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                    [digest, f"slug:{slug}"],
+                )
             duplicate, taken = _lookup(extraction, digest, slug)
             if duplicate:
                 return _duplicate(extraction, duplicate)
