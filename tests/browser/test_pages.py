@@ -59,6 +59,35 @@ def test_search_narrow_page_open_and_come_back_to_the_same_state(page, demo_site
     screenshot(page, "search")
 
 
+def test_suggestions_as_you_type_find_any_accents_and_open_a_document(page, demo_site, screenshot):
+    """A <datalist> showed only options containing the text as typed: "thoa thuan" hid every
+    "Thỏa thuận" the server had found."""
+    page.goto(demo_site.url + "/tim-kiem/")
+    box = page.get_by_role("combobox", name="Từ khóa, tiêu đề hoặc số, ký hiệu văn bản")
+    box.press_sequentially("thoa thuan", delay=20)
+    suggestions = page.get_by_role("listbox", name="Gợi ý")
+    first = suggestions.get_by_role("option").first
+    first.wait_for()
+    assert re.search("Th[ỏo][aả] thuận", first.inner_text())
+    assert box.get_attribute("aria-expanded") == "true"
+    assert "gợi ý" in page.locator("#suggest-status").inner_text()
+    screenshot(page, "suggestions")
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false" and not first.is_visible()
+    box.press("ArrowDown")  # opens them again, on the first
+    assert box.get_attribute("aria-activedescendant") == "suggestion-0"
+    href = first.locator("a").get_attribute("href")
+    box.press("Enter")
+    page.wait_for_url(demo_site.url + href)
+    # A number while it is typed; a click opens it too.
+    page.goto(demo_site.url + "/tim-kiem/")
+    box.press_sequentially("1614/KH", delay=20)
+    option = suggestions.get_by_role("option").filter(has_text="1614/KH-UBND").first
+    option.click()
+    page.wait_for_load_state()
+    assert "1614/KH-UBND" in page.locator("h1").inner_text()
+
+
 def test_paging_keeps_the_query(page, demo_site):
     page.goto(demo_site.url + "/tim-kiem/?sort=oldest")
     page.get_by_role("link", name=re.compile("Trang sau")).click()
