@@ -111,6 +111,33 @@ def test_plan_header_gives_title_and_leaves_body():
     assert "CỘNG HÒA" not in page.body_text
 
 
+def test_a_plan_pasted_without_blank_lines_keeps_its_text():
+    """A text copied from a PDF has no blank line after the subject: the whole text became the
+    title (1,244 letters, refused), and a shortened title saved a plan with no body."""
+    lines = [
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH QUẢNG TRỊ",
+        "Số: 78/KH-UBND",
+        "Quảng Trị, ngày 5 tháng 5 năm 2021",
+        "KẾ HOẠCH",
+        "Triển khai Thỏa thuận toàn cầu về di cư hợp pháp,",
+        "an toàn và trật tự trên địa bàn tỉnh",
+        "Căn cứ Quyết định số 402/QĐ-TTg ngày 20/3/2020 của Thủ tướng Chính phủ;",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Tổ chức triển khai có hiệu quả.",
+    ]
+    page = clean_page("\n".join(lines))
+    assert page.title == (
+        "Kế hoạch triển khai Thỏa thuận toàn cầu về di cư hợp pháp, an toàn và trật tự trên địa "
+        "bàn tỉnh"
+    )
+    assert page.body[0].startswith("Căn cứ Quyết định số 402/QĐ-TTg")
+    assert "1. Tổ chức triển khai có hiệu quả." in page.body_text
+    # Past a few lines the subject ends, whatever follows.
+    page = clean_page("\n".join([*lines[:5], *(f"Dòng {n} của nội dung" for n in range(9))]))
+    assert page.title.endswith("Dòng 3 của nội dung") and "Dòng 8" in page.body_text
+
+
 # --- kind -------------------------------------------------------------------------------------
 
 

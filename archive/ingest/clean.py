@@ -55,6 +55,14 @@ PLAN_TYPES = {
     "CÔNG VĂN": "Công văn",
 }
 CATEGORY_MAX_WORDS = 4
+# The subject under the type ends at a blank or ruled line; a text copied from a PDF has none,
+# so also where the text opens (its grounds, a part's heading, a numbered item) and after a few
+# lines: without these the whole text became the title, and the body was lost.
+_TEXT_OPENS = re.compile(
+    r"^(?:Căn cứ|CĂN CỨ|Xét|Thực hiện|Theo đề nghị|Điều\s+\d|Chương\s|Phần\s"
+    r"|[IVX]+\s*[.)–-]\s|\d+\s*[.)]\s)"
+)
+SUBJECT_MAX_LINES = 4
 
 
 @dataclass
@@ -240,7 +248,13 @@ def _take_header(lines, page):
         if line.upper() in PLAN_TYPES:
             header.type_name = PLAN_TYPES[line.upper()]
             subject = []
-            while index < len(lines) and lines[index] and not _RULE.match(lines[index]):
+            while (
+                index < len(lines)
+                and lines[index]
+                and not _RULE.match(lines[index])
+                and not _TEXT_OPENS.match(lines[index])
+                and len(subject) < SUBJECT_MAX_LINES
+            ):
                 subject.append(lines[index])
                 index += 1
             header.subject = squash_spaces(" ".join(subject))
