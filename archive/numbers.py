@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .text import fold
+from .text import as_seen, fold
 
 # Type abbreviations: NĐ 30/2020 Phụ lục III and the legal normative types seen in real numbers
 # (../shared/domain/doc_type_abbreviations.csv). Mixed case is part of the symbol (TTr, QyĐ).
@@ -203,9 +203,14 @@ def _symbol_groups(symbol, raw):
     return groups
 
 
+# Dashes a number is written with in Word or on a web page ("215/KH–UBND"): its hyphen.
+DASHES = str.maketrans(dict.fromkeys("\u2012\u2013\u2014\u2015\u2212", "-"))
+
+
 def parse_number(raw):
     """Parse a number as written into a DocumentNumber, or raise DocumentNumberError."""
-    text = _PREFIX.sub("", unicodedata.normalize("NFKC", raw or "").strip())
+    text = unicodedata.normalize("NFKC", as_seen(raw or "")).translate(DASHES).strip()
+    text = _PREFIX.sub("", text)
     text = re.sub(r"\s*([/-])\s*", r"\1", text)
     if not text:
         raise DocumentNumberError(_("Số, ký hiệu văn bản đang để trống."))

@@ -21,13 +21,14 @@ from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Func, Q, Value, When
 
 from .numbers import (
+    DASHES,
     TYPE_ABBREVIATIONS,
     DocumentNumberError,
     canonical_ordinal,
     normalize_number,
     parse_number,
 )
-from .text import fold, nfc
+from .text import as_seen, fold, nfc
 
 CONFIG = "vi_unaccent"
 EXACT_CONFIG = "simple"
@@ -108,7 +109,7 @@ def _plain_words(text):
 
 def clean_query(raw):
     """Return the query as NFC text without control characters, capped in length."""
-    text = nfc(raw or "")
+    text = nfc(as_seen(raw or "")).translate(DASHES)  # as stored: strip_controls
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
     truncated = len(text) > MAX_QUERY_LENGTH

@@ -39,11 +39,27 @@ def squash_spaces(value):
 
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Pasted from web pages and Word: characters nobody sees (zero-width space and joiners, word
+# joiner, byte-order mark, soft hyphen), which split a word or a number where none shows ("215/
+# KH-UBND" refused as typed, a word no search found); spaces that do not break, which are
+# spaces; hyphens that do not break, which are hyphens.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_NO_BREAK_SPACES, _NO_BREAK_HYPHENS = "\u00a0\u2007\u202f", "\u2010\u2011"
+_AS_SEEN = str.maketrans(
+    dict.fromkeys(_NO_BREAK_SPACES, " ") | dict.fromkeys(_NO_BREAK_HYPHENS, "-")
+)
+
+
+def as_seen(value):
+    """Return the text as it reads: without invisible characters, its no-break spaces and
+    hyphens plain ones."""
+    return _INVISIBLE.sub("", value).translate(_AS_SEEN)
 
 
 def strip_controls(value):
-    """Return the text without control characters (PostgreSQL refuses NUL; the others are noise)."""
-    return _CONTROLS.sub("", value)
+    """Return the text without control characters (PostgreSQL refuses NUL; the others are noise)
+    and as it reads (as_seen)."""
+    return as_seen(_CONTROLS.sub("", value))
 
 
 def alternation(words):

@@ -98,7 +98,18 @@ def test_saving_the_same_text_again_says_it_is_held(demo, staff_client):
 
 def test_upload_in_utf16_and_bad_uploads(demo, staff_client):
     upload = SimpleUploadedFile("bai.txt", SEED_003.encode("utf-16"))
-    assert "1614/KH-UBND" in analyse(staff_client, upload=upload).content.decode()
+    page = analyse(staff_client, upload=upload).content.decode()
+    assert "1614/KH-UBND" in page
+    assert "Đã đọc theo bảng mã utf-16" in page  # the editor is told how it was read
+    # A header pasted with an invisible space in its number is read as it shows.
+    pasted = (
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\nSố: 77/KH\u200b-UBND\nKẾ HOẠCH\nVề di cư\n\nNội dung."
+    )
+    assert review_data(analyse(staff_client, text=pasted))["number"] == "77/KH-UBND"
+    # So is a number it cites with a no-break hyphen: the link to it is proposed.
+    cited = pasted.replace("Nội dung.", "Thực hiện Quyết định số 402/QĐ\u2011TTg của Thủ tướng.")
+    links = analyse(staff_client, text=cited).context["extraction"].links
+    assert [link.number for link in links if link.target] == ["402/QĐ-TTg"]
     binary = SimpleUploadedFile("anh.png", b"\x89PNG\x00\x00\x00IHDR")
     response = analyse(staff_client, upload=binary)
     assert response.status_code == 200 and "nhị phân" in response.content.decode()

@@ -48,6 +48,22 @@ def test_text_is_stored_as_nfc():
     assert plan.title == unicodedata.normalize("NFC", "Kế hoạch Hoà Bình")
 
 
+def test_text_is_stored_as_it_reads():
+    """Pasted from Word or a web page: invisible characters split words and numbers where none
+    shows; no-break spaces and hyphens are spaces and hyphens."""
+    plan = PlanFactory(
+        title="Kế hoạch\u200b về khoảng\u00a0trắng\ufeff",
+        body="Theo\u2060 Quyết định 402/QĐ\u2011TTg và 65/KH\u2010UBND.",
+        number="215/KH\u200b\u2013UBND",  # a zero-width space, an en dash
+    )
+    plan.refresh_from_db()
+    assert plan.title == "Kế hoạch về khoảng trắng"
+    assert plan.body == "Theo Quyết định 402/QĐ-TTg và 65/KH-UBND."
+    assert plan.number == "215/KH-UBND"
+    found = Document.objects.search("khoảng trắng 402/QĐ-TTg").values_list("pk", flat=True)
+    assert list(found) == [plan.pk]
+
+
 def test_subclasses_set_their_kind_before_saving():
     assert Plan().kind == Document.Kind.PLAN
     assert ConferenceFactory().kind == Document.Kind.CONFERENCE

@@ -234,6 +234,9 @@ def test_a_number_alone_lists_its_documents_newest_first_then_those_citing_it(cl
 
 def test_a_number_in_a_sentence_is_still_found(client, corpus):
     assert slugs(client, q="Kế hoạch 1614/KH-UBND Hậu Giang")[0] == "kh-1614"
+    # Pasted with a no-break hyphen, an en dash, an invisible space.
+    for q in ("1614/KH\u2011UBND", "1614/KH–UBND", "1614/KH\u200b-UBND"):
+        assert slugs(client, q=q)[0] == "kh-1614", q
 
 
 def test_hyphens_join_words_as_people_write_them(client, db):

@@ -6,6 +6,8 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
+from ..text import as_seen
+
 MAX_BYTES = 5 * 1024 * 1024
 
 # Letters only Vietnamese uses (ơ, ư, ă, đ and the tone-marked vowels), decomposed or not: a
@@ -85,7 +87,8 @@ def normalize_text(text, notes):
     """Return the text in NFC, noting when it arrived decomposed (NFD)."""
     if not text.strip():
         raise IngestError(_("Tệp rỗng."))
-    nfc = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    if nfc != text.replace("\r\n", "\n").replace("\r", "\n"):
+    text = as_seen(text.replace("\r\n", "\n").replace("\r", "\n"))
+    nfc = unicodedata.normalize("NFC", text)
+    if nfc != text:
         notes.append(_("Văn bản ở dạng Unicode tổ hợp (NFD); đã chuyển sang dạng dựng sẵn (NFC)."))
     return nfc

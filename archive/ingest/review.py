@@ -63,7 +63,7 @@ class TextForm(forms.Form):
             if upload:
                 if upload.size > MAX_BYTES:
                     raise IngestError(_("Tệp quá lớn; giới hạn là 5 MB."))
-                data["text"] = decode_bytes(upload.read())[0]
+                data["text"], notes = decode_bytes(upload.read())
             elif text.strip():
                 data["text"] = normalize_text(text, notes)
             else:
