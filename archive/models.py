@@ -945,7 +945,9 @@ class DocumentLink(models.Model):
     def clean(self):
         super().clean()
         if self.source_id and self.source_id == self.target_id:
-            raise ValidationError({"target": _("Một tài liệu không thể liên kết với chính nó.")})
+            # Not the target's error: in the admin's incoming links the target is the document
+            # itself, a hidden field, and its errors are shown nowhere.
+            raise ValidationError(_("Một tài liệu không thể liên kết với chính nó."))
         # An inline on the admin's add page links from a document not saved yet: it is cached
         # on the link without an id.
         source = self.source if self.source_id else self._state.fields_cache.get("source")

@@ -187,6 +187,34 @@ def test_editor_enters_a_complete_plan_with_its_links(staff_client, objects):
     ).exists()
 
 
+@pytest.mark.parametrize("side", ["outgoing_links", "incoming_links"])
+def test_a_link_to_itself_is_refused_where_the_editor_sees_it(staff_client, objects, side):
+    """In the incoming links the document itself is the hidden field: the message, attached to
+    it, showed nowhere but the form's "please correct the errors below"."""
+    plan = PlanFactory(number="7/KH-UBND", slug="kh-7", validity="khong_xac_dinh")
+    other = "target" if side == "outgoing_links" else "source"
+    data = document_form(
+        number=plan.number,
+        title=plan.title,
+        slug=plan.slug,
+        validity=plan.validity,
+        date="",
+        effective_date="",
+        signer="",
+    )
+    data |= inline_management("outgoing_links") | inline_management("incoming_links")
+    data |= inline_management(side, total=1) | {
+        f"{side}-0-relation": Relation.RELATED,
+        f"{side}-0-{other}": plan.pk,
+        f"{side}-0-note": "",
+    }
+    response = staff_client.post(reverse("admin:archive_plan_change", args=[plan.pk]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Một tài liệu không thể liên kết với chính nó.") == 1
+    assert not DocumentLink.objects.exists()
+
+
 def test_malformed_number_is_refused_in_vietnamese_and_nothing_is_saved(staff_client, objects):
     data = document_form(number="1614 KH UBND", title="Sai", slug="sai", validity="khong_xac_dinh")
     response = staff_client.post(reverse("admin:archive_plan_add"), data)
