@@ -882,3 +882,9 @@ def test_map_and_matrix_labels_count_documents_in_english_plurals(client, demo):
     plural = re.findall(r": ([2-9]|\d\d+) documents\b", labels)
     assert singular and plural  # the demo archive has units with one and with several documents
     assert not re.search(r": 1 documents\b|: ([2-9]|\d\d+) document\b(?!s)|document\(s\)", labels)
+
+
+def test_a_provinces_sections_are_named_in_english_plurals(client, demo):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("archive:province", args=["can-tho"])).content.decode()
+    assert re.search(r'<h2 id="section-article">Articles <span class="count">', page)
