@@ -73,6 +73,18 @@ def test_matrix_cell_opens_the_matching_search(page, demo_site, screenshot):
     assert re.search(rf"\b{count}\b", page.locator("#results-heading").inner_text())
 
 
+def test_the_matrix_keeps_its_objectives_in_view_when_scrolled(page, demo_site):
+    """The header row was sticky inside a box scrolling sideways only: it went off the page
+    with the 63 provinces below it."""
+    page.set_viewport_size({"width": 1280, "height": 700})
+    page.goto(demo_site.url + "/ma-tran/?era=63")
+    box = page.locator(".matrix-scroll")
+    assert box.bounding_box()["height"] < 700  # scrolled within itself, its header in view
+    box.evaluate("box => { box.scrollTop = 600; }")
+    header = page.locator(".matrix thead th").nth(1).bounding_box()
+    assert abs(header["y"] - box.bounding_box()["y"]) < 4  # at the box's top, not scrolled away
+
+
 def test_map_agency_and_objective_pages(page, demo_site, screenshot):
     page.goto(demo_site.url + "/ban-do/")
     tiles = page.locator(".tilemap svg a")
