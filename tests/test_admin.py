@@ -95,6 +95,10 @@ def test_django_admin_strings_read_as_vietnamese(staff_client, objects):
     assert "Xóa tài liệu (mọi loại) đã chọn" in documents
     change = reverse("admin:archive_plan_change", args=[objects["plan"].pk])
     assert "Lịch sử" in staff_client.get(change).content.decode()
+    assert "Chọn mục này để thực hiện thao tác" in changelist  # read by screen readers
+    assert "Loại dữ liệu" in staff_client.get(reverse("admin:index")).content.decode()
+    refused = staff_client.post(reverse("admin:archive_agency_add"), {"name": "X", "slug": "x y"})
+    assert "Hãy nhập đường dẫn hợp lệ" in refused.content.decode()
     staff_client.post(
         reverse("admin:archive_plan_changelist"),
         {"action": "unpublish", "_selected_action": [objects["plan"].pk], "index": 0},
