@@ -307,11 +307,11 @@ def test_the_chain_reads_down_from_each_parent(client, demo):
     chain = content[content.index('id="chain-heading"') :]
     letter = reverse("archive:plan", args=[MINISTRY_LETTER])
     below_402 = r'chain-relation">Được triển khai thực hiện bởi</span>\s*<span[^>]*>[^<]*</span>'
-    assert re.search(below_402 + rf'\s*<a href="{letter}">', chain)
+    assert re.search(below_402 + rf'\s*<a lang="vi" href="{letter}">', chain)
     # Cà Mau's plan is based on the ministry's letter: below the letter, "là căn cứ của" it.
     ca_mau = reverse("archive:plan", args=[CA_MAU_PLAN])
     assert re.search(
-        rf'chain-relation">Là căn cứ của</span>\s*<span[^>]*>[^<]*</span>\s*<a href="{ca_mau}">',
+        rf'chain-relation">Là căn cứ của</span>\s*<span[^>]*>[^<]*</span>\s*<a lang="vi" href="{ca_mau}">',
         chain,
     )
     assert 'chain-relation">Triển khai thực hiện<' not in chain
@@ -888,3 +888,15 @@ def test_a_provinces_sections_are_named_in_english_plurals(client, demo):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("archive:province", args=["can-tho"])).content.decode()
     assert re.search(r'<h2 id="section-article">Articles <span class="count">', page)
+
+
+def test_the_archives_titles_say_they_are_vietnamese_on_every_list(client, demo):
+    """In English a screen reader reads a title with the page's voice unless it says lang="vi":
+    search results did, the lists of the home, province and document pages did not."""
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    plan = Plan.objects.get(number="402/QĐ-TTg")
+    pages = ["/", reverse("archive:province", args=["can-tho"]), plan.get_absolute_url()]
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert 'class="doc-title" lang="vi"' in page or 'lang="vi" href' in page, url
+        assert not re.search(r'<a class="doc-title"(?! lang="vi")', page), url
