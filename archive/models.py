@@ -54,7 +54,7 @@ class NfcTextMixin:
             if isinstance(field, models.CharField | models.TextField):
                 value = getattr(self, field.attname)
                 if isinstance(value, str):
-                    setattr(self, field.attname, strip_controls(nfc(value)))
+                    setattr(self, field.attname, nfc(strip_controls(value)))
 
     def save(self, *args, **kwargs):
         self.normalize_text()
@@ -385,7 +385,7 @@ class DocumentQuerySet(models.QuerySet):
         folded, number = fold(text), normalize_number(text)
         similarity = Greatest(
             TrigramWordSimilarity(Value(folded), FOLDED_TITLE),
-            TrigramSimilarity(Value(number), "search_number"),
+            TrigramSimilarity("search_number", number),  # (field, text): not the reverse
         )
         numbered = ~Q(search_number="") & Q(search_number__trigram_similar=number)
         return (

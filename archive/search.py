@@ -55,7 +55,8 @@ _FULL_NUMBER = re.compile(
     r"|(?<![\w/])\d{1,6}-[^\W\d_]+/[^\W\d_]+"  # 60-NQ/TW
 )
 _SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  # 1614 KH-UBND
-_TYPED_ORDINAL = re.compile(rf"(?<!\w)({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?!\w)")
+# Not the ordinal of a number typed whole ("Kế hoạch 1614/KH-UBND" names that number only).
+_TYPED_ORDINAL = re.compile(rf"(?<!\w)({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?![\w/])")
 _WORD = re.compile(r"[^\W_]+")
 _OPERATORS = re.compile(r'["]|(?<!\S)-|\bOR\b')
 
@@ -109,7 +110,7 @@ def _plain_words(text):
 
 def clean_query(raw):
     """Return the query as NFC text without control characters, capped in length."""
-    text = nfc(as_seen(raw or "")).translate(DASHES)  # as stored: strip_controls
+    text = nfc(as_seen(raw or "")).translate(DASHES)  # Word's dashes too: "215/KH–UBND"
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
     truncated = len(text) > MAX_QUERY_LENGTH
@@ -291,12 +292,24 @@ def title_pattern(text):
 def title_words(text):
     """Return a tsquery of the words typed so far, each in any accents, the last as the start
     of a word, or None when no word is typed: what a title's words (models.TITLE_WORDS) must
-    hold for title_pattern to match it."""
-    words = _WORD.findall(nfc(text or "").lower())  # letters and digits: safe in quotes
-    if not words:
+    hold for title_pattern to match it. A number is one token of the parser's ("1614/kh-ubnd",
+    "402/q" of 402/QĐ-TTg, "2021" of 2021-2025): of a piece of text holding a digit, only its
+    first word is asked, as a start."""
+    lexemes = []
+    chunks = nfc(text or "").lower().split()
+    for place, chunk in enumerate(chunks):
+        words = _WORD.findall(chunk)  # letters and digits: safe in quotes
+        if not words:
+            continue
+        if any(char.isdigit() for char in chunk):
+            lexemes.append(f"'{words[0]}':*")
+            continue
+        lexemes += [f"'{word}'" for word in words]
+        if place == len(chunks) - 1:
+            lexemes[-1] += ":*"  # the last word, still being typed
+    if not lexemes:
         return None
-    raw = " & ".join([f"'{word}'" for word in words[:-1]] + [f"'{words[-1]}':*"])
-    return SearchQuery(raw, config=CONFIG, search_type="raw")
+    return SearchQuery(" & ".join(lexemes), config=CONFIG, search_type="raw")
 
 
 def _letters(word):
@@ -335,7 +348,9 @@ def _linked_ids(condition):
     indexes out, and every row was read (1 s for a number at 200,000 documents)."""
     from .models import Document  # models builds on this module
 
-    named = list(Document.objects.filter(condition).values_list("pk", flat=True)[: MAX_NAMED + 1])
+    # Published: a draft's number must not tell a visitor what it links to.
+    named = Document.objects.published().filter(condition).values_list("pk", flat=True)
+    named = list(named[: MAX_NAMED + 1])
     if not named or len(named) > MAX_NAMED:
         return []
     with connection.cursor() as cursor:
@@ -408,7 +423,9 @@ class Rewritten(SearchQuery):
         self.function, self.config, self.invert = "ts_rewrite", None, False
 
 
-_WRITTEN = {fold(abbreviation): abbreviation.lower() for abbreviation in TYPE_ABBREVIATIONS}
+_WRITTEN = {}  # folded abbreviation: its spellings ("hd": "hđ" of Hướng dẫn, "hd" of Hợp đồng)
+for _abbreviation in TYPE_ABBREVIATIONS:
+    _WRITTEN.setdefault(fold(_abbreviation), set()).add(_abbreviation.lower())
 
 
 def cited_as_written(query):
@@ -416,14 +433,14 @@ def cited_as_written(query):
     parser reads a text as written (ts_headline does): with the ordinal's zero or without
     ("5/kh-ubnd"), and to the first Đ, where the parser ends a token ("402/QĐ-TTg" is "402/q",
     then "đ-ttg", which the highlight filter joins to the mark)."""
-    lexemes = [f"'{ordinal}/':*" for ordinal in query.ordinals if int(ordinal) > LAST_DAY]
+    lexemes = [f"'{ordinal}/':*" for ordinal in _bare_ordinals(query)]
     for abbreviation, ordinal in query.typed_ordinals:
-        written = _WRITTEN.get(abbreviation, abbreviation)
-        for spelling in sorted({canonical_ordinal(ordinal), ordinal.lstrip("0") or "0"}):
-            if "đ" in written:
-                lexemes.append(f"'{spelling}/{written.partition('đ')[0]}'")
-            else:
-                lexemes.append(f"'{spelling}/{written}':*")
+        for written in sorted(_WRITTEN.get(abbreviation, {abbreviation})):
+            for spelling in sorted({canonical_ordinal(ordinal), ordinal.lstrip("0") or "0"}):
+                if "đ" in written:
+                    lexemes.append(f"'{spelling}/{written.partition('đ')[0]}'")
+                else:
+                    lexemes.append(f"'{spelling}/{written}-':*")
     return " | ".join(lexemes)
 
 
@@ -440,17 +457,19 @@ def cited_ordinals(query):
     costs as a guess each, and then reads every row. For the same reason not a bare number up
     to 31, which dates start as well (3 s at 200,000 documents)."""
     cited = [
-        (words, f"'{canonical_ordinal(ordinal)}/{abbreviation}':*")
+        # The type's hyphen too: "05/tt" also starts 05/ttr-... (Tờ trình), 05/ttlt-...
+        (words, f"'{canonical_ordinal(ordinal)}/{abbreviation}-':*")
         for words, (abbreviation, ordinal) in zip(
             query.typed_spans, query.typed_ordinals, strict=True
         )
     ]
-    cited += [
-        (ordinal, f"'{canonical_ordinal(ordinal)}/':*")
-        for ordinal in query.ordinals
-        if int(ordinal) > LAST_DAY
-    ]
-    return cited
+    return cited + [(ordinal, f"'{ordinal}/':*") for ordinal in _bare_ordinals(query)]
+
+
+def _bare_ordinals(query):
+    """Return the query's bare ordinal as stored, when no date could start as it does."""
+    ordinals = (canonical_ordinal(ordinal) for ordinal in query.ordinals)
+    return [ordinal for ordinal in ordinals if int(ordinal) > LAST_DAY]
 
 
 # The last word typed so far, asked as the start of a word from three letters on: a shorter

@@ -39,11 +39,11 @@ def squash_spaces(value):
 
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Pasted from web pages and Word: characters nobody sees (zero-width space and joiners, word
-# joiner, byte-order mark, soft hyphen), which split a word or a number where none shows ("215/
-# KH-UBND" refused as typed, a word no search found); spaces that do not break, which are
-# spaces; hyphens that do not break, which are hyphens.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Pasted from web pages and Word: characters nobody sees (zero-width space and joiners,
+# direction marks and embeddings, word joiner, byte-order mark, soft hyphen), which split a word
+# or a number where none shows ("215/KH-UBND" refused as typed, a word no search found); spaces
+# that do not break, which are spaces; hyphens that do not break, which are hyphens.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 _NO_BREAK_SPACES, _NO_BREAK_HYPHENS = "\u00a0\u2007\u202f", "\u2010\u2011"
 _AS_SEEN = str.maketrans(
     dict.fromkeys(_NO_BREAK_SPACES, " ") | dict.fromkeys(_NO_BREAK_HYPHENS, "-")

@@ -133,6 +133,11 @@ def test_a_plan_pasted_without_blank_lines_keeps_its_text():
     )
     assert page.body[0].startswith("Căn cứ Quyết định số 402/QĐ-TTg")
     assert "1. Tổ chức triển khai có hiệu quả." in page.body_text
+    # A subject may itself start as a text does.
+    implementing = [*lines[:5], "Thực hiện Quyết định số 402/QĐ-TTg của Thủ tướng", *lines[7:]]
+    page = clean_page("\n".join(implementing))
+    assert page.title == "Kế hoạch thực hiện Quyết định số 402/QĐ-TTg của Thủ tướng"
+    assert page.body[0].startswith("Căn cứ Quyết định")
     # Past a few lines the subject ends, whatever follows.
     page = clean_page("\n".join([*lines[:5], *(f"Dòng {n} của nội dung" for n in range(9))]))
     assert page.title.endswith("Dòng 3 của nội dung") and "Dòng 8" in page.body_text

@@ -357,6 +357,12 @@ def test_a_number_finds_what_links_to_it_after_it_and_before_mere_citations(
         assert slugs(client, q=q) == ["qd-402", "kh-1614", "nhac"], q
     # Either way: the plan's number finds the decision it links to, and the article.
     assert slugs(client, q="1614/KH-UBND") == ["kh-1614", "bao", "qd-402"]  # linked: newest first
+    # A draft's number tells a visitor nothing of what it links to.
+    Document.objects.filter(pk=decision.pk).update(status=Document.Status.DRAFT)
+    cache.clear()
+    assert slugs(client, q="402/QĐ-TTg") == ["nhac"]
+    Document.objects.filter(pk=decision.pk).update(status=Document.Status.PUBLISHED)
+    cache.clear()
     # A number carried by more documents than MAX_NAMED names none: no links followed.
     monkeypatch.setattr(search, "MAX_NAMED", 0)
     cache.clear()  # the page computed again, not read from the cache
@@ -1183,9 +1189,17 @@ def test_suggestions_for_numbers_and_titles(client, corpus):
     assert partial["suggestions"][0]["number"] == "1614/KH-UBND"
     for q in ("??", "«»", ".."):  # no word typed
         assert client.get(reverse("archive:api-suggest"), {"q": q}).status_code == 200
-    # Mistyped, nothing starts so: the closest numbers and titles (pg_trgm's indexes).
-    mistyped = client.get(reverse("archive:api-suggest"), {"q": "1614/KH-UBNN"}).json()
-    assert mistyped["suggestions"][0]["number"] == "1614/KH-UBND"
+    # Mistyped, nothing starts so: the closest numbers and titles (pg_trgm's indexes), the
+    # closest first, whatever their order in the table.
+    PlanFactory(number="1618/KH-UBND", title="Khác", slug="kh-1618", date=D(2020, 1, 1))
+    PlanFactory(number="1614/KH-UBNN", title="Khác nữa", slug="kh-1614n", date=D(2020, 1, 1))
+    mistyped = client.get(reverse("archive:api-suggest"), {"q": "1614/KH-UBNX"}).json()
+    assert [s["number"] for s in mistyped["suggestions"]][:2] == ["1614/KH-UBND", "1614/KH-UBNN"]
+    # A title holding a number is suggested as it is typed (the parser's one token).
+    ArticleFactory(slug="bao", title="Tỉnh sơ kết Kế hoạch 1614/KH-UBND năm 2021–2025")
+    for q in ("Kế hoạch 1614/KH", "sơ kết kế hoạch 1614", "1614/KH-UBND năm 2021"):
+        assert "Tỉnh sơ kết Kế hoạch 1614/KH-UBND năm 2021–2025" in suggested(client, q), q
+        assert Document.objects.titled(q).filter(slug="bao").exists(), q  # not the closest's
     assert suggested(client, "Hậu Giangg")[0] == titles[0]["title"]
 
 

@@ -56,10 +56,11 @@ PLAN_TYPES = {
 }
 CATEGORY_MAX_WORDS = 4
 # The subject under the type ends at a blank or ruled line; a text copied from a PDF has none,
-# so also where the text opens (its grounds, a part's heading, a numbered item) and after a few
-# lines: without these the whole text became the title, and the body was lost.
+# so also where the text opens after its first line (its grounds, a part's heading, a numbered
+# item; a subject may itself start "Thực hiện...") and after a few lines: without these the
+# whole text became the title, and the body was lost.
 _TEXT_OPENS = re.compile(
-    r"^(?:Căn cứ|CĂN CỨ|Xét|Thực hiện|Theo đề nghị|Điều\s+\d|Chương\s|Phần\s"
+    r"^(?:Căn cứ|CĂN CỨ|Xét|Thực hiện|Theo đề nghị|Điều\s+\d|(?:Chương|Phần)\s+[IVX\d]"
     r"|[IVX]+\s*[.)–-]\s|\d+\s*[.)]\s)"
 )
 SUBJECT_MAX_LINES = 4
@@ -252,7 +253,7 @@ def _take_header(lines, page):
                 index < len(lines)
                 and lines[index]
                 and not _RULE.match(lines[index])
-                and not _TEXT_OPENS.match(lines[index])
+                and not (subject and _TEXT_OPENS.match(lines[index]))  # "Thực hiện..." may be it
                 and len(subject) < SUBJECT_MAX_LINES
             ):
                 subject.append(lines[index])

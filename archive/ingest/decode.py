@@ -85,9 +85,9 @@ def decode_bytes(data):
 
 def normalize_text(text, notes):
     """Return the text in NFC, noting when it arrived decomposed (NFD)."""
-    if not text.strip():
-        raise IngestError(_("Tệp rỗng."))
     text = as_seen(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.strip():  # after: a file of zero-width spaces is empty too
+        raise IngestError(_("Tệp rỗng."))
     nfc = unicodedata.normalize("NFC", text)
     if nfc != text:
         notes.append(_("Văn bản ở dạng Unicode tổ hợp (NFD); đã chuyển sang dạng dựng sẵn (NFC)."))

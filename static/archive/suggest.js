@@ -70,21 +70,32 @@
 
   input.addEventListener("input", function () {
     clearTimeout(timer);
+    // Typing again leaves the suggestion chosen with the arrows: Enter then searches the text.
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    options().forEach(function (item) { item.setAttribute("aria-selected", "false"); });
     var q = input.value.trim();
     if (q.length < 2) { asked = ""; show([]); return; }
     timer = setTimeout(function () {
       if (q === asked) return;
       asked = q;
       fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}})
-        .then(function (response) { return response.ok ? response.json() : {suggestions: []}; })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        })
         .then(function (data) { if (input.value.trim() === q) show(data.suggestions); })
-        .catch(function () {});
+        .catch(function () { asked = ""; });  // asked again at the next keystroke
     }, 200);
   });
 
   input.addEventListener("keydown", function (event) {
+    if (event.isComposing) return;  // an input method's keys (Telex, VNI) are its own
     if (event.key === "ArrowDown") { event.preventDefault(); activate(active + 1); }
-    else if (event.key === "ArrowUp") { event.preventDefault(); activate(active - 1); }
+    else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      activate(active < 0 ? -1 : active - 1);  // from none, the last
+    }
     else if (event.key === "Escape" && !list.hidden) { event.preventDefault(); close(); }
     else if (event.key === "Enter" && active >= 0 && !list.hidden) {
       event.preventDefault();  // open the chosen document, not a search for the words

@@ -72,9 +72,19 @@ def test_suggestions_as_you_type_find_any_accents_and_open_a_document(page, demo
     assert box.get_attribute("aria-expanded") == "true"
     assert "gợi ý" in page.locator("#suggest-status").inner_text()
     screenshot(page, "suggestions")
+    last = suggestions.get_by_role("option").last
+    box.press("ArrowUp")  # from none, the last
+    assert box.get_attribute("aria-activedescendant") == last.get_attribute("id")
     box.press("Escape")
     assert box.get_attribute("aria-expanded") == "false" and not first.is_visible()
     box.press("ArrowDown")  # opens them again, on the first
+    box.press("End")
+    box.type(" g")  # typing again lets the chosen one go: Enter would search the text
+    assert box.get_attribute("aria-activedescendant") is None
+    box.press("Backspace")
+    box.press("Backspace")
+    first.wait_for()
+    box.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant") == "suggestion-0"
     href = first.locator("a").get_attribute("href")
     box.press("Enter")
