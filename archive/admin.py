@@ -5,6 +5,7 @@ import functools
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.views.main import ORDER_VAR
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
@@ -240,6 +241,10 @@ class DocumentLists:
         if not term:
             return queryset, False
         found = queryset.find(term)
+        if "number_first" in found.query.annotations and ORDER_VAR not in request.GET:
+            # A number's own documents first, as the link pickers list them (in date order
+            # "402/QĐ-TTg" showed the decision 6th of 7), then the list's order (set before).
+            found = found.order_by("-number_first", *found.query.order_by)
         if self.also_searched:
             lookups = [(f"{name}__unaccent__icontains", term) for name in self.also_searched]
             either = queryset.filter(models.Q.create(lookups, connector=models.Q.OR))

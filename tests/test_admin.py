@@ -560,6 +560,28 @@ def test_the_link_picker_finds_as_the_site_does(staff_client, objects):
             assert changelist.status_code == 200, (kind, odd)
 
 
+def test_a_list_searched_by_number_shows_that_numbers_document_first(staff_client, objects):
+    """In date order "402/QĐ-TTg" showed the decision 6th of 7 in the plan list."""
+    decision = PlanFactory(number="402/QĐ-TTg", slug="qd-402", date=datetime.date(2020, 3, 20))
+    for n in range(3):
+        PlanFactory(
+            number=f"{80 + n}/KH-UBND",
+            slug=f"kh-{n}",
+            body="Thực hiện Quyết định số 402/QĐ-TTg.",
+            date=datetime.date(2024, 1, 1 + n),
+        )
+    url = reverse("admin:archive_plan_changelist")
+    for q in ("402/QĐ-TTg", "402/qd-ttg", "QĐ 402", "402/QĐ"):
+        listed = staff_client.get(url, {"q": q}).context["cl"].result_list
+        assert listed[0] == decision, q
+    # A column clicked still orders the list; words order it as before.
+    dated = staff_client.get(url, {"q": "402/QĐ-TTg", "o": "-4"}).context["cl"].result_list
+    assert dated[0] != decision and len(dated) == 4
+    assert staff_client.get(url, {"q": "thực hiện"}).status_code == 200
+    articles = staff_client.get(reverse("admin:archive_article_changelist"), {"q": "402/QĐ-TTg"})
+    assert articles.status_code == 200  # searched with its newspaper too: not reordered
+
+
 def test_the_link_picker_tells_look_alike_documents_apart(staff_client, objects):
     title = "Kế hoạch triển khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự"
     national = PlanFactory(
