@@ -64,6 +64,31 @@ def test_text_is_stored_as_it_reads():
     assert list(found) == [plan.pk]
 
 
+def test_texts_saved_before_are_given_their_form_by_migration_0024():
+    """A text saved before as_seen() keeps what it was pasted with until migration 0024."""
+    import importlib
+
+    migration = importlib.import_module("archive.migrations.0024_texts_as_they_read")
+    plan = PlanFactory(title="Kế hoạch", body="Thực hiện.")
+    untouched = ArticleFactory(title="Tin – ngắn", body="Một dòng.")
+    decomposed = unicodedata.normalize("NFD", "Hoà")  # NFC once the mark is gone
+    Document.objects.filter(pk=plan.pk).update(
+        title="Kế\u200b hoạch\ufeff",
+        summary=f"khoảng\u00a0trắng {decomposed[:2]}\u200b{decomposed[2:]}",
+        body="Theo 402/QĐ\u2011TTg\u2060.",
+    )
+    migration.texts_as_they_read(None, type("Editor", (), {"connection": connection}))
+    plan.refresh_from_db()
+    assert (plan.title, plan.summary, plan.body) == (
+        "Kế hoạch",
+        "khoảng trắng Hoà",
+        "Theo 402/QĐ-TTg.",
+    )
+    assert Document.objects.filter(search_vector="402/qd-ttg").get().pk == plan.pk
+    untouched.refresh_from_db()
+    assert untouched.title == "Tin – ngắn"  # an en dash is prose's
+
+
 def test_subclasses_set_their_kind_before_saving():
     assert Plan().kind == Document.Kind.PLAN
     assert ConferenceFactory().kind == Document.Kind.CONFERENCE
