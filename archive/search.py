@@ -141,7 +141,7 @@ def parse_query(raw):
         try:
             return respelled(match, parse_number(match.group(0)))
         except DocumentNumberError:
-            return match.group(0)
+            return _type_and_ordinal(match.group(0))
 
     def spaced_number(match):
         try:
@@ -162,6 +162,19 @@ def parse_query(raw):
         query.ordinals = [folded]
     query.text = _as_written(text, {*query.numbers, *excluded})
     return query
+
+
+_NUMBER_BEGUN = re.compile(r"(\d{1,6})\s*/\s*([^\W\d_]+)-?")  # "402/QĐ", a number's start
+_ABBREVIATIONS = {fold(abbreviation) for abbreviation in TYPE_ABBREVIATIONS}
+
+
+def _type_and_ordinal(text):
+    """Return the start of a number typed as its type and ordinal ("402/QĐ" as "QĐ 402", which
+    finds the decisions numbered so and the texts citing them), or the text as it was."""
+    match = _NUMBER_BEGUN.fullmatch(text)
+    if match and fold(match.group(2)) in _ABBREVIATIONS:
+        return f" {match.group(2)} {match.group(1)} "
+    return text
 
 
 _STRAY_OR = re.compile(r"^(?:or\s+)*or$|^(?:or\s+)+|(?:\s+or)+$", re.IGNORECASE)
