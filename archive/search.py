@@ -165,14 +165,16 @@ def parse_query(raw):
 
 
 _NUMBER_BEGUN = re.compile(r"(\d{1,6})\s*/\s*([^\W\d_]+)-?")  # "402/QĐ", a number's start
-_ABBREVIATIONS = {fold(abbreviation) for abbreviation in TYPE_ABBREVIATIONS}
+_WRITTEN = {}  # folded abbreviation: its spellings ("hd": "hđ" of Hướng dẫn, "hd" of Hợp đồng)
+for _abbreviation in TYPE_ABBREVIATIONS:
+    _WRITTEN.setdefault(fold(_abbreviation), set()).add(_abbreviation.lower())
 
 
 def _type_and_ordinal(text):
     """Return the start of a number typed as its type and ordinal ("402/QĐ" as "QĐ 402", which
     finds the decisions numbered so and the texts citing them), or the text as it was."""
     match = _NUMBER_BEGUN.fullmatch(text)
-    if match and fold(match.group(2)) in _ABBREVIATIONS:
+    if match and fold(match.group(2)) in _WRITTEN:
         return f" {match.group(2)} {match.group(1)} "
     return text
 
@@ -271,7 +273,7 @@ def number_start(text):
     text = nfc(text or "").strip()
     if not _NUMBER_START.fullmatch(text):
         return None
-    return _numbered(Q(search_number__startswith=number_prefix(text)))
+    return _number_starting(text)
 
 
 def number_begun(text):
@@ -280,6 +282,10 @@ def number_begun(text):
     text = nfc(text or "").strip()
     if not text[:1].isdigit():
         return None
+    return _number_starting(text)
+
+
+def _number_starting(text):
     return _numbered(Q(search_number__startswith=number_prefix(text)))
 
 
@@ -378,10 +384,7 @@ UNION SELECT target_id FROM archive_documentlink WHERE source_id = ANY(%s)
 
 
 def _either(conditions):
-    condition = Q()
-    for each in conditions:
-        condition |= each
-    return condition or None
+    return Q.create(list(conditions), connector=Q.OR) or None
 
 
 def number_condition(query):
@@ -434,11 +437,6 @@ class Rewritten(SearchQuery):
     def __init__(self, query, part, replacement):
         Func.__init__(self, query, part, replacement, output_field=SearchQueryField())
         self.function, self.config, self.invert = "ts_rewrite", None, False
-
-
-_WRITTEN = {}  # folded abbreviation: its spellings ("hd": "hđ" of Hướng dẫn, "hd" of Hợp đồng)
-for _abbreviation in TYPE_ABBREVIATIONS:
-    _WRITTEN.setdefault(fold(_abbreviation), set()).add(_abbreviation.lower())
 
 
 def cited_as_written(query):
