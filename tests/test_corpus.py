@@ -138,10 +138,15 @@ def generated_corpus():
 
 
 def bulk_load_undone():
-    """True when the search index and the facet triggers are as a load found them."""
+    """True when the document's indexes and the facet triggers are as a load found them."""
+    declared = {index.name for index in Document._meta.indexes}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('document_search_vector') IS NOT NULL")
-        indexed = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'archive_document'"
+            " AND indexname = ANY(%s)",
+            [list(declared)],
+        )
+        indexed = cursor.fetchone()[0] == len(declared)
         cursor.execute(
             "SELECT count(*) FROM pg_trigger WHERE tgenabled = 'D' AND tgrelid = ANY(%s::regclass[])",
             [FACET_TRIGGER_TABLES],
