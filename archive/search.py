@@ -10,6 +10,7 @@ configuration), the words as an adjacent phrase, and plans whose number was aske
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -58,6 +59,8 @@ _SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  
 # Not the ordinal of a number typed whole ("Kế hoạch 1614/KH-UBND" names that number only).
 _TYPED_ORDINAL = re.compile(rf"(?<!\w)({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?![\w/])")
 _WORD = re.compile(r"[^\W_]+")
+# A number among words: not one of a whole number's ("402/qd-ttg"), nor one excluded ("-402")
+_WORD_ORDINAL = re.compile(r"(?<![\w/])(?<!\s-)[1-9]\d{0,5}(?![\w/])")
 _OPERATORS = re.compile(r'["]|(?<!\S)-|\bOR\b')
 
 
@@ -74,7 +77,9 @@ class ParsedQuery:
     typed_ordinals: list = field(default_factory=list)  # ("qd", "402")
     typed_spans: list = field(default_factory=list)  # each one's words, folded: "quyet dinh 402"
     ordinals: list = field(default_factory=list)  # "1614"
+    word_ordinals: list = field(default_factory=list)  # "402" of "402 Lạng Sơn"
     linked: list = None  # ids of the documents linked to those the numbers name, once read
+    ordinal_linked: list = None  # and to those numbered with word_ordinals
 
     @property
     def is_empty(self):
@@ -157,9 +162,13 @@ def parse_query(raw):
         query.typed_ordinals.append((fold(_TYPE_WORDS[word]), ordinal))
         query.typed_spans.append(match.group(0))
     # A bare number ("1614") is a number lookup only when it is the whole query: in "100 đại
-    # biểu" it is just a word.
+    # biểu" or "402 Lạng Sơn" it is a word, which a text citing a number starting so holds too.
     if re.fullmatch(r"\d{1,6}", folded):
         query.ordinals = [folded]
+    elif not _OPERATORS.search(text):
+        typed = {ordinal for _abbreviation, ordinal in query.typed_ordinals}
+        words = _WORD_ORDINAL.findall(f" {folded}")
+        query.word_ordinals = [word for word in words if word not in typed]
     query.text = _as_written(text, {*query.numbers, *excluded})
     return query
 
@@ -257,10 +266,13 @@ def _number_tiers(query):
     for abbreviation, ordinal in query.typed_ordinals:
         pattern = rf"^{canonical_ordinal(ordinal)}/(\d{{4}}/)?{re.escape(abbreviation)}-"
         tiers.append((_numbered(Q(search_number__regex=pattern)), NUMBER_TYPE_ORDINAL))
-    for ordinal in query.ordinals:
-        pattern = rf"^{canonical_ordinal(ordinal)}[/-]"
-        tiers.append((_numbered(Q(search_number__regex=pattern)), NUMBER_ORDINAL))
+    tiers += [(_numbered_with(ordinal), NUMBER_ORDINAL) for ordinal in query.ordinals]
     return tiers
+
+
+def _numbered_with(ordinal):
+    """Return a Q matching the numbers with this ordinal ("402" of 402/QĐ-TTg, 402/KH-UBND)."""
+    return _numbered(Q(search_number__regex=rf"^{canonical_ordinal(ordinal)}[/-]"))
 
 
 _NUMBER_START = re.compile(r"\d{1,6}\s*/\S*")  # "402/", "402/QD", "402/QĐ-T": a number being typed
@@ -478,8 +490,9 @@ def cited_ordinals(query):
 
 
 def _bare_ordinals(query):
-    """Return the query's bare ordinal as stored, when no date could start as it does."""
-    ordinals = (canonical_ordinal(ordinal) for ordinal in query.ordinals)
+    """Return the query's bare ordinals as stored (the whole query's, or words' among other
+    words), when no date could start as they do."""
+    ordinals = (canonical_ordinal(o) for o in [*query.ordinals, *query.word_ordinals])
     return [ordinal for ordinal in ordinals if int(ordinal) > LAST_DAY]
 
 
@@ -530,6 +543,8 @@ def rank_expression(query):
     search = text_query(query)
     found_tiers = _found_tiers(query)
     rank = SearchRank(F("search_vector"), search, cover_density=True) + _scored(found_tiers)
+    if ordinal_tiers := _ordinal_tiers(query):
+        rank += _scored(ordinal_tiers)
     words = query.words
     phrase_words = query.text_words
     if len(phrase_words) > 1 and not query.uses_operators:
@@ -556,10 +571,46 @@ def rank_expression(query):
 
 def match_condition(query):
     """Return the Q a document must satisfy: its text matches, or its number (or one it links
-    to or from) was asked for."""
+    to or from) was asked for, or it holds the other words and links to a document numbered
+    with an ordinal typed among them (_ordinal_links)."""
     condition = Q(search_vector=text_query(query))
+    if linked := _ordinal_links(query):
+        other_words = SearchQuery(_other_words(query), config=CONFIG, search_type="websearch")
+        condition |= Q(pk__in=linked) & Q(search_vector=other_words)
     found = _either(tier for tier, _score in _found_tiers(query))
     return condition | found if found else condition
+
+
+def _ordinal_links(query):
+    """Return the ids of the documents linked to those numbered with the ordinals typed among
+    other words ("402 Hậu Giang": Hậu Giang's plan carrying out 402/QĐ-TTg, whose text may
+    never cite it), as _linked_ids reads them."""
+    ordinals = _word_ordinals(query)
+    if ordinals and query.ordinal_linked is None:
+        query.ordinal_linked = _linked_ids(_either(map(_numbered_with, ordinals)))
+    return query.ordinal_linked if ordinals else []
+
+
+def _ordinal_tiers(query):
+    """Return [(Q, score)] ranking first, among the documents holding the query's words, those
+    numbered with an ordinal typed among them ("402 di cư": 402/QĐ-TTg), then those linked."""
+    tiers = [(_numbered_with(ordinal), NUMBER_ORDINAL) for ordinal in _word_ordinals(query)]
+    if linked := _ordinal_links(query):
+        tiers.append((Q(pk__in=linked), NUMBER_LINKED))
+    return tiers
+
+
+def _word_ordinals(query):
+    """Return the ordinals typed among other words that are looked up as numbers' (above the
+    days of a date), none when no other word is typed."""
+    if not _other_words(query):
+        return []
+    return [ordinal for ordinal in query.word_ordinals if int(ordinal) > LAST_DAY]
+
+
+def _other_words(query):
+    """Return the query's text without the ordinals typed among its words."""
+    return " ".join(token for token in query.text.split() if token not in query.word_ordinals)
 
 
 # A shown document's title with every match marked, and two fragments of its text around the
@@ -612,17 +663,60 @@ WHERE d.id = ANY(%s)
 """
 
 
+def _headline_text(query):
+    """Return the words a snippet is cut and marked around: the query's, but for ordinals typed
+    among them ("402 Hậu Giang"), which a document linked to 402/QĐ-TTg need not hold."""
+    return _other_words(query) if _word_ordinals(query) else query.text
+
+
 def headlines(query, ids):
     """Return {pk: (highlighted title, snippet)} of these documents for a query."""
     if query.is_empty or not ids:
         return {}
+    text, written = _headline_text(query), cited_as_written(query)
+    if ordinals := _word_ordinals(query):  # asked as the words' company, not with them
+        written = " | ".join([*filter(None, [written]), *(f"'{o}'" for o in ordinals)])
     with connection.cursor() as cursor:
-        written = cited_as_written(query)
         cursor.execute(
-            HEADLINES_SQL,
-            [query.text, written, query.text, query.cited, word_patterns(query), list(ids)],
+            HEADLINES_SQL, [text, written, text, query.cited, word_patterns(query), list(ids)]
         )
-        return {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
+        found = {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
+    return _numbers_made_whole(found)
+
+
+# A fragment of a snippet ending in the part of a number before its first Đ ("… Quyết định số
+# 402/Q"): the parser ends a token there, and ts_headline may end the fragment with it.
+_CUT_AT_END = re.compile(rf"(\d{{1,6}}(?:/\d{{4}})?/[A-Za-z]*)({STOP_MARK}?)(?=$| … )")
+_NUMBER_WITH_D = r"\d{1,6}(?:/\d{4})?/[A-Za-z]*[Đđ](?:[^\s,;:()]*[^\s,;:().])?"
+NUMBERS_WITH_D_SQL = """
+SELECT id, (regexp_matches(COALESCE(NULLIF(body, ''), summary), %s, 'g'))[1]
+FROM archive_document WHERE id = ANY(%s)
+"""
+
+
+def _numbers_made_whole(found):
+    """Return the headlines with a number cut at its first Đ at a fragment's end made whole
+    from the document's text ("402/Q" gives "402/QĐ-TTg"; the highlight filter carries a mark
+    over the rest)."""
+    cut = [pk for pk, (_title, snippet) in found.items() if _CUT_AT_END.search(snippet)]
+    if not cut:
+        return found
+    numbers = {}
+    with connection.cursor() as cursor:
+        cursor.execute(NUMBERS_WITH_D_SQL, [f"({_NUMBER_WITH_D})", cut])
+        for pk, number in cursor.fetchall():
+            numbers.setdefault(pk, []).append(number)
+
+    for pk in cut:
+        title, snippet = found[pk]
+        found[pk] = (title, _CUT_AT_END.sub(partial(_whole, numbers.get(pk, [])), snippet))
+    return found
+
+
+def _whole(numbers, match):
+    start, stop = match.groups()
+    rests = (number[len(start) :] for number in numbers if number.startswith(start))
+    return start + stop + next((rest for rest in rests if rest[:1] in "Đđ"), "")
 
 
 # Every letter that folds to each folded one, both cases, as a bracket expression: "[Nn]" for
@@ -640,7 +734,7 @@ def word_patterns(query):
     case as a whole word; none for a query with operators (phrases, OR, excluded words)."""
     if query.uses_operators:
         return []
-    words = sorted({fold(word) for word in query.words})
+    words = sorted({fold(word) for word in _plain_words(_headline_text(query))})
     return [r"\m" + _folded_letters(word) + r"\M" for word in words]
 
 

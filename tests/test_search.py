@@ -369,6 +369,66 @@ def test_a_number_finds_what_links_to_it_after_it_and_before_mere_citations(
     assert slugs(client, q="402/QĐ-TTg") == ["qd-402", "nhac"]
 
 
+def test_a_number_among_words_finds_the_texts_citing_it_and_the_documents_linked(client, db):
+    """ "402 Lạng Sơn" and "402 Hậu Giang" found nothing: a text holds a cited number as one
+    token ("402/qd-ttg"), never the word "402", and Hậu Giang's plan carrying out 402/QĐ-TTg
+    does not cite it: it is linked."""
+    decision = PlanFactory(
+        slug="qd-402", number="402/QĐ-TTg", title="Quyết định về di cư", date=D(2020, 3, 20)
+    )
+    plan = PlanFactory(
+        slug="kh-hg",
+        number="1614/KH-UBND",
+        title="Kế hoạch về di cư",
+        body="Căn cứ Luật. " * 40 + "Ủy ban nhân dân tỉnh Hậu Giang ban hành Kế hoạch.",
+    )
+    DocumentLink.objects.create(source=plan, target=decision, relation=Relation.IMPLEMENTS)
+    ArticleFactory(
+        slug="bao-ls",
+        title="Lạng Sơn triển khai",
+        body="Tỉnh Lạng Sơn thực hiện theo Quyết định số 402/QĐ-TTg.",
+        date=D(2020, 8, 4),
+    )
+    ArticleFactory(
+        slug="ls-100", title="Lạng Sơn họp", body="Có 100 đại biểu dự họp.", date=D(2021, 1, 5)
+    )
+    assert slugs(client, q="402 Lạng Sơn") == ["bao-ls"]
+    assert slugs(client, q="Hậu Giang 402") == ["kh-hg"]
+    # Its snippet marks the words it holds.
+    snippet = api(client, q="Hậu Giang 402")[1]["results"][0]["snippet"]
+    assert "tỉnh <mark>Hậu</mark> <mark>Giang</mark> ban hành" in snippet
+    # The document numbered so first, then those linked to it, then the texts citing it.
+    assert slugs(client, q="402 di cư") == ["qd-402", "kh-hg"]
+    snippet = api(client, q="402 Lạng Sơn")[1]["results"][0]["snippet"]
+    assert "<mark>Lạng</mark> <mark>Sơn</mark>" in snippet
+    assert "số <mark>402/QĐ-TTg</mark>" in snippet
+    # A number among words is still a word, and one up to 31 only that (dates start so).
+    assert slugs(client, q="100 đại biểu") == ["ls-100"]
+    assert slugs(client, q="15 Lạng Sơn") == []
+    ArticleFactory(slug="ls-402", title="Lạng Sơn đón", body="Lạng Sơn đón 402 người.")
+    results = api(client, q="402 Lạng Sơn")[1]["results"]
+    assert (
+        "đón <mark>402</mark> người"
+        in results[slugs(client, q="402 Lạng Sơn").index("ls-402")]["snippet"]
+    )
+
+
+def test_a_snippet_never_ends_inside_a_number(client, db):
+    """ts_headline may end a fragment at a number's first Đ, where the parser ends a token:
+    "… ban hành kèm Quyết định số 402/Q"."""
+    ArticleFactory(
+        slug="ls",
+        title="Kế hoạch",
+        body="",
+        summary="Kế hoạch của Ủy ban nhân dân tỉnh Lạng Sơn ban hành ngày 04/8/2020 triển khai"
+        " Thỏa thuận GCM trên địa bàn tỉnh, theo Kế hoạch ban hành kèm Quyết định số"
+        " 402/QĐ-TTg.",
+    )
+    for q in ("402", "QĐ 402"):
+        snippet = api(client, q=q)[1]["results"][0]["snippet"]
+        assert snippet.endswith("Quyết định số <mark>402/QĐ-TTg</mark>"), (q, snippet)
+
+
 def test_a_number_below_10_is_found_however_a_text_writes_it(client, db):
     """Texts drop the zero Nghị định 30 writes (5/KH-UBND for 05/KH-UBND), a Party number
     too (5-CT/TW); a date's day or a month is not a number, and is found as typed."""
