@@ -40,7 +40,33 @@ admin.site.index_title = _("Nhập và quản lý dữ liệu")
 admin.site.site_url = "/"
 
 
-class VietnameseSlugs(admin.ModelAdmin):
+@functools.cache  # the models do not change while the process runs
+def _field_names():
+    """Return {label Django logs: the field's verbose name} of every field of the archive."""
+    with translation.override(None):
+        return {
+            str(capfirst(field.verbose_name)): str(field.verbose_name)
+            for model in apps.get_app_config("archive").get_models()
+            for field in model._meta.get_fields()
+            if getattr(field, "verbose_name", None)
+        }
+
+
+class HistoryNames(admin.ModelAdmin):
+    """A ModelAdmin whose history names a changed field by its verbose name, which both
+    languages translate. Django logs a form's label, capfirst(verbose_name) untranslated
+    ("Trạng thái"), and translates it as the history is read: a msgid of ours is the verbose
+    name, "trạng thái", so the English history said "Changed Trạng thái"."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        for entry in message:
+            if changed := entry.get("changed"):
+                changed["fields"] = [_field_names().get(f, f) for f in changed["fields"]]
+        return message
+
+
+class VietnameseSlugs(HistoryNames):
     """A ModelAdmin whose slugs, filled from a name as it is typed, spell Vietnamese as
     archive.text.vn_slugify does ("Đồng Tháp" gives dong-thap), not as Django's URLify."""
 
@@ -72,7 +98,7 @@ class AgencyAdmin(VietnameseSlugs):
 
 
 @admin.register(GcmObjective)
-class GcmObjectiveAdmin(admin.ModelAdmin):
+class GcmObjectiveAdmin(HistoryNames):
     list_display = ["number", "title_vi", "short_label_en", "title_vi_official"]
     list_display_links = ["number", "title_vi"]
     list_filter = ["title_vi_official"]
@@ -154,9 +180,9 @@ def set_status(modeladmin, request, queryset, *, status, message):
 def _write_status(request, pks, status):
     """Set the status of these documents and note it in each one's history."""
     Document.objects.filter(pk__in=pks).update(status=status, updated_at=timezone.now())
-    # In the site's language, as Django writes a form's changes (the history translates).
+    # Untranslated, as a form's changes are logged (HistoryNames): the history translates.
     with translation.override(None):
-        field = str(capfirst(Document._meta.get_field("status").verbose_name))
+        field = str(Document._meta.get_field("status").verbose_name)
     # In the history of each one's own kind, which its change page reads (an action on the
     # list of every kind gives the shared Document rows); only what a log names.
     for model, named in (

@@ -457,6 +457,28 @@ def test_a_deletion_lists_what_goes_with_it_in_vietnamese(staff_client, objects)
         assert "Liên kết giữa tài liệu" in content and "Quyết định gốc" in content, url
 
 
+def test_the_history_names_a_changed_field_in_the_readers_language(staff_client, objects):
+    """Django logs a changed field by its form label untranslated, "Tên", and translates it as
+    the history is read: the English history said "Changed Tên and English name."."""
+    agency = objects["agency"]
+    data = {
+        "name": "UBND tỉnh Hậu Giang (cũ)",
+        "name_en": "Hau Giang People's Committee",
+        "abbreviation": agency.abbreviation,
+        "kind": agency.kind,
+        "slug": agency.slug,
+        "parent": "",
+        "province": "",
+        "_save": "Lưu",
+    }
+    response = staff_client.post(reverse("admin:archive_agency_change", args=[agency.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    history = reverse("admin:archive_agency_history", args=[agency.pk])
+    assert "Đã thay đổi tên và tên tiếng Anh." in staff_client.get(history).content.decode()
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Changed name and English name." in staff_client.get(history).content.decode()
+
+
 def test_publish_and_unpublish_actions(staff_client, objects):
     draft = PlanFactory(status=Document.Status.DRAFT)
     written = draft.updated_at
@@ -470,7 +492,11 @@ def test_publish_and_unpublish_actions(staff_client, objects):
     draft.refresh_from_db()
     assert draft.status == Document.Status.DRAFT
     history = staff_client.get(reverse("admin:archive_plan_history", args=[draft.pk]))
-    assert history.content.decode().count("Đã thay đổi Trạng thái.") == 2
+    assert history.content.decode().count("Đã thay đổi trạng thái.") == 2
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # it said "Changed Trạng thái."
+    history = staff_client.get(reverse("admin:archive_plan_history", args=[draft.pk]))
+    assert history.content.decode().count("Changed status.") == 2
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     # Nothing to change is said, not "0 documents published".
     again = staff_client.post(
         documents, {"action": "unpublish", "_selected_action": [draft.pk]}, follow=True
