@@ -282,7 +282,8 @@ class DocumentFilter(django_filters.FilterSet):
 
     @cached_property
     def parsed_query(self):
-        return search.parse_query(self.form.cleaned_data.get("q", ""))
+        text = self.form.cleaned_data.get("q", "")
+        return search.parse_query(text, places=self.references.places if text else None)
 
     @cached_property
     def generation(self):

@@ -538,6 +538,8 @@ class Document(NfcTextMixin, models.Model):
                 opclasses=["text_pattern_ops"],
                 condition=~Q(search_number=""),
             ),
+            # The documents tagged with a place a query names, OR-ed with the text match.
+            GinIndex(fields=["facet_units"], name="document_facet_units"),
             # The titles' words alone, for suggestions while a title is typed (titled()).
             GinIndex(TITLE_WORDS, name="document_title_words"),
             # Titles and numbers by their trigrams, for the closest to a query (close_to()).

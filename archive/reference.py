@@ -11,6 +11,7 @@ are never stale.
 from django.urls import reverse
 from django.utils import translation
 
+from . import search
 from .models import Agency, DocumentType, GcmObjective, Province
 
 
@@ -35,6 +36,7 @@ class References:
             row.province = self.provinces.get(row.province_id)  # read from here, not queried
             row.tag = row.short_name
         self._group_mergers()
+        self.places = search.place_table(self.provinces.values())  # the names a query holds
         self._positions = {
             name: {pk: n for n, pk in enumerate(getattr(self, name))} for name in self.TABLES
         }

@@ -80,6 +80,7 @@ class ParsedQuery:
     word_ordinals: list = field(default_factory=list)  # "402" of "402 Lạng Sơn"
     linked: list = None  # ids of the documents linked to those the numbers name, once read
     ordinal_linked: list = None  # and to those numbered with word_ordinals
+    places: list = field(default_factory=list)  # [(a province's name as typed, ids, at word)]
 
     @property
     def is_empty(self):
@@ -122,8 +123,9 @@ def clean_query(raw):
     return text[:MAX_QUERY_LENGTH].strip(), truncated
 
 
-def parse_query(raw):
-    """Find document numbers in a query and give them the spelling the vector holds."""
+def parse_query(raw, places=None):
+    """Find document numbers in a query and give them the spelling the vector holds; find the
+    names of provinces in it too, given the names (place_table)."""
     text, truncated = clean_query(raw)
     query = ParsedQuery(raw=raw or "", text=text, shown=text, truncated=truncated)
     if not text:
@@ -170,7 +172,54 @@ def parse_query(raw):
         words = _WORD_ORDINAL.findall(f" {folded}")
         query.word_ordinals = [word for word in words if word not in typed]
     query.text = _as_written(text, {*query.numbers, *excluded})
+    if places and not query.uses_operators:
+        query.places = _places_in(query.text, places)
     return query
+
+
+def place_table(provinces):
+    """Return {a province's name as folded words: (its name, the ids of the units so named)}:
+    Lạng Sơn is a unit before 2025 and one after."""
+    table = {}
+    for province in provinces:
+        table.setdefault(tuple(_WORD.findall(fold(province.name))), (province.name, []))
+        table[tuple(_WORD.findall(fold(province.name)))][1].append(province.pk)
+    return table
+
+
+def _places_in(text, places):
+    """Return [(words as typed, ids, at)]: the province names in a query's words, the longest
+    first ("Thừa Thiên Huế", not "Huế"); a letter typed with a diacritic must be the name's
+    (in either tone placement: "Khánh Hoà"), so "năm định hướng" names no Nam Định."""
+    tokens = text.split()
+    folded = [fold(token) for token in tokens]
+    longest = max(map(len, places))
+    found, at = [], 0
+    while at < len(tokens):
+        for size in range(min(longest, len(tokens) - at), 0, -1):
+            typed, key = tokens[at : at + size], tuple(folded[at : at + size])
+            if key in places and _typed_as(typed, places[key][0]):
+                found.append((" ".join(typed), places[key][1], at))
+                at += size
+                break
+        else:
+            at += 1
+    return found
+
+
+def _typed_as(typed, name):
+    named = _WORD.findall(nfc(name).lower())
+    return len(typed) == len(named) and all(
+        any(
+            len(variant) == len(word)
+            and all(
+                char == letter or fold(char) == char
+                for char, letter in zip(word, variant, strict=True)
+            )
+            for variant in tone_variants(letters)
+        )
+        for word, letters in zip((word.lower() for word in typed), named, strict=True)
+    )
 
 
 _NUMBER_BEGUN = re.compile(r"(\d{1,6})\s*/\s*([^\W\d_]+)-?")  # "402/QĐ", a number's start
@@ -423,6 +472,9 @@ def text_query(query):
     holds a text's numbers in ("05/kh-ubnd" for 5/KH-UBND, models.numbers_as_tokens); an
     ordinal ("1614", "QĐ 402") also as the numbers a text cites with it (cited_ordinals)."""
     typed = SearchQuery(query.text, config=CONFIG, search_type="websearch")
+    for name, _ids, _at in query.places:  # its words stand together: not "năm định hướng"
+        words = SearchQuery(name, config=CONFIG, search_type="websearch")
+        typed = Rewritten(typed, words, SearchQuery(name, config=CONFIG, search_type="phrase"))
     for words, cited in cited_ordinals(query):
         # Where the query asks for "quyết định" and "402", it asks for them or a citation.
         named = SearchQuery(words, config=CONFIG, search_type="websearch")
@@ -574,11 +626,27 @@ def match_condition(query):
     to or from) was asked for, or it holds the other words and links to a document numbered
     with an ordinal typed among them (_ordinal_links)."""
     condition = Q(search_vector=text_query(query))
+    if tagged := _tagged(query):
+        condition |= tagged
     if linked := _ordinal_links(query):
         other_words = SearchQuery(_other_words(query), config=CONFIG, search_type="websearch")
         condition |= Q(pk__in=linked) & Q(search_vector=other_words)
     found = _either(tier for tier, _score in _found_tiers(query))
     return condition | found if found else condition
+
+
+def _tagged(query):
+    """Return the Q of the documents tagged with the one place a query names, or one that
+    took it in (a search for "Cần Thơ" finds Hậu Giang's plan: Cần Thơ took in Hậu Giang in
+    2025, as the province filter does), that hold its other words; None for no place or many."""
+    if len(query.places) != 1:
+        return None
+    (name, ids, at), tokens = query.places[0], query.text.split()
+    other_words = " ".join(tokens[:at] + tokens[at + len(name.split()) :])
+    tagged = Q(facet_units__overlap=ids)
+    if other_words:
+        tagged &= Q(search_vector=SearchQuery(other_words, config=CONFIG, search_type="websearch"))
+    return tagged
 
 
 def _ordinal_links(query):

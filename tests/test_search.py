@@ -369,6 +369,30 @@ def test_a_number_finds_what_links_to_it_after_it_and_before_mere_citations(
     assert slugs(client, q="402/QĐ-TTg") == ["qd-402", "nhac"]
 
 
+def test_a_province_named_is_one_place_and_finds_what_is_tagged_with_it(client, db):
+    """ "Nam Định" found "định hướng đến năm 2030" (each word anywhere, in any accents);
+    "Hồ Chí Minh" found nothing, though the province filter found the plans of the units it
+    took in (Bà Rịa - Vũng Tàu)."""
+    hcm = ProvinceFactory(era="34", code="79", name="Hồ Chí Minh", slug="ho-chi-minh")
+    brvt = ProvinceFactory(
+        era="63", code="77", name="Bà Rịa - Vũng Tàu", slug="ba-ria-63", merged_into=hcm
+    )
+    ProvinceFactory(era="63", code="36", name="Nam Định", slug="nam-dinh-63")
+    hoa = ProvinceFactory(era="34", code="56", name="Khánh Hòa", slug="khanh-hoa")
+    PlanFactory(slug="kh-brvt", title="Kế hoạch về di cư", body="", provinces=[brvt])
+    PlanFactory(slug="kh-hoa", title="Kế hoạch của tỉnh", body="", provinces=[hoa])
+    ArticleFactory(slug="dinh-huong", title="Định hướng", body="Định hướng đến năm 2030 về di cư.")
+    ArticleFactory(slug="tp", title="Tin", body="Người di cư ở Hồ Chí Minh.", date=D(2024, 1, 1))
+    assert slugs(client, q="Nam Định") == slugs(client, q="nam dinh") == []
+    assert slugs(client, q="năm định hướng") == ["dinh-huong"]  # the words, not the place
+    assert slugs(client, q="Hồ Chí Minh") == ["tp", "kh-brvt"]  # named first, then tagged
+    assert slugs(client, q="Hồ Chí Minh di cư") == ["tp", "kh-brvt"]
+    assert slugs(client, q="Hồ Chí Minh chợ") == []  # the other words are still asked for
+    assert slugs(client, q="Khánh Hoà") == slugs(client, q="khanh hoa") == ["kh-hoa"]
+    # Only the province filter's units: not every unit a place's successor took in.
+    assert slugs(client, q="Bà Rịa - Vũng Tàu") == ["kh-brvt"]
+
+
 def test_a_number_among_words_finds_the_texts_citing_it_and_the_documents_linked(client, db):
     """ "402 Lạng Sơn" and "402 Hậu Giang" found nothing: a text holds a cited number as one
     token ("402/qd-ttg"), never the word "402", and Hậu Giang's plan carrying out 402/QĐ-TTg
