@@ -45,14 +45,19 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # that do not break, which are spaces; hyphens that do not break, which are hyphens.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 _NO_BREAK_SPACES, _NO_BREAK_HYPHENS = "\u00a0\u2007\u202f", "\u2010\u2011"
+# And the capitals drawn as Đ that are not Đ (Icelandic Ð, African Ɖ), which text copied from
+# a PDF holds: "402/QÐ-TTg" found nothing.
+_LOOK_ALIKE_D = "\u00d0\u0189"
 _AS_SEEN = str.maketrans(
-    dict.fromkeys(_NO_BREAK_SPACES, " ") | dict.fromkeys(_NO_BREAK_HYPHENS, "-")
+    dict.fromkeys(_NO_BREAK_SPACES, " ")
+    | dict.fromkeys(_NO_BREAK_HYPHENS, "-")
+    | dict.fromkeys(_LOOK_ALIKE_D, "\u0110")
 )
 
 
 def as_seen(value):
     """Return the text as it reads: without invisible characters, its no-break spaces and
-    hyphens plain ones."""
+    hyphens plain ones, a look-alike Đ the letter."""
     return _INVISIBLE.sub("", value).translate(_AS_SEEN)
 
 

@@ -222,6 +222,15 @@ def test_citation_gives_type_date_and_issuer(catalogue):
     assert number.issued == datetime.date(2020, 3, 20)
 
 
+def test_a_citation_written_with_words_dashes_is_found(catalogue):
+    """Word writes "215/KH–UBND" with an en dash: the import found no number in the text."""
+    text = "Tiêu đề\n\nThực hiện Kế hoạch số 215/KH–UBND và Quyết định 402/QĐ—TTg của tỉnh."
+    result = extract(text, catalogue)
+    assert [number.number for number in result.numbers] == ["215/KH-UBND", "402/QĐ-TTg"]
+    spans = [(start, end) for start, end, kind, _value in result.spans if kind == "number"]
+    assert [result.text[start:end] for start, end in spans] == ["215/KH–UBND", "402/QĐ—TTg"]
+
+
 def test_every_number_form_is_split(catalogue):
     result = extract(text_of("article_merger_2025.txt"), catalogue)
     numbers = {n.number: n.as_json() for n in result.numbers}

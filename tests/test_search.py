@@ -237,6 +237,8 @@ def test_a_number_in_a_sentence_is_still_found(client, corpus):
     # Pasted with a no-break hyphen, an en dash, an invisible space.
     for q in ("1614/KH\u2011UBND", "1614/KH–UBND", "1614/KH\u200b-UBND"):
         assert slugs(client, q=q)[0] == "kh-1614", q
+    # Copied from a PDF, with an Icelandic Ð drawn as Đ.
+    assert slugs(client, q="402/Q\u00d0-TTg")[0] == "qd-402"
 
 
 def test_hyphens_join_words_as_people_write_them(client, db):

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Relation
-from ..numbers import DocumentNumber, DocumentNumberError, parse_number
+from ..numbers import DASHES, DocumentNumber, DocumentNumberError, parse_number
 from .agencies import BODY_HEAD, body_name
 from .dates import find_dates
 
@@ -64,7 +64,8 @@ def find_numbers(text):
     "Ban Chỉ đạo 138/CP" would be one.
     """
     found = []
-    for match in _CANDIDATE.finditer(text):
+    # Word's dashes read as hyphens ("215/KH–UBND"): one character for one, the places kept.
+    for match in _CANDIDATE.finditer(text.translate(DASHES)):
         raw = match.group().rstrip(_TRAILING)
         symbol = re.split(r"[/-]", raw, maxsplit=1)[1] if len(raw) > 1 else ""
         if not symbol[:1].isalpha() and not re.match(r"\d{4}/", symbol):
