@@ -138,6 +138,10 @@ def test_a_plan_pasted_without_blank_lines_keeps_its_text():
     page = clean_page("\n".join(implementing))
     assert page.title == "Kế hoạch thực hiện Quyết định số 402/QĐ-TTg của Thủ tướng"
     assert page.body[0].startswith("Căn cứ Quyết định")
+    # A subject set in capitals reads as a sentence: it gave "Kế hoạch tRIỂN KHAI THOẢ…".
+    capitals = [*lines[:5], "TRIỂN KHAI THỎA THUẬN GCM VÀ QUYẾT ĐỊNH SỐ 402/QĐ-TTG", *lines[7:]]
+    page = clean_page("\n".join(capitals))
+    assert page.title == "Kế hoạch triển khai thỏa thuận GCM và quyết định số 402/QĐ-TTg"
     # Past a few lines the subject ends, whatever follows.
     page = clean_page("\n".join([*lines[:5], *(f"Dòng {n} của nội dung" for n in range(9))]))
     assert page.title.endswith("Dòng 3 của nội dung") and "Dòng 8" in page.body_text

@@ -10,6 +10,7 @@ sentence of the article) only the first copy is kept. Every other line of the ar
 import re
 from dataclasses import dataclass, field
 
+from ..numbers import DocumentNumberError, parse_number
 from ..text import squash_spaces
 from .spelling import fold_in_place
 
@@ -269,9 +270,33 @@ def _take_header(lines, page):
     if header.subject and not header.type_name and header.subject.startswith("về việc"):
         header.type_name = "Công văn"
     if header.type_name:
-        subject = header.subject[:1].lower() + header.subject[1:]
-        page.title = squash_spaces(f"{header.type_name} {subject}")
+        page.title = squash_spaces(f"{header.type_name} {_in_a_sentence(header.subject)}")
     return lines[index:]
+
+
+# Kept in capitals when a subject set in capitals is written as a sentence.
+_ACRONYMS = {"GCM", "IOM", "ILO", "ASEAN", "UBND", "HĐND", "LHQ", "UNODC", "UNHCR", "UNICEF"}
+
+
+def _in_a_sentence(subject):
+    """Return a subject as it reads after the type ("Kế hoạch triển khai…"): its first letter
+    small; one set in capitals, as official documents set it, in small letters but for its
+    acronyms and numbers ("TRIỂN KHAI THOẢ THUẬN GCM" became "tRIỂN KHAI THOẢ THUẬN GCM")."""
+    if not subject.isupper():
+        return subject[:1].lower() + subject[1:]
+    return " ".join(map(_small_unless_named, subject.split()))
+
+
+def _small_unless_named(word):
+    bare = word.strip(".,;:()\"'")
+    if bare in _ACRONYMS:
+        return word
+    if any(char.isdigit() for char in bare):
+        try:
+            return word.replace(bare, str(parse_number(bare)))  # 402/QĐ-TTG is 402/QĐ-TTg
+        except DocumentNumberError:
+            return word
+    return word.lower()
 
 
 def clean_page(text):
