@@ -132,6 +132,26 @@ def test_a_plan_without_a_number_asks_for_one(demo, staff_client):
     assert not Document.objects.exclude(content_hash="").exists()
 
 
+def test_the_review_refuses_the_dates_the_documents_form_would(demo, staff_client):
+    """A date in the future was saved as a draft, whose admin form then refused every edit
+    until the date was corrected."""
+    data = review_data(analyse(staff_client, text=SEED_003))
+    ahead = datetime.date.today() + datetime.timedelta(days=400)
+    response = staff_client.post(URL, data | {"date": ahead.isoformat()})
+    assert response.status_code == 200
+    (error,) = response.context["review"].errors["date"]
+    assert error.endswith("chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.")
+    # A number holding its year, and a date of another year.
+    plan = {"kind": "plan", "number": "25/2020/QĐ-UBND", "date": "2021-03-01"}
+    response = staff_client.post(URL, data | plan)
+    assert response.context["review"].errors["date"] == [
+        "Số, ký hiệu 25/2020/QĐ-UBND ghi năm 2020, còn ngày ban hành ở năm 2021: năm trong số là"
+        " năm ban hành."
+    ]
+    assert not Document.objects.exclude(content_hash="").exists()
+    assert staff_client.post(URL, data | plan | {"date": "2020-03-01"}).status_code == 302
+
+
 def test_a_number_typed_in_the_review_makes_the_plan(demo, staff_client):
     """A text whose header was not read (no "Số: ..." line) can still be saved as a plan: the
     editor types its number and picks its issuer; its type follows the number."""

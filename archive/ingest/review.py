@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -145,7 +147,35 @@ class ReviewForm(forms.Form):
         data = super().clean()
         if data.get("kind") == PLAN and not data.get("number") and "number" not in self.errors:
             self.add_error("number", _("Văn bản cần số, ký hiệu (dòng «Số: ...» của nó)."))
+        self._check_date(data.get("date"), data.get("number") if data.get("kind") == PLAN else "")
         return data
+
+    def _check_date(self, date, number):
+        """Refuse the dates the document's own form would (Document.clean, Plan.clean): the
+        draft was saved, and its form then refused any edit until the date was corrected. A
+        batch import keeps such a text as a draft; here the editor is at hand to correct it."""
+        if not date:
+            return
+        if date > timezone.localdate():  # no import makes a conference, which may be ahead
+            self.add_error(
+                "date",
+                _("Ngày %(date)s chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.")
+                % {"date": date_format(date, "SHORT_DATE_FORMAT")},
+            )
+            return
+        try:
+            parsed = parse_number(number) if number else None
+        except DocumentNumberError:
+            return  # said on the number's field
+        if parsed and parsed.year and parsed.year != date.year:
+            self.add_error(
+                "date",
+                _(
+                    "Số, ký hiệu %(number)s ghi năm %(year)s, còn ngày ban hành ở năm "
+                    "%(issued)s: năm trong số là năm ban hành."
+                )
+                % {"number": parsed, "year": parsed.year, "issued": date.year},
+            )
 
 
 def link_label(link):
