@@ -716,6 +716,10 @@ class Plan(Document):
                 }
             )
         type_abbreviation = self.document_type.abbreviation if self.document_type_id else ""
+        if type_abbreviation and parsed.form == parsed.OFFICIAL_LETTER:
+            # "215/KHUBND", "215/XY-UBND": read as an official letter's, the only kind whose
+            # number names no type (Nghị định 30/2020/NĐ-CP, Phụ lục III).
+            raise ValidationError({"number": untyped_number_error(parsed, self.document_type)})
         if (
             type_abbreviation
             and parsed.type_abbreviation
@@ -735,6 +739,19 @@ class Plan(Document):
             raise ValidationError(
                 {"effective_date": _("Ngày có hiệu lực không thể trước ngày ban hành.")}
             )
+
+
+def untyped_number_error(parsed, document_type):
+    """Return why a number without a type cannot be the number of this type of document."""
+    return _(
+        "Số, ký hiệu %(number)s không ghi loại văn bản: số của %(type)s ghi «%(abbreviation)s» "
+        "sau dấu «/», như %(ordinal)s/%(abbreviation)s-UBND; chỉ công văn không ghi."
+    ) % {
+        "number": parsed,
+        "type": document_type.name,
+        "abbreviation": document_type.abbreviation,
+        "ordinal": parsed.ordinal,
+    }
 
 
 class Conference(Document):

@@ -11,7 +11,7 @@ from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.utils.translation import gettext as _
 
-from ..models import Article, Document, DocumentLink, Plan
+from ..models import Article, Document, DocumentLink, Plan, untyped_number_error
 from ..numbers import parse_number
 from ..text import squash_spaces, vn_slugify
 from .decode import IngestError
@@ -236,6 +236,8 @@ def _check_plan(plan):
     if parsed is None:
         raise IngestError(_("Số, ký hiệu «%(number)s» không hợp lệ.") % {"number": plan.number})
     chosen = plan.document_type.abbreviation if plan.document_type else ""
+    if chosen and parsed.form == parsed.OFFICIAL_LETTER:
+        raise IngestError(untyped_number_error(parsed, plan.document_type))
     if chosen and parsed.type_abbreviation and chosen != parsed.type_abbreviation:
         raise IngestError(
             _("Ký hiệu %(number)s là của %(type)s, không phải %(chosen)s.")
