@@ -2,8 +2,10 @@
 
 import functools
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.views.main import ORDER_VAR
 from django.db import models, transaction
@@ -33,11 +35,22 @@ from .models import (
     Province,
     SlowSearch,
 )
+from .text import line_ends
 
 admin.site.site_header = _("Lưu trữ chính sách di cư – Quản trị")
 admin.site.site_title = _("Quản trị lưu trữ")
 admin.site.index_title = _("Nhập và quản lý dữ liệu")
 admin.site.site_url = "/"
+
+
+class TextArea(forms.CharField):
+    """A text area's text with its lines ended as a save stores them (text.line_ends): a browser
+    sends "\r\n", so every save of a document said it had changed its text ("Đã thay đổi nội
+    dung.") and rewrote it."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return line_ends(value) if value else value
 
 
 @functools.cache  # the models do not change while the process runs
@@ -302,7 +315,10 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
     readonly_fields = ["created_at", "updated_at"]
     save_on_top = True
     # Django 6's default now: a source URL typed without a scheme is taken as https.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.TextField: {"form_class": TextArea, "widget": widgets.AdminTextareaWidget},
+    }
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -62,9 +62,14 @@ def as_seen(value):
 
 
 def strip_controls(value):
-    """Return the text without control characters (PostgreSQL refuses NUL; the others are noise)
-    and as it reads (as_seen)."""
-    return as_seen(_CONTROLS.sub("", value))
+    """Return the text without control characters (PostgreSQL refuses NUL; the others are noise),
+    its lines ended "\n", and as it reads (as_seen)."""
+    return as_seen(_CONTROLS.sub("", line_ends(value)))
+
+
+def line_ends(value):
+    """Return the text with its lines ended "\n": a browser sends a text area's "\r\n"."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def alternation(words):

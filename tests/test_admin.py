@@ -479,6 +479,25 @@ def test_the_history_names_a_changed_field_in_the_readers_language(staff_client,
     assert "Changed name and English name." in staff_client.get(history).content.decode()
 
 
+def test_a_save_changes_no_text_the_editor_left_alone(staff_client, objects):
+    """A browser sends a text area's lines ended "\r\n": every save said, and did, "Đã thay
+    đổi nội dung." """
+    article = ArticleFactory(title="Tin", summary="Tóm\ntắt", body="Dòng một.\nDòng hai.")
+    url = reverse("admin:archive_article_change", args=[article.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields} | {"title": "Tin mới"}
+    data = {k: v for k, v in data.items() if v is not None} | {"_save": "Lưu"}
+    data |= {"summary": "Tóm\r\ntắt", "body": "Dòng một.\r\nDòng hai."}
+    data |= inline_management("outgoing_links") | inline_management("incoming_links")
+    data = {k: [str(x) for x in v] if isinstance(v, list) else str(v) for k, v in data.items()}
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert (article.title, article.body) == ("Tin mới", "Dòng một.\nDòng hai.")
+    history = staff_client.get(reverse("admin:archive_article_history", args=[article.pk]))
+    assert "Đã thay đổi tiêu đề." in history.content.decode()
+
+
 def test_publish_and_unpublish_actions(staff_client, objects):
     draft = PlanFactory(status=Document.Status.DRAFT)
     written = draft.updated_at

@@ -89,6 +89,20 @@ def test_texts_saved_before_are_given_their_form_by_migration_0024():
     assert untouched.title == "Tin – ngắn"  # an en dash is prose's
 
 
+def test_line_ends_are_stored_as_newlines_and_migration_0026_mends_those_stored_before():
+    import importlib
+
+    plan = PlanFactory(title="Kế hoạch", body="Dòng một.\r\nDòng hai.\rDòng ba.")
+    plan.refresh_from_db()
+    assert plan.body == "Dòng một.\nDòng hai.\nDòng ba."
+    Document.objects.filter(pk=plan.pk).update(summary="Tóm\r\ntắt", body="Một\r\nHai")
+    migration = importlib.import_module("archive.migrations.0026_line_ends")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.LINE_ENDS)
+    plan.refresh_from_db()
+    assert (plan.summary, plan.body) == ("Tóm\ntắt", "Một\nHai")
+
+
 def test_subclasses_set_their_kind_before_saving():
     assert Plan().kind == Document.Kind.PLAN
     assert ConferenceFactory().kind == Document.Kind.CONFERENCE
