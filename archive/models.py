@@ -563,6 +563,18 @@ class Document(NfcTextMixin, models.Model):
     def get_absolute_url(self):
         return reverse(f"archive:{self.kind}", kwargs={"slug": self.slug})
 
+    @property
+    def agencies_listed(self):
+        """Return the agencies the page lists under "Cơ quan, tổ chức"."""
+        return self.agencies.all()
+
+    @property
+    def lead(self):
+        """Return the summary shown above the text, none when the text opens with it: an
+        imported article's summary is its first paragraph, which its page showed twice."""
+        summary = self.summary.strip()
+        return "" if summary and self.body.lstrip().startswith(summary) else summary
+
     def natural_key(self):
         return (self.slug,)
 
@@ -791,6 +803,13 @@ class Conference(Document):
     class Meta:
         verbose_name = _("hội nghị")
         verbose_name_plural = pgettext_lazy("plural", "hội nghị")
+
+    @property
+    def agencies_listed(self):
+        """Return the agencies but its organisers and participants, which the page lists
+        first: a review conference listed its 28 agencies twice."""
+        named = {agency.pk for agency in [*self.organisers.all(), *self.participants.all()]}
+        return [agency for agency in self.agencies.all() if agency.pk not in named]
 
     def clean(self):
         super().clean()

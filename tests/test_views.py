@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from archive.models import Document, DocumentLink, Relation
 
-from .factories import ArticleFactory, ConferenceFactory, PlanFactory, ProvinceFactory
+from .factories import (
+    AgencyFactory,
+    ArticleFactory,
+    ConferenceFactory,
+    PlanFactory,
+    ProvinceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +112,29 @@ def test_provincial_plan_page_names_the_national_plan_it_implements(client, chai
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(plan.get_absolute_url()).content.decode()
     assert '<html lang="en"' in english and '<h1 lang="vi">' in english
+
+
+def test_a_summary_the_text_opens_with_is_shown_once(client, db):
+    """An imported article's summary is its first paragraph: its page showed it twice."""
+    lead = "Ngày 30/7/2020, tỉnh Hậu Giang ban hành Kế hoạch."
+    article = ArticleFactory(title="Tin", summary=lead, body=f"{lead}\n\nĐoạn hai.")
+    assert client.get(article.get_absolute_url()).content.decode().count(lead) == 1
+    other = ArticleFactory(title="Tin khác", summary="Tóm tắt riêng.", body="Nội dung.")
+    assert "Tóm tắt riêng." in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_a_conference_lists_each_agency_once(client, db):
+    """Its organisers and participants were listed again under "Cơ quan, tổ chức"."""
+    host, guest, other = (
+        AgencyFactory(name=name, abbreviation="", kind="ministry")
+        for name in ("Bộ Chủ Trì", "Bộ Tham Dự", "Tổ Chức Khác")
+    )
+    conference = ConferenceFactory(title="Hội nghị")
+    conference.organisers.set([host])
+    conference.participants.set([guest])
+    conference.agencies.set([host, guest, other])
+    content = client.get(conference.get_absolute_url()).content.decode()
+    assert [content.count(f">{agency.name}<") for agency in (host, guest, other)] == [1, 1, 1]
 
 
 def test_conference_and_article_pages(client, chain):
