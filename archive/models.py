@@ -422,6 +422,11 @@ class Document(NfcTextMixin, models.Model):
         max_length=200,
         unique=True,
         help_text=_("Phần cuối của địa chỉ trang, chỉ gồm chữ không dấu, số và gạch nối."),
+        # Django's "Tài liệu có Đường dẫn đã tồn tại." said neither why nor what to do: the
+        # address is filled from the title, and titles repeat.
+        error_messages={
+            "unique": _("Đã có tài liệu khác dùng đường dẫn này: hãy sửa, chẳng hạn thêm «-2».")
+        },
     )
     summary = models.TextField(_("tóm tắt"), blank=True)
     body = models.TextField(_("nội dung"), blank=True)

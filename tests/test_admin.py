@@ -227,6 +227,16 @@ def test_malformed_number_is_refused_in_vietnamese_and_nothing_is_saved(staff_cl
     assert not Plan.objects.filter(slug="sai").exists()
 
 
+def test_an_address_taken_says_what_to_do(staff_client, objects):
+    data = document_form(
+        number="215/KH-UBND", title="Trùng", slug=objects["plan"].slug, validity="khong_xac_dinh"
+    )
+    response = staff_client.post(reverse("admin:archive_plan_add"), data)
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Đã có tài liệu khác dùng đường dẫn này: hãy sửa, chẳng hạn thêm «-2»."
+    ]
+
+
 def test_a_number_is_refused_in_the_editors_language_and_said_once(staff_client, objects):
     url = reverse("admin:archive_plan_add")
     data = document_form(number="", title="Trống", slug="trong", validity="khong_xac_dinh")
