@@ -9,7 +9,7 @@ configuration), the words as an adjacent phrase, and plans whose number was aske
 
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from django.contrib.postgres.search import (
@@ -59,8 +59,10 @@ _SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  
 # Not the ordinal of a number typed whole ("Kế hoạch 1614/KH-UBND" names that number only).
 _TYPED_ORDINAL = re.compile(rf"(?<!\w)({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?![\w/])")
 _WORD = re.compile(r"[^\W_]+")
-# A number among words: not one of a whole number's ("402/qd-ttg"), nor one excluded ("-402")
-_WORD_ORDINAL = re.compile(r"(?<![\w/])(?<!\s-)[1-9]\d{0,5}(?![\w/])")
+_ORDINAL = re.compile(r"[1-9]\d{0,5}")
+# The years a number may hold (parse_number's): among words such a number is the year.
+YEARS = range(1945, 2101)
+_PUNCTUATION = "\"'()[]{}«»“”‘’,.;:!?…"
 _OPERATORS = re.compile(r'["]|(?<!\S)-|\bOR\b')
 
 
@@ -77,7 +79,7 @@ class ParsedQuery:
     typed_ordinals: list = field(default_factory=list)  # ("qd", "402")
     typed_spans: list = field(default_factory=list)  # each one's words, folded: "quyet dinh 402"
     ordinals: list = field(default_factory=list)  # "1614"
-    word_ordinals: list = field(default_factory=list)  # "402" of "402 Lạng Sơn"
+    word_ordinals: list = field(default_factory=list)  # "402" of "402 Lạng Sơn" (a number's)
     linked: list = None  # ids of the documents linked to those the numbers name, once read
     ordinal_linked: list = None  # and to those numbered with word_ordinals
     places: list = field(default_factory=list)  # [(a province's name as typed, ids, at word)]
@@ -163,18 +165,33 @@ def parse_query(raw, places=None):
         word, ordinal = match.groups()
         query.typed_ordinals.append((fold(_TYPE_WORDS[word]), ordinal))
         query.typed_spans.append(match.group(0))
-    # A bare number ("1614") is a number lookup only when it is the whole query: in "100 đại
-    # biểu" or "402 Lạng Sơn" it is a word, which a text citing a number starting so holds too.
+    # A bare number ("1614") is a number lookup when it is the whole query; among words ("402
+    # Lạng Sơn") it is a word, which a text citing a number starting so holds too.
     if re.fullmatch(r"\d{1,6}", folded):
         query.ordinals = [folded]
-    elif not _OPERATORS.search(text):
-        typed = {ordinal for _abbreviation, ordinal in query.typed_ordinals}
-        words = _WORD_ORDINAL.findall(f" {folded}")
-        query.word_ordinals = [word for word in words if word not in typed]
     query.text = _as_written(text, {*query.numbers, *excluded})
-    if places and not query.uses_operators:
-        query.places = _places_in(query.text, places)
+    if not query.uses_operators:
+        query.word_ordinals = _ordinals_among_words(query)
+        if places:
+            query.places = _places_in(query.text, places)
     return query
+
+
+def _ordinals_among_words(query):
+    """Return the query's words that are ordinals looked up as numbers': not one typed with
+    its type ("QĐ 402"), a day or a month (up to 31: dates start so, "ngày 12/3/2020") nor a
+    year ("di cư 2025" asks for the year); none when no other word is typed."""
+    typed = {ordinal for _abbreviation, ordinal in query.typed_ordinals}
+    tokens = query.text.split()
+    ordinals = [
+        token
+        for token in tokens
+        if _ORDINAL.fullmatch(token)
+        and token not in typed
+        and int(token) > LAST_DAY
+        and int(token) not in YEARS
+    ]
+    return ordinals if len(ordinals) < len(tokens) else []
 
 
 def place_table(provinces):
@@ -182,16 +199,17 @@ def place_table(provinces):
     Lạng Sơn is a unit before 2025 and one after."""
     table = {}
     for province in provinces:
-        table.setdefault(tuple(_WORD.findall(fold(province.name))), (province.name, []))
-        table[tuple(_WORD.findall(fold(province.name)))][1].append(province.pk)
+        key = tuple(_WORD.findall(fold(province.name)))
+        table.setdefault(key, (province.name, []))[1].append(province.pk)
     return table
 
 
 def _places_in(text, places):
     """Return [(words as typed, ids, at)]: the province names in a query's words, the longest
     first ("Thừa Thiên Huế", not "Huế"); a letter typed with a diacritic must be the name's
-    (in either tone placement: "Khánh Hoà"), so "năm định hướng" names no Nam Định."""
-    tokens = text.split()
+    (in either tone placement: "Khánh Hoà"), so "năm định hướng" names no Nam Định. A word
+    is read without the punctuation beside it: "(Hậu Giang)", "Hà Nội,"."""
+    tokens = [token.strip(_PUNCTUATION) for token in text.split()]
     folded = [fold(token) for token in tokens]
     longest = max(map(len, places))
     found, at = [], 0
@@ -208,6 +226,8 @@ def _places_in(text, places):
 
 
 def _typed_as(typed, name):
+    """Return whether the words typed are the name's, a letter typed with a diacritic as the
+    name writes it (either tone placement), one typed plain any."""
     named = _WORD.findall(nfc(name).lower())
     return len(typed) == len(named) and all(
         any(
@@ -542,10 +562,10 @@ def cited_ordinals(query):
 
 
 def _bare_ordinals(query):
-    """Return the query's bare ordinals as stored (the whole query's, or words' among other
-    words), when no date could start as they do."""
-    ordinals = (canonical_ordinal(o) for o in [*query.ordinals, *query.word_ordinals])
-    return [ordinal for ordinal in ordinals if int(ordinal) > LAST_DAY]
+    """Return the query's bare ordinals as stored (the whole query's, when no date could start
+    as it does, or those among other words: _ordinals_among_words)."""
+    ordinals = [canonical_ordinal(ordinal) for ordinal in query.ordinals]
+    return [ordinal for ordinal in ordinals if int(ordinal) > LAST_DAY] + query.word_ordinals
 
 
 # The last word typed so far, asked as the start of a word from three letters on: a shorter
@@ -623,14 +643,15 @@ def rank_expression(query):
 
 def match_condition(query):
     """Return the Q a document must satisfy: its text matches, or its number (or one it links
-    to or from) was asked for, or it holds the other words and links to a document numbered
-    with an ordinal typed among them (_ordinal_links)."""
+    to or from) was asked for, or it holds the other words and is tagged with the place the
+    query names (_tagged) or links to a document numbered with an ordinal typed among its
+    words (_ordinal_links)."""
     condition = Q(search_vector=text_query(query))
     if tagged := _tagged(query):
         condition |= tagged
     if linked := _ordinal_links(query):
-        other_words = SearchQuery(_other_words(query), config=CONFIG, search_type="websearch")
-        condition |= Q(pk__in=linked) & Q(search_vector=other_words)
+        other_words = replace(query, text=_other_words(query), word_ordinals=[])
+        condition |= Q(pk__in=linked) & Q(search_vector=text_query(other_words))
     found = _either(tier for tier, _score in _found_tiers(query))
     return condition | found if found else condition
 
@@ -644,8 +665,8 @@ def _tagged(query):
     (name, ids, at), tokens = query.places[0], query.text.split()
     other_words = " ".join(tokens[:at] + tokens[at + len(name.split()) :])
     tagged = Q(facet_units__overlap=ids)
-    if other_words:
-        tagged &= Q(search_vector=SearchQuery(other_words, config=CONFIG, search_type="websearch"))
+    if other_words:  # asked as the text is (a number's citations too), the place aside
+        tagged &= Q(search_vector=text_query(replace(query, text=other_words, places=[])))
     return tagged
 
 
@@ -653,7 +674,7 @@ def _ordinal_links(query):
     """Return the ids of the documents linked to those numbered with the ordinals typed among
     other words ("402 Hậu Giang": Hậu Giang's plan carrying out 402/QĐ-TTg, whose text may
     never cite it), as _linked_ids reads them."""
-    ordinals = _word_ordinals(query)
+    ordinals = query.word_ordinals
     if ordinals and query.ordinal_linked is None:
         query.ordinal_linked = _linked_ids(_either(map(_numbered_with, ordinals)))
     return query.ordinal_linked if ordinals else []
@@ -662,18 +683,10 @@ def _ordinal_links(query):
 def _ordinal_tiers(query):
     """Return [(Q, score)] ranking first, among the documents holding the query's words, those
     numbered with an ordinal typed among them ("402 di cư": 402/QĐ-TTg), then those linked."""
-    tiers = [(_numbered_with(ordinal), NUMBER_ORDINAL) for ordinal in _word_ordinals(query)]
+    tiers = [(_numbered_with(ordinal), NUMBER_ORDINAL) for ordinal in query.word_ordinals]
     if linked := _ordinal_links(query):
         tiers.append((Q(pk__in=linked), NUMBER_LINKED))
     return tiers
-
-
-def _word_ordinals(query):
-    """Return the ordinals typed among other words that are looked up as numbers' (above the
-    days of a date), none when no other word is typed."""
-    if not _other_words(query):
-        return []
-    return [ordinal for ordinal in query.word_ordinals if int(ordinal) > LAST_DAY]
 
 
 def _other_words(query):
@@ -734,7 +747,7 @@ WHERE d.id = ANY(%s)
 def _headline_text(query):
     """Return the words a snippet is cut and marked around: the query's, but for ordinals typed
     among them ("402 Hậu Giang"), which a document linked to 402/QĐ-TTg need not hold."""
-    return _other_words(query) if _word_ordinals(query) else query.text
+    return _other_words(query) if query.word_ordinals else query.text
 
 
 def headlines(query, ids):
@@ -742,7 +755,7 @@ def headlines(query, ids):
     if query.is_empty or not ids:
         return {}
     text, written = _headline_text(query), cited_as_written(query)
-    if ordinals := _word_ordinals(query):  # asked as the words' company, not with them
+    if ordinals := query.word_ordinals:  # asked as the words' company, not with them
         written = " | ".join([*filter(None, [written]), *(f"'{o}'" for o in ordinals)])
     with connection.cursor() as cursor:
         cursor.execute(
