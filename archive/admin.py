@@ -43,10 +43,10 @@ admin.site.index_title = _("Nhập và quản lý dữ liệu")
 admin.site.site_url = "/"
 
 
-class TextArea(forms.CharField):
+class TextWithLineEnds(forms.CharField):
     """A text area's text with its lines ended as a save stores them (text.line_ends): a browser
     sends "\r\n", so every save of a document said it had changed its text ("Đã thay đổi nội
-    dung.") and rewrote it."""
+    dung.") and rewrote it. (The widget is named again: an override replaces the admin's.)"""
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -317,7 +317,7 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
     # Django 6's default now: a source URL typed without a scheme is taken as https.
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https"},
-        models.TextField: {"form_class": TextArea, "widget": widgets.AdminTextareaWidget},
+        models.TextField: {"form_class": TextWithLineEnds, "widget": widgets.AdminTextareaWidget},
     }
 
     def get_form(self, request, obj=None, **kwargs):

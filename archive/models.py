@@ -585,13 +585,8 @@ class Document(NfcTextMixin, models.Model):
 
     def clean(self):
         super().clean()
-        if self.date and not self.MAY_BE_AHEAD and self.date > timezone.localdate():
-            raise ValidationError(
-                {
-                    "date": _("Ngày %(date)s chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.")
-                    % {"date": date_format(self.date, "SHORT_DATE_FORMAT")}
-                }
-            )
+        if self.date and not self.MAY_BE_AHEAD and (error := future_date_error(self.date)):
+            raise ValidationError({"date": error})
 
     @property
     def specific(self):
@@ -686,6 +681,12 @@ class Plan(Document):
         except DocumentNumberError:
             return None
 
+    @property
+    def agencies_listed(self):
+        """Return the agencies but its issuer, which the page names first (the admin tags the
+        issuer as an agency, for the facet)."""
+        return [agency for agency in self.agencies.all() if agency.pk != self.issuer_id]
+
     def derive_number_fields(self):
         """Write the number in its canonical spelling and fill its normalised form and year."""
         parsed = self.parsed_number
@@ -722,16 +723,8 @@ class Plan(Document):
                     % {"number": parsed, "title": twin.title}
                 }
             )
-        if parsed.year and self.date and parsed.year != self.date.year:
-            raise ValidationError(
-                {
-                    "date": _(
-                        "Số, ký hiệu %(number)s ghi năm %(year)s, còn ngày ban hành ở năm "
-                        "%(issued)s: năm trong số là năm ban hành."
-                    )
-                    % {"number": parsed, "year": parsed.year, "issued": self.date.year}
-                }
-            )
+        if self.date and (error := number_year_error(parsed, self.date)):
+            raise ValidationError({"date": error})
         type_abbreviation = self.document_type.abbreviation if self.document_type_id else ""
         if type_abbreviation and parsed.form == parsed.OFFICIAL_LETTER:
             # "215/KHUBND", "215/XY-UBND": read as an official letter's, the only kind whose
@@ -758,6 +751,25 @@ class Plan(Document):
             )
 
 
+def future_date_error(date):
+    """Return why a document other than a conference cannot have this date, or None."""
+    if date <= timezone.localdate():
+        return None
+    return _("Ngày %(date)s chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.") % {
+        "date": date_format(date, "SHORT_DATE_FORMAT")
+    }
+
+
+def number_year_error(parsed, date):
+    """Return why a document with this number cannot be issued on this date, or None."""
+    if not parsed.year or parsed.year == date.year:
+        return None
+    return _(
+        "Số, ký hiệu %(number)s ghi năm %(year)s, còn ngày ban hành ở năm %(issued)s: năm trong "
+        "số là năm ban hành."
+    ) % {"number": parsed, "year": parsed.year, "issued": date.year}
+
+
 def untyped_number_error(parsed, document_type):
     """Return why a number without a type cannot be the number of this type of document."""
     return _(
@@ -765,7 +777,7 @@ def untyped_number_error(parsed, document_type):
         "sau dấu «/», như %(ordinal)s/%(abbreviation)s-UBND; chỉ công văn không ghi."
     ) % {
         "number": parsed,
-        "type": document_type.name,
+        "type": document_type.label,
         "abbreviation": document_type.abbreviation,
         "ordinal": parsed.ordinal,
     }

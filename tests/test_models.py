@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from archive.models import Document, DocumentLink, Plan, Province, Relation
+from archive.models import Conference, Document, DocumentLink, Plan, Province, Relation
 
 from .factories import (
     AgencyFactory,
@@ -97,10 +97,31 @@ def test_line_ends_are_stored_as_newlines_and_migration_0026_mends_those_stored_
     assert plan.body == "Dòng một.\nDòng hai.\nDòng ba."
     Document.objects.filter(pk=plan.pk).update(summary="Tóm\r\ntắt", body="Một\r\nHai")
     migration = importlib.import_module("archive.migrations.0026_line_ends")
+    conference = ConferenceFactory(title="Hội nghị")
+    Conference.objects.filter(pk=conference.pk).update(participant_note="Một\r\nHai")
     with connection.cursor() as cursor:
-        cursor.execute(migration.LINE_ENDS)
+        for statement in migration.LINE_ENDS:
+            cursor.execute(statement)
     plan.refresh_from_db()
-    assert (plan.summary, plan.body) == ("Tóm\ntắt", "Một\nHai")
+    conference.refresh_from_db()
+    assert (plan.summary, plan.body, conference.participant_note) == (
+        "Tóm\ntắt",
+        "Một\nHai",
+        "Một\nHai",
+    )
+
+
+def test_a_look_alike_d_stored_before_is_the_letter_after_migration_0028():
+    import importlib
+
+    migration = importlib.import_module("archive.migrations.0028_look_alike_d")
+    article = ArticleFactory(title="Tin", body="Theo 402/QĐ-TTg.")
+    Document.objects.filter(pk=article.pk).update(body="Theo 402/Q\u00d0-TTg.")
+    assert not Document.objects.filter(search_vector="402/qd-ttg").exists()
+    migration.as_the_letter(None, type("Editor", (), {"connection": connection}))
+    article.refresh_from_db()
+    assert article.body == "Theo 402/QĐ-TTg."
+    assert Document.objects.filter(search_vector="402/qd-ttg").get().pk == article.pk
 
 
 def test_subclasses_set_their_kind_before_saving():

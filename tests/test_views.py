@@ -135,6 +135,10 @@ def test_a_conference_lists_each_agency_once(client, db):
     conference.agencies.set([host, guest, other])
     content = client.get(conference.get_absolute_url()).content.decode()
     assert [content.count(f">{agency.name}<") for agency in (host, guest, other)] == [1, 1, 1]
+    # A plan's issuer, which the admin tags as an agency too.
+    plan = PlanFactory(title="Kế hoạch", issuer=host, agencies=[host, other])
+    content = client.get(plan.get_absolute_url()).content.decode()
+    assert [content.count(f">{agency.name}<") for agency in (host, other)] == [1, 1]
 
 
 def test_conference_and_article_pages(client, chain):

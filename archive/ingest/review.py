@@ -11,14 +11,20 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from ..models import BY_NAME, Agency, GcmObjective, Province, Relation
+from ..models import (
+    BY_NAME,
+    Agency,
+    GcmObjective,
+    Province,
+    Relation,
+    future_date_error,
+    number_year_error,
+)
 from ..numbers import DocumentNumberError, parse_number
 from .catalogue import Catalogue
 from .dates import FoundDate
@@ -153,29 +159,17 @@ class ReviewForm(forms.Form):
     def _check_date(self, date, number):
         """Refuse the dates the document's own form would (Document.clean, Plan.clean): the
         draft was saved, and its form then refused any edit until the date was corrected. A
-        batch import keeps such a text as a draft; here the editor is at hand to correct it."""
+        batch import keeps such a text as a draft; here the editor is at hand to correct it.
+        No import makes a conference, the one kind whose date may be ahead."""
         if not date:
-            return
-        if date > timezone.localdate():  # no import makes a conference, which may be ahead
-            self.add_error(
-                "date",
-                _("Ngày %(date)s chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.")
-                % {"date": date_format(date, "SHORT_DATE_FORMAT")},
-            )
             return
         try:
             parsed = parse_number(number) if number else None
         except DocumentNumberError:
-            return  # said on the number's field
-        if parsed and parsed.year and parsed.year != date.year:
-            self.add_error(
-                "date",
-                _(
-                    "Số, ký hiệu %(number)s ghi năm %(year)s, còn ngày ban hành ở năm "
-                    "%(issued)s: năm trong số là năm ban hành."
-                )
-                % {"number": parsed, "year": parsed.year, "issued": date.year},
-            )
+            parsed = None  # said on the number's field
+        error = future_date_error(date) or (parsed and number_year_error(parsed, date))
+        if error:
+            self.add_error("date", error)
 
 
 def link_label(link):

@@ -7,16 +7,25 @@ regenerate their search vectors and are logged for the snapshots like any write.
 
 from django.db import migrations
 
-COLUMNS = ("title", "summary", "body")
-LINE_ENDS = (
-    "UPDATE archive_document SET "
-    + ", ".join(
-        f"{column} = replace(replace({column}, E'\\r\\n', E'\\n'), E'\\r', E'\\n')"
-        for column in COLUMNS
+TABLES = {
+    "archive_document": ("title", "summary", "body"),
+    "archive_conference": ("participant_note",),
+}
+
+
+def line_ends(table, columns):
+    return (
+        f"UPDATE {table} SET "
+        + ", ".join(
+            f"{column} = replace(replace({column}, E'\\r\\n', E'\\n'), E'\\r', E'\\n')"
+            for column in columns
+        )
+        + " WHERE "
+        + " OR ".join(f"strpos({column}, E'\\r') > 0" for column in columns)
     )
-    + " WHERE "
-    + " OR ".join(f"strpos({column}, E'\\r') > 0" for column in COLUMNS)
-)
+
+
+LINE_ENDS = [line_ends(table, columns) for table, columns in TABLES.items()]
 
 
 class Migration(migrations.Migration):

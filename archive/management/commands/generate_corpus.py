@@ -40,8 +40,8 @@ NATIONAL = [
     ("bo-ngoai-giao", "BNG-LS", "CV"),
     ("ban-chap-hanh-trung-uong-dang", "TW", "NQ"),
 ]
-# The GIN indexes (the search vector's, the titles' words and trigrams, the numbers'
-# trigrams) are built once after the load: far faster than updating them row by row, which
+# The GIN indexes (the search vector's, the places', the titles' words and trigrams, the
+# numbers' trigrams) are built once after the load: far faster than updating them row by row, which
 # doubled the time of a 200,000-document load once the title indexes came (session 17).
 LOAD_INDEXES = [index for index in Document._meta.indexes if isinstance(index, GinIndex)]
 # The facet arrays are written by the COPY itself; their triggers would only repeat the work.
