@@ -204,6 +204,8 @@ def _symbol_groups(symbol, raw):
 
 
 # Dashes a number is written with in Word or on a web page ("215/KH–UBND"): its hyphen.
+# The years a number may hold: from the Democratic Republic's first decrees on.
+YEARS = range(1945, 2101)
 DASHES = str.maketrans(dict.fromkeys("\u2012\u2013\u2014\u2015\u2212", "-"))
 
 
@@ -234,7 +236,7 @@ def parse_number(raw):
     if match := _WITH_YEAR.match(text):
         ordinal, year, symbol = match.groups()
         year = int(year)
-        if not 1945 <= year <= 2100:
+        if year not in YEARS:
             raise DocumentNumberError(
                 _("«%(raw)s» có năm ban hành %(year)s không hợp lệ.") % {"raw": raw, "year": year}
             )

@@ -24,6 +24,7 @@ from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from .numbers import (
     DASHES,
     TYPE_ABBREVIATIONS,
+    YEARS,
     DocumentNumberError,
     canonical_ordinal,
     normalize_number,
@@ -60,8 +61,6 @@ _SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  
 _TYPED_ORDINAL = re.compile(rf"(?<!\w)({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?![\w/])")
 _WORD = re.compile(r"[^\W_]+")
 _ORDINAL = re.compile(r"[1-9]\d{0,5}")
-# The years a number may hold (parse_number's): among words such a number is the year.
-YEARS = range(1945, 2101)
 _PUNCTUATION = "\"'()[]{}«»“”‘’,.;:!?…"
 _OPERATORS = re.compile(r'["]|(?<!\S)-|\bOR\b')
 
@@ -226,19 +225,12 @@ def _places_in(text, places):
 
 
 def _typed_as(typed, name):
-    """Return whether the words typed are the name's, a letter typed with a diacritic as the
-    name writes it (either tone placement), one typed plain any."""
+    """Return whether the words typed are the name's as title_pattern reads them: a letter
+    typed with a diacritic as the name writes it (either tone placement), one typed plain any."""
     named = _WORD.findall(nfc(name).lower())
     return len(typed) == len(named) and all(
-        any(
-            len(variant) == len(word)
-            and all(
-                char == letter or fold(char) == char
-                for char, letter in zip(word, variant, strict=True)
-            )
-            for variant in tone_variants(letters)
-        )
-        for word, letters in zip((word.lower() for word in typed), named, strict=True)
+        any(re.fullmatch(_letters(spelling), word) for spelling in tone_variants(typed.lower()))
+        for typed, word in zip(typed, named, strict=True)
     )
 
 
