@@ -6,7 +6,7 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from ..text import as_seen
+from ..text import as_seen, line_ends
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -85,7 +85,7 @@ def decode_bytes(data):
 
 def normalize_text(text, notes):
     """Return the text in NFC, noting when it arrived decomposed (NFD)."""
-    text = as_seen(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = as_seen(line_ends(text))
     if not text.strip():  # after: a file of zero-width spaces is empty too
         raise IngestError(_("Tệp rỗng."))
     nfc = unicodedata.normalize("NFC", text)
