@@ -18,9 +18,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import search
+from . import reference, search
 from .adminsite import document_label
-from .filters import DocumentFilter
+from .filters import DocumentFilter, search_generation
 from .models import (
     BY_NAME,
     Agency,
@@ -279,7 +279,8 @@ class DocumentLists:
         term = search.clean_query(search_term)[0]  # NFC, no control characters, capped
         if not term:
             return queryset, False
-        found = queryset.find(term)
+        places = reference.references(search_generation()).places  # as the site's search
+        found = queryset.find(term, places=places)
         if "number_first" in found.query.annotations and ORDER_VAR not in request.GET:
             # A number's own documents first, as the link pickers list them (in date order
             # "402/QĐ-TTg" showed the decision 6th of 7), then the list's order (set before).

@@ -353,11 +353,12 @@ class DocumentQuerySet(models.QuerySet):
             return self.alias(rank=Value(0.0))
         return self.filter(search.match_condition(query)).alias(rank=search.rank_expression(query))
 
-    def find(self, text):
-        """Return what an editor's search box finds (search.editor_condition), or the documents of
-        a number it names in any spelling or starts, those aliased `number_first` (ordered by
+    def find(self, text, places=None):
+        """Return what an editor's search box finds (search.editor_condition: what the site's
+        search finds, given the place names it reads, search.place_table), or the documents of a
+        number it starts; those of a number named or started aliased `number_first` (ordered by
         the link pickers: a list keeps the order its columns say)."""
-        query = search.parse_query(text)
+        query = search.parse_query(text, places=places)
         if query.is_empty:
             return self
         found = search.editor_condition(query)
@@ -367,7 +368,7 @@ class DocumentQuerySet(models.QuerySet):
         first = search.number_score(query)
         if started:  # after a number named whole, before the text's other matches
             first += models.Case(models.When(started, then=Value(1.0)), default=Value(0.0))
-        return self.filter(found | (named or Q()) | (started or Q())).alias(number_first=first)
+        return self.filter(found | (started or Q())).alias(number_first=first)
 
     def titled(self, text):
         """Return the documents whose title has the words typed so far at its words' starts

@@ -23,6 +23,7 @@ from django.db.models import Case, F, FloatField, Func, Q, Value, When
 
 from .numbers import (
     DASHES,
+    ISSUER_ABBREVIATIONS,
     TYPE_ABBREVIATIONS,
     YEARS,
     DocumentNumberError,
@@ -51,6 +52,8 @@ PHRASE_BONUS, EXACT_WORDS_WEIGHT = 1.0, 1.0
 # Type names and abbreviations that introduce a number: "Quyết định 402", "QĐ 402", "KH số 1614".
 _TYPE_WORDS = {fold(name): abbreviation for abbreviation, name in TYPE_ABBREVIATIONS.items()}
 _TYPE_WORDS |= {fold(abbreviation): abbreviation for abbreviation in TYPE_ABBREVIATIONS}
+# A công văn's number names no type (1378/BNG-LS, NĐ 30/2020 Phụ lục I); offices write "CV".
+_TYPE_WORDS |= {"cong van": "", "cv": ""}
 _TYPE_PATTERN = "|".join(sorted((re.escape(word) for word in _TYPE_WORDS), key=len, reverse=True))
 _FULL_NUMBER = re.compile(
     r"(?<![\w/])\d{1,6}(?:\s*/\s*\d{4})?\s*/\s*[^\W\d_][\w&]*(?:\s*[-/]\s*[\w&]+)*"  # 402/QĐ-TTg
@@ -59,6 +62,29 @@ _FULL_NUMBER = re.compile(
 _SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  # 1614 KH-UBND
 # Not the ordinal of a number typed whole ("Kế hoạch 1614/KH-UBND" names that number only).
 _TYPED_ORDINAL = re.compile(rf"(?<!\w)({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?![\w/])")
+
+
+def _spellings(abbreviations):
+    """Return a regex alternation of abbreviations as typed: in any case, with or without Đ."""
+    forms = {form for word in abbreviations for form in (word.lower(), fold(word))}
+    return "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
+
+
+# A number typed with spaces or hyphens for its separators ("402 QĐ TTg", "402-QĐ-TTg",
+# "60 NQ/TW"): an ordinal, a type's abbreviation and the issuers' we know (not any word: "5
+# KH của tỉnh" is words).
+_SEPARATOR = r"(?:\s*[-/]\s*|\s+)"
+_SPELLED_NUMBER = re.compile(
+    rf"(?<![\w/])(\d{{1,6}}){_SEPARATOR}({_spellings(TYPE_ABBREVIATIONS)})"
+    rf"((?:{_SEPARATOR}(?:{_spellings(ISSUER_ABBREVIATIONS)}))+)(?![\w/&-])",
+    re.IGNORECASE,
+)
+_ISSUER = re.compile(_spellings(ISSUER_ABBREVIATIONS), re.IGNORECASE)
+_PARTY_ISSUERS = {"tw", "tu"}  # Ban Chấp hành Trung ương, a Tỉnh ủy: 60-NQ/TW, 164-KH/TU
+# A type's abbreviation and its ordinal typed as one word ("QĐ402", "kh1614", "CV1378").
+_GLUED_ORDINAL = re.compile(
+    rf"(?<![\w/])({_spellings([*TYPE_ABBREVIATIONS, 'CV'])})(\d{{1,6}})(?![\w/])", re.IGNORECASE
+)
 _WORD = re.compile(r"[^\W_]+")
 _ORDINAL = re.compile(r"[1-9]\d{0,5}")
 _PUNCTUATION = "\"'()[]{}«»“”‘’,.;:!?…"
@@ -81,6 +107,7 @@ class ParsedQuery:
     word_ordinals: list = field(default_factory=list)  # "402" of "402 Lạng Sơn" (a number's)
     linked: list = None  # ids of the documents linked to those the numbers name, once read
     ordinal_linked: list = None  # and to those numbered with word_ordinals
+    letters: dict = None  # {ordinal: the numbers of the công văn so numbered}, once read
     places: list = field(default_factory=list)  # [(a province's name as typed, ids, at word)]
 
     @property
@@ -157,6 +184,8 @@ def parse_query(raw, places=None):
         except DocumentNumberError:
             return match.group(0)
 
+    text = _GLUED_ORDINAL.sub(r"\1 \2", text)
+    text = _SPELLED_NUMBER.sub(_as_number, text)
     text = _FULL_NUMBER.sub(full_number, text)
     text = _SPACED_NUMBER.sub(spaced_number, text)
     folded = fold(text)
@@ -174,6 +203,14 @@ def parse_query(raw, places=None):
         if places:
             query.places = _places_in(query.text, places)
     return query
+
+
+def _as_number(match):
+    """Return a number typed with other separators ("402 QĐ TTg") as a number is written."""
+    ordinal, abbreviation, issuers = match.group(1), match.group(2), _ISSUER.findall(match[3])
+    if len(issuers) == 1 and fold(issuers[0]) in _PARTY_ISSUERS:
+        return f"{ordinal}-{abbreviation}/{issuers[0]}"
+    return f"{ordinal}/{abbreviation}-{'-'.join(issuers)}"
 
 
 def _ordinals_among_words(query):
@@ -325,10 +362,19 @@ def _number_tiers(query):
     """
     tiers = [(Q(search_number=number), NUMBER_EXACT) for number in query.numbers]
     for abbreviation, ordinal in query.typed_ordinals:
-        pattern = rf"^{canonical_ordinal(ordinal)}/(\d{{4}}/)?{re.escape(abbreviation)}-"
-        tiers.append((_numbered(Q(search_number__regex=pattern)), NUMBER_TYPE_ORDINAL))
+        tiers.append((_numbered(_typed_as_number(abbreviation, ordinal)), NUMBER_TYPE_ORDINAL))
     tiers += [(_numbered_with(ordinal), NUMBER_ORDINAL) for ordinal in query.ordinals]
     return tiers
+
+
+def _typed_as_number(abbreviation, ordinal):
+    """Return a Q matching the numbers with this type and ordinal ("QĐ 402": 402/QĐ-TTg), with
+    no type for a công văn ("CV 1378": 1378/BNG-LS, not 1378/KH-UBND nor 30/2020/NĐ-CP)."""
+    if abbreviation:
+        pattern = rf"^{canonical_ordinal(ordinal)}/(\d{{4}}/)?{re.escape(abbreviation)}-"
+    else:
+        pattern = rf"^{canonical_ordinal(ordinal)}/(?!\d{{4}}/|(?:{'|'.join(sorted(_WRITTEN))})-)"
+    return Q(search_number__regex=pattern)
 
 
 def _numbered_with(ordinal):
@@ -522,13 +568,21 @@ def cited_as_written(query):
     then "đ-ttg", which the highlight filter joins to the mark)."""
     lexemes = [f"'{ordinal}/':*" for ordinal in _bare_ordinals(query)]
     for abbreviation, ordinal in query.typed_ordinals:
-        for written in sorted(_WRITTEN.get(abbreviation, {abbreviation})):
-            for spelling in sorted({canonical_ordinal(ordinal), ordinal.lstrip("0") or "0"}):
+        if not abbreviation and int(ordinal) > LAST_DAY:  # a công văn's: no type
+            lexemes += [f"'{spelling}/':*" for spelling in _ordinal_spellings(ordinal)]
+            continue
+        for written in sorted(_WRITTEN.get(abbreviation, ())):
+            for spelling in _ordinal_spellings(ordinal):
                 if "đ" in written:
                     lexemes.append(f"'{spelling}/{written.partition('đ')[0]}'")
                 else:
                     lexemes.append(f"'{spelling}/{written}-':*")
     return " | ".join(lexemes)
+
+
+def _ordinal_spellings(ordinal):
+    """Return an ordinal as texts write it: "05" and "5"."""
+    return sorted({canonical_ordinal(ordinal), ordinal.lstrip("0") or "0"})
 
 
 # A day or a month ("ngày 12/3/2020", "tháng 12/2021") starts as a number with that ordinal.
@@ -543,14 +597,30 @@ def cited_ordinals(query):
     holding a year ("30/2020/nd-cp" for "Nghị định 30"): a lexeme per year, which the planner
     costs as a guess each, and then reads every row. For the same reason not a bare number up
     to 31, which dates start as well (3 s at 200,000 documents)."""
-    cited = [
-        # The type's hyphen too: "05/tt" also starts 05/ttr-... (Tờ trình), 05/ttlt-...
-        (words, f"'{canonical_ordinal(ordinal)}/{abbreviation}-':*")
-        for words, (abbreviation, ordinal) in zip(
-            query.typed_spans, query.typed_ordinals, strict=True
-        )
-    ]
+    cited = []
+    for words, (abbreviation, ordinal) in zip(query.typed_spans, query.typed_ordinals, strict=True):
+        if abbreviation:  # the type's hyphen too: "05/tt" also starts 05/ttr-... (Tờ trình)
+            cited.append((words, f"'{canonical_ordinal(ordinal)}/{abbreviation}-':*"))
+        elif int(ordinal) > LAST_DAY:  # a công văn's ("CV 1378") names no type: 1378/bng-ls
+            cited.append((words, _letters_cited(query, ordinal)))
     return cited + [(ordinal, f"'{ordinal}/':*") for ordinal in _bare_ordinals(query)]
+
+
+def _letters_cited(query, ordinal):
+    """Return the lexemes of the công văn numbered with this ordinal as a text cites them
+    ("'1378/bng-ls'"), read once per query: a prefix ('1378/':*) would find every number so
+    numbered (1378/KH-UBND, 1378/2021/NĐ-CP) and the documents carrying them. Any such
+    number when the archive holds no such letter."""
+    from .models import Document  # models builds on this module
+
+    if query.letters is None:
+        query.letters = {}
+    if ordinal not in query.letters:
+        letters = Document.objects.published().filter(_numbered(_typed_as_number("", ordinal)))
+        numbers = letters.values_list("search_number", flat=True).distinct()
+        query.letters[ordinal] = sorted(numbers[:MAX_NAMED])
+    cited = [f"'{number}'" for number in query.letters[ordinal]]
+    return " | ".join(cited) or f"'{canonical_ordinal(ordinal)}/':*"
 
 
 def _bare_ordinals(query):
@@ -567,14 +637,15 @@ _OR_WORD = re.compile(r"(?<!\S)or(?!\S)", re.IGNORECASE)  # websearch_to_tsquery
 
 
 def editor_condition(query):
-    """Return the Q an editor's search box puts on the text: every word in any accents and
-    tone placement, a last word of three letters or more as the start of one too, as it is
-    still being typed ("thoả thuậ" finds "Thỏa thuận"). A query with operators is taken as
-    the site takes it."""
+    """Return the Q an editor's search box puts on the documents: what the site's search finds
+    (match_condition: a number in any spelling and what links to it, a place's documents), and
+    as the last word may still be typed, a last word of three letters or more as the start of
+    one ("thoả thuậ" finds "Thỏa thuận"), every word in any accents and tone placement."""
+    found = match_condition(query)
     plain = not (query.uses_operators or _OR_WORD.search(query.text))
     match = _LAST_WORD.fullmatch(query.text) if plain else None
     if not match:
-        return Q(search_vector=text_query(query))
+        return found
     rest, last = match.groups()
     prefix = SearchQuery(f"{last}:*", config=CONFIG, search_type="raw")  # letters, digits only
     if rest:
@@ -583,7 +654,7 @@ def editor_condition(query):
     if accented := _accented_start(last):
         # Only the documents the index found for the folded start are read for this.
         condition &= Q(search_vector_exact=accented)
-    return condition
+    return found | condition
 
 
 def _accented_start(word):
@@ -638,14 +709,24 @@ def match_condition(query):
     to or from) was asked for, or it holds the other words and is tagged with the place the
     query names (_tagged) or links to a document numbered with an ordinal typed among its
     words (_ordinal_links)."""
-    condition = Q(search_vector=text_query(query))
+    condition = _words_condition(query)
     if tagged := _tagged(query):
         condition |= tagged
-    if linked := _ordinal_links(query):
-        other_words = replace(query, text=_other_words(query), word_ordinals=[])
-        condition |= Q(pk__in=linked) & Q(search_vector=text_query(other_words))
     found = _either(tier for tier, _score in _found_tiers(query))
     return condition | found if found else condition
+
+
+def _words_condition(query):
+    """Return the Q of the documents holding the query's words: in their text, or, for the
+    ordinals typed among them, linked to a document numbered so (_ordinal_links)."""
+    condition = Q(search_vector=text_query(query))
+    if linked := _ordinal_links(query):
+        linked = Q(pk__in=linked)
+        if other_words := _other_words(query):
+            other_words = replace(query, text=other_words, word_ordinals=[])
+            linked &= Q(search_vector=text_query(other_words))
+        condition |= linked
+    return condition
 
 
 def _tagged(query):
@@ -657,8 +738,8 @@ def _tagged(query):
     (name, ids, at), tokens = query.places[0], query.text.split()
     other_words = " ".join(tokens[:at] + tokens[at + len(name.split()) :])
     tagged = Q(facet_units__overlap=ids)
-    if other_words:  # asked as the text is (a number's citations too), the place aside
-        tagged &= Q(search_vector=text_query(replace(query, text=other_words, places=[])))
+    if other_words:  # asked as the text is (a number's citations and links too), the place aside
+        tagged &= _words_condition(replace(query, text=other_words, places=[]))
     return tagged
 
 

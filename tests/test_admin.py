@@ -637,6 +637,26 @@ def test_a_list_searched_by_number_shows_that_numbers_document_first(staff_clien
     assert articles.status_code == 200  # searched with its newspaper too: not reordered
 
 
+def test_an_admin_list_finds_what_the_sites_search_finds(staff_client, objects):
+    """ "qd 402" listed 2 documents in the admin against the site's 23, and "402 Hậu Giang"
+    none: a text holds a cited number as one token ("402/qd-ttg"), and a plan carrying out a
+    decision is linked to it, its text need not cite it."""
+    decision = PlanFactory(number="402/QĐ-TTg", slug="qd-402", date=datetime.date(2020, 3, 20))
+    plan = PlanFactory(number="1614/KH-UBND", slug="kh-1614", body="Kế hoạch của tỉnh.")
+    plan.provinces.add(objects["province"])
+    DocumentLink.objects.create(source=plan, target=decision, relation=Relation.IMPLEMENTS)
+    article = ArticleFactory(slug="bao", body="Thực hiện Quyết định số 402/QĐ-TTg của Thủ tướng.")
+    plans = reverse("admin:archive_plan_changelist")
+    for q in ("qd 402", "402 QĐ TTg", "402/QĐ-TTg"):
+        assert list(staff_client.get(plans, {"q": q}).context["cl"].result_list) == [
+            decision,
+            plan,
+        ], q
+    assert list(staff_client.get(plans, {"q": "402 Hậu Giang"}).context["cl"].result_list) == [plan]
+    articles = reverse("admin:archive_article_changelist")
+    assert list(staff_client.get(articles, {"q": "qd 402"}).context["cl"].result_list) == [article]
+
+
 def test_the_link_picker_tells_look_alike_documents_apart(staff_client, objects):
     title = "Kế hoạch triển khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự"
     national = PlanFactory(

@@ -205,6 +205,14 @@ def test_or_and_exclusion(client, corpus):
         ("Quyết định 402", "qd-402"),
         ("quyet dinh so 402", "qd-402"),
         ("KH 402", "kh-402"),
+        # Typed with spaces or hyphens for its slash, or its type and ordinal as one word.
+        ("402 QĐ TTg", "qd-402"),
+        ("402-QĐ-TTg", "qd-402"),
+        ("402 qd ttg", "qd-402"),
+        ("402/qđ ttg", "qd-402"),
+        ("1614 KH UBND", "kh-1614"),
+        ("qđ402", "qd-402"),
+        ("KH1614", "kh-1614"),
     ],
 )
 def test_every_spelling_of_a_document_number_puts_that_plan_first(client, corpus, q, first):
@@ -340,6 +348,31 @@ def test_a_number_named_by_its_type_finds_the_texts_citing_it(client, db):
     assert "<mark>5/KH-UBND</mark>" in api(client, q="KH 05")[1]["results"][0]["snippet"]
 
 
+def test_a_letter_is_found_by_its_ordinal(client, db):
+    """A công văn's number names no type (1378/BNG-LS): "CV 1378" found nothing."""
+    letter = PlanFactory(
+        slug="cv-1378",
+        number="1378/BNG-LS",
+        document_type=DocumentTypeFactory(name="Công văn", abbreviation="", slug="cong-van"),
+        title="Công văn về di cư",
+        date=D(2021, 3, 5),
+    )
+    PlanFactory(slug="kh-1378", number="1378/KH-UBND", title="Kế hoạch", date=D(2022, 1, 1))
+    PlanFactory(slug="nd-1378", number="1378/2021/NĐ-CP", title="Nghị định", date=D(2021, 1, 1))
+    ArticleFactory(
+        slug="bao", title="Tin", body="Theo Công văn số 1378/BNG-LS của Bộ.", date=D(2021, 4, 1)
+    )
+    for q in ("CV 1378", "cv1378", "công văn 1378", "Công văn số 1378"):
+        assert slugs(client, q=q) == [letter.slug, "bao"], q
+    assert "số <mark>1378/BNG-LS</mark> của" in api(client, q="CV 1378")[1]["results"][1]["snippet"]
+    # Typed short of its last part, it finds none, and the page offers the letter.
+    page = client.get(reverse("archive:search"), {"q": "1378/BNG"}).content.decode()
+    assert "Có phải bạn tìm" in page and letter.get_absolute_url() in page
+    # A party's number typed with spaces is the party's form.
+    party = PlanFactory(slug="nq-60", number="60-NQ/TW", title="Nghị quyết", date=D(2025, 4, 1))
+    assert slugs(client, q="60 NQ TW")[0] == party.slug
+
+
 def test_a_number_finds_what_links_to_it_after_it_and_before_mere_citations(
     client, db, monkeypatch
 ):
@@ -453,6 +486,21 @@ def test_a_number_among_words_finds_the_texts_citing_it_and_the_documents_linked
     )
 
 
+def test_a_place_and_a_number_find_the_place_s_plan_linked_to_that_number(client, db):
+    """A plan tagged with Hậu Giang carrying out 402/QĐ-TTg, neither named in its text, is
+    what "402 Hậu Giang" asks for: the place by its tag, the number by the link."""
+    hau_giang = ProvinceFactory(era="63", code="93", name="Hậu Giang", slug="hau-giang")
+    decision = PlanFactory(slug="qd-402", number="402/QĐ-TTg", title="Quyết định về di cư")
+    plan = PlanFactory(slug="kh-hg", number="1614/KH-UBND", title="Kế hoạch", body="Kế hoạch.")
+    plan.provinces.add(hau_giang)
+    DocumentLink.objects.create(source=plan, target=decision, relation=Relation.IMPLEMENTS)
+    PlanFactory(slug="kh-khac", number="15/KH-UBND", title="Kế hoạch", body="Khác.").provinces.add(
+        hau_giang
+    )
+    assert slugs(client, q="402 Hậu Giang") == ["kh-hg"]
+    assert slugs(client, q="Hậu Giang 402 kế hoạch") == ["kh-hg"]
+
+
 def test_a_snippet_never_ends_inside_a_number(client, db):
     """ts_headline may end a fragment at a number's first Đ, where the parser ends a token:
     "… ban hành kèm Quyết định số 402/Q"."""
@@ -493,6 +541,10 @@ def test_parse_query_respells_numbers_for_the_vector():
     assert query.numbers == ["402/qd-ttg"]
     assert "402/qd-ttg" in query.text
     assert query.shown == "Quyết định số 402/QĐ-TTg về GCM"
+    # Spaces stand for a number's separators only before abbreviations we know.
+    assert parse_query("402 QĐ TTg di cư").numbers == ["402/qd-ttg"]
+    for words in ("5 KH của tỉnh", "402 QĐ TTg-X"):
+        assert parse_query(words).numbers == [], words
 
 
 def test_the_phrase_bonus_leaves_out_the_numbers_parts():
