@@ -137,7 +137,7 @@ def kind_year_counts(documents):
 # (archive/filters.py): keyed by the search generation that every committed write to a document,
 # a tag or a link moves (migrations 0006 and 0008), so an edit is counted at the next request.
 # Bump the format when a cached value's shape changes, so new code never reads an old entry.
-OVERVIEW_FORMAT = 1
+OVERVIEW_FORMAT = 2
 
 
 def cached(name, user, compute):
@@ -182,13 +182,25 @@ def objective_counts(documents):
 
 
 def unit_objective_counts(documents):
-    """Return {(province id, objective id): documents}: the matrix's cells."""
-    rows = _grouped_counts(
-        documents,
-        "unit, objective",
-        {"facet_units": "unit", "facet_objectives": "objective"},
-    )
-    return {(unit, objective): n for unit, objective, n in rows}
+    """Return ({(province id, objective id): documents}, {province id: documents}): the
+    matrix's cells, and every document of each unit, those tagged with no objective too (a row
+    of empty cells is then a unit whose documents name none, not one without documents). One
+    pass: each document's objectives, or none (the LEFT JOIN), under each of its units, counted
+    both ways (GROUPING SETS; GROUPING(objective) tells a unit's total from its documents
+    without an objective)."""
+    arrays = documents.order_by().values("pk", "facet_units", "facet_objectives")
+    sql, params = arrays.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT unit, objective, GROUPING(objective), count(DISTINCT d.pk) "
+            f"FROM ({sql}) AS d CROSS JOIN unnest(d.facet_units) AS unit "
+            f"LEFT JOIN LATERAL unnest(d.facet_objectives) AS objective ON true "
+            f"GROUP BY GROUPING SETS ((unit, objective), (unit))",
+            params,
+        )
+        rows = cursor.fetchall()
+    cells = {(unit, objective): n for unit, objective, whole, n in rows if objective and not whole}
+    return cells, {unit: n for unit, _objective, whole, n in rows if whole}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -374,6 +374,7 @@ def result_json(request, document):
 
 CSV_COLUMNS = [
     gettext_lazy("Loại"),
+    gettext_lazy("Loại văn bản"),  # a plan's: Kế hoạch, Quyết định, Công văn
     gettext_lazy("Số, ký hiệu"),
     gettext_lazy("Tiêu đề"),
     gettext_lazy("Ngày"),
@@ -402,7 +403,7 @@ def search_csv(request):
         )
     documents = (
         filterset.ordered_qs()
-        .select_related("plan")
+        .select_related("plan__document_type")
         .prefetch_related("provinces", "agencies")
         .iterator(chunk_size=1000)
     )
@@ -428,10 +429,12 @@ def csv_rows(documents, request, writer):
     # A byte-order mark first, so Excel opens the Vietnamese text as UTF-8.
     yield "\ufeff" + writer.writerow([str(column) for column in CSV_COLUMNS])
     for document in documents:
+        plan = document.plan if document.kind == Document.Kind.PLAN else None
         yield writer.writerow(
             [
                 document.get_kind_display(),
-                document.plan.number if document.kind == Document.Kind.PLAN else "",
+                plan.document_type.label if plan and plan.document_type_id else "",
+                plan.number if plan else "",
                 document.title,
                 document.date.strftime("%d/%m/%Y") if document.date else "",
                 document.date.isoformat() if document.date else "",
@@ -755,9 +758,13 @@ def matrix(request):
         era = overview.parse_era(request.GET.get("era"))
     except ValueError as error:
         return message_page(request, error, status=400)
-    cells = overview.cached("units-objectives", request.user, overview.unit_objective_counts)
+    cells, totals = overview.cached(
+        "units-objectives", request.user, overview.unit_objective_counts
+    )
     objectives = list(GcmObjective.objects.all())
     units = overview.alphabetical(Province.objects.filter(era=era))
+    for unit in units:
+        unit.document_count = totals.get(unit.pk, 0)
     highest = max(cells.values(), default=0)
     rows = [
         (

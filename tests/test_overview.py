@@ -517,6 +517,12 @@ def test_every_matrix_cell_is_the_count_its_search_link_finds(client, demo):
                 assert count == search_count(client, province=unit.slug, objective=objective.number)
                 assert level >= 1
     assert filled > 0
+    # Each row ends with every document of the unit, those tagged with no objective too.
+    for unit, _cells in rows:
+        assert unit.document_count == search_count(client, province=unit.slug)
+        link = f'href="/tim-kiem/?province={unit.slug}"'
+        assert (link in content) is bool(unit.document_count)
+    assert any(unit.document_count for unit, _cells in rows)
     # A zero cell is a real zero.
     assert search_count(client, province="ha-giang-truoc-2025", objective=5) == 0
 
@@ -811,11 +817,12 @@ def test_aggregate_pages_count_the_archive_once_per_generation(
 def test_cached_counts_are_plain_numbers(client, demo):
     client.get(reverse("archive:matrix"))
     key = f"overview:{overview.OVERVIEW_FORMAT}:{search_generation()}:published:units-objectives"
-    cells = cache.get(key)
-    assert cells
+    cells, totals = cache.get(key)
+    assert cells and totals
     assert all(
         type(unit) is type(objective) is type(n) is int for (unit, objective), n in cells.items()
     )
+    assert all(type(unit) is type(n) is int for unit, n in totals.items())
 
 
 def test_cached_computes_once_per_generation_and_per_scope(demo, staff):

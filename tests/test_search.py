@@ -1297,7 +1297,7 @@ def test_a_results_agencies_are_told_apart_and_all_reachable(client, corpus):
 def test_csv_export_streams_all_matches_with_a_bom(client, corpus):
     response = client.get(reverse("archive:search-csv"), {"q": "người", "sort": "newest"})
     body = b"".join(response.streaming_content).decode("utf-8")
-    assert body.startswith("\ufeffLoại,Số, ký hiệu".replace("Số, ký hiệu", '"Số, ký hiệu"'))
+    assert body.startswith('\ufeffLoại,Loại văn bản,"Số, ký hiệu",')
     lines = body.strip().splitlines()
     assert len(lines) == 1 + len(slugs(client, q="người", page_size=100))
     assert "Người di cư trở về quê" in body
@@ -1311,11 +1311,12 @@ def test_csv_export_in_english_is_english_throughout(client, corpus):
     translation.activate("vi")  # the thread's language by the time a server streams the rows
     lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
     header = (
-        "Kind,Document number,Title,Date,Date (year-month-day),Provinces and cities,"
+        "Kind,Document type,Document number,Title,Date,Date (year-month-day),Provinces and cities,"
         "Agencies and organisations,URL"
     )
     assert lines[0] == "\ufeff" + header
-    assert lines[1].startswith("Article,,Người di cư trở về quê,01/05/2024,2024-05-01,")
+    assert lines[1].startswith("Article,,,Người di cư trở về quê,01/05/2024,2024-05-01,")
+    assert any(line.startswith("Legal document,Plan,1614/KH-UBND,") for line in lines)
 
 
 def test_csv_export_is_dated_and_names_a_bad_parameter_as_the_page_does(client, corpus):
