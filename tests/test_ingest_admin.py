@@ -184,7 +184,21 @@ def test_a_number_typed_that_the_archive_holds_is_a_duplicate(demo, staff_client
     data = review_data(analyse(staff_client, text=SEED_003))  # dated 31/07/2020
     issuer = Agency.objects.get(slug="ubnd-tinh-hau-giang")
     data |= {"kind": "plan", "number": "1614/KH-UBND", "issuer": str(issuer.pk)}
-    response = staff_client.post(URL, data, follow=True)
-    assert "không nhập lại" in response.content.decode()
+    data["title"] = "Kế hoạch đã sửa tiêu đề"
+    response = staff_client.post(URL, data)
     assert "duplicate key" not in response.content.decode()
     assert not Document.objects.exclude(content_hash="").exists()
+    # Another text under a number the archive holds: the review stays, with what the editor
+    # corrected, and says so on the number, which may be mistyped.
+    review = response.context["review"]
+    assert "không nhập lại" in " ".join(review.errors["number"])
+    assert "1614/KH-UBND" in " ".join(review.errors["number"])
+    assert review["title"].value() == "Kế hoạch đã sửa tiêu đề"
+    # The same text again is the document already imported: its page, no review.
+    data["number"] = "1615/KH-UBND"
+    saved = staff_client.post(URL, data)
+    assert saved.status_code == 302
+    data["number"] = "1616/KH-UBND"
+    again = staff_client.post(URL, data, follow=True)
+    assert "không nhập lại" in again.content.decode()
+    assert again.redirect_chain[-1][0] == saved.url

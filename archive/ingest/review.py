@@ -297,6 +297,11 @@ def _save(model_admin, request, context):
     except IngestError as error:
         review.add_error(None, str(error))
         return _review(request, context, {"text": text}, review)
+    if result.status == DUPLICATE and result.by_number:
+        # Another text under a number the archive holds: most likely mistyped. The review stays
+        # on screen with what the editor corrected, for the number to be put right.
+        review.add_error("number", result.message)
+        return _review(request, context, {"text": text}, review)
     document = result.document
     url = reverse(f"admin:archive_{document.kind}_change", args=[document.pk])
     if result.status == DUPLICATE:

@@ -32,6 +32,7 @@ class ImportResult:
     document: Document | None = None
     message: str = ""
     notes: list = field(default_factory=list)
+    by_number: bool = False  # a duplicate found by the plan's number alone, not by its text
 
 
 def content_hash(title, body):
@@ -56,8 +57,9 @@ SELECT
 
 
 def _lookup(extraction, digest, slug=None):
-    """Return (the document this text was already imported as, or None; the slugs taken that
-    start with `slug`)."""
+    """Return (the document this text was already imported as, or None; whether it was found
+    by the plan's number alone, not by the text or its address; the slugs taken that start
+    with `slug`)."""
     own = extraction.own_number if extraction.kind == PLAN else None
     with connection.cursor() as cursor:
         cursor.execute(
@@ -79,7 +81,7 @@ def _lookup(extraction, digest, slug=None):
     duplicate = (
         Document.objects.only("id", "kind", "slug", "title").get(pk=found) if found else None
     )
-    return duplicate, set(taken)
+    return duplicate, not same_text, set(taken)
 
 
 def find_duplicate(extraction, digest):
@@ -301,14 +303,16 @@ def _links(document, extraction):
     ]
 
 
-def _duplicate(extraction, duplicate):
-    return ImportResult(
-        DUPLICATE,
-        extraction,
-        duplicate,
-        _("Đã có trong lưu trữ: «%(title)s» (mã %(id)s); không nhập lại.")
-        % {"title": duplicate.title, "id": duplicate.pk},
-    )
+def _duplicate(extraction, duplicate, by_number):
+    named = {"title": duplicate.title, "id": duplicate.pk}
+    if by_number:  # another text: the number may be mistyped (the admin's review says so)
+        message = _(
+            "Số, ký hiệu %(number)s của cơ quan ban hành này, cùng năm, đã có trong lưu trữ: "
+            "«%(title)s» (mã %(id)s); không nhập lại."
+        ) % {**named, "number": extraction.own_number.number}
+    else:
+        message = _("Đã có trong lưu trữ: «%(title)s» (mã %(id)s); không nhập lại.") % named
+    return ImportResult(DUPLICATE, extraction, duplicate, message, by_number=by_number)
 
 
 def document_import(*, text, catalogue, source_url="", publish=False, dry_run=False, edits=None):
@@ -329,9 +333,9 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
     if source_url:
         extraction.source_url = source_url
     if dry_run:
-        duplicate = find_duplicate(extraction, digest)
+        duplicate, by_number, _taken = _lookup(extraction, digest)
         if duplicate:
-            return _duplicate(extraction, duplicate)
+            return _duplicate(extraction, duplicate, by_number)
         return ImportResult(DRY_RUN, extraction)
     status = Document.Status.PUBLISHED if publish else Document.Status.DRAFT
     try:
@@ -346,9 +350,9 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
                     " pg_advisory_xact_lock(hashtextextended(%s, 0))",
                     [digest, f"slug:{slug}"],
                 )
-            duplicate, taken = _lookup(extraction, digest, slug)
+            duplicate, by_number, taken = _lookup(extraction, digest, slug)
             if duplicate:
-                return _duplicate(extraction, duplicate)
+                return _duplicate(extraction, duplicate, by_number)
             document = _build(extraction, status, source_url, digest, unique_slug(slug, taken))
             _save(document, extraction, catalogue)
     except ValidationError as error:
