@@ -9,6 +9,8 @@ from django.contrib.admin import widgets
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.views.main import ORDER_VAR
 from django.db import models, transaction
+from django.db.models import F, Func, IntegerField, Value
+from django.db.models.functions import Cast
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -362,13 +364,19 @@ def agency_ids(values, fields):
     return ids
 
 
+# A number's ordinal, the digits it starts with (Nghị định 30/2020/NĐ-CP), as an integer.
+NUMBER_ORDINAL = Cast(
+    Func(F("number"), Value("^[0-9]+"), function="substring"), output_field=IntegerField()
+)
+
+
 @admin.register(Plan)
 class PlanAdmin(DocumentKindAdmin):
     date_label = _("Ngày ban hành")
     # Narrow enough for a laptop's screen beside the two sidebars: the number says the type,
     # the issuer is named short ("UBND Hậu Giang"); both, and the validity, are filters.
-    list_display = ["number", "title", "issued_by", "date", "status"]
-    list_display_links = ["number", "title"]
+    list_display = ["numbered", "title", "issued_by", "date", "status"]
+    list_display_links = ["numbered", "title"]
     list_filter = ["status", "document_type", "validity", "provinces", "issuer"]
     list_select_related = ["issuer__province"]
     autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "document_type", "issuer"]
@@ -384,6 +392,11 @@ class PlanAdmin(DocumentKindAdmin):
     ]
 
     involved_fields = ["issuer"]
+
+    # Sorted by its ordinal as a number: as text, "1614/KH-UBND" came before "402/QĐ-TTg".
+    @admin.display(description=_("số, ký hiệu"), ordering=NUMBER_ORDINAL)
+    def numbered(self, plan):
+        return plan.number
 
     @admin.display(description=_("cơ quan ban hành"), ordering="issuer__name")
     def issued_by(self, plan):

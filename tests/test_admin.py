@@ -657,6 +657,22 @@ def test_an_admin_list_finds_what_the_sites_search_finds(staff_client, objects):
     assert list(staff_client.get(articles, {"q": "qd 402"}).context["cl"].result_list) == [article]
 
 
+def test_the_plan_list_sorts_numbers_by_their_ordinal(staff_client, objects):
+    """As text, 1614/KH-UBND sorted before 402/QĐ-TTg, and 05/KH-UBND before both."""
+    ours = [
+        PlanFactory(number=number, slug=number.replace("/", "-")).number
+        for number in ("402/QĐ-TTg", "1614/KH-UBND", "5/KH-UBND", "30/2020/NĐ-CP")
+    ]
+    url = reverse("admin:archive_plan_changelist")
+
+    def listed(order):
+        result = staff_client.get(url, {"o": order}).context["cl"].result_list
+        return [plan.number for plan in result if plan.number in ours]
+
+    assert listed("1") == ["05/KH-UBND", "30/2020/NĐ-CP", "402/QĐ-TTg", "1614/KH-UBND"]
+    assert listed("-1") == ["1614/KH-UBND", "402/QĐ-TTg", "30/2020/NĐ-CP", "05/KH-UBND"]
+
+
 def test_the_link_picker_tells_look_alike_documents_apart(staff_client, objects):
     title = "Kế hoạch triển khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự"
     national = PlanFactory(
