@@ -142,6 +142,12 @@ def test_a_plan_pasted_without_blank_lines_keeps_its_text():
     capitals = [*lines[:5], "TRIỂN KHAI THỎA THUẬN GCM VÀ QUYẾT ĐỊNH SỐ 402/QĐ-TTG", *lines[7:]]
     page = clean_page("\n".join(capitals))
     assert page.title == "Kế hoạch triển khai thỏa thuận GCM và quyết định số 402/QĐ-TTg"
+    # Its names stay names, in either tone placement: the state's, the Compact's.
+    named = "THOẢ THUẬN TOÀN CẦU VỀ DI CƯ HỢP PHÁP CỦA VIỆT NAM VÀ LIÊN HỢP QUỐC"
+    page = clean_page("\n".join([*lines[:5], named, *lines[7:]]))
+    assert page.title == (
+        "Kế hoạch Thỏa thuận toàn cầu về Di cư hợp pháp của Việt Nam và Liên hợp quốc"
+    )
     # Past a few lines the subject ends, whatever follows.
     page = clean_page("\n".join([*lines[:5], *(f"Dòng {n} của nội dung" for n in range(9))]))
     assert page.title.endswith("Dòng 3 của nội dung") and "Dòng 8" in page.body_text
@@ -280,6 +286,22 @@ def test_no_false_provinces(catalogue):
         "Bắc Kinh; tỉnh Hà Bắc; Hùng An; New York; đại biểu 34 tỉnh, thành phố."
     )
     assert extract(text, catalogue).provinces == []
+
+
+def test_a_subject_in_capitals_keeps_its_province(catalogue):
+    """Written as a sentence, "TỈNH HẬU GIANG" became "tỉnh hậu giang": no longer a name, nor
+    found as a place. "VÌ HOÀ BÌNH" (for peace) stays words."""
+    text = (
+        "ỦY BAN NHÂN DÂN\nSố: 15/KH-UBND\nKẾ HOẠCH\n"
+        "TRIỂN KHAI THOẢ THUẬN GCM VÌ HOÀ BÌNH TRÊN ĐỊA BÀN TỈNH KHÁNH HOÀ VÀ THÀNH PHỐ CẦN THƠ"
+        "\n\nCăn cứ Luật Tổ chức chính quyền địa phương."
+    )
+    result = extract(text, catalogue)
+    assert result.title == (
+        "Kế hoạch triển khai thoả thuận GCM vì hoà bình trên địa bàn tỉnh Khánh Hòa và "
+        "thành phố Cần Thơ"
+    )
+    assert {p.name for p in result.provinces} >= {"Khánh Hòa", "Cần Thơ"}
 
 
 def test_tone_placement_is_one_spelling():

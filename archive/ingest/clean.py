@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..numbers import DocumentNumberError, parse_number
-from ..text import squash_spaces
-from .spelling import fold_in_place
+from ..text import alternation, squash_spaces
+from .spelling import canonical_tones, fold_in_place
 
 # Everything from one of these lines (or, glued inside a line, from the phrase) on is the site's.
 _END_MARKERS = re.compile(
@@ -85,6 +85,7 @@ class Page:
     source_url: str = ""
     header: PlanHeader | None = None
     dropped: list = field(default_factory=list)
+    title_in_capitals: bool = False  # its subject was set in capitals: the names were lowered
 
     @property
     def body_text(self):
@@ -271,6 +272,7 @@ def _take_header(lines, page):
         header.type_name = "Công văn"
     if header.type_name:
         page.title = squash_spaces(f"{header.type_name} {_in_a_sentence(header.subject)}")
+        page.title_in_capitals = header.subject.isupper()
     return lines[index:]
 
 
@@ -278,13 +280,33 @@ def _take_header(lines, page):
 _ACRONYMS = {"GCM", "IOM", "ILO", "ASEAN", "UBND", "HĐND", "LHQ", "UNODC", "UNHCR", "UNICEF"}
 
 
+# Names a subject set in capitals keeps as names once written as a sentence (Nghị định
+# 30/2020/NĐ-CP Phụ lục II: the state, its bodies, the treaties); a province's are restored
+# with the archive's own names (ProvinceMatcher.named).
+NAMES = ["Việt Nam", "Chính phủ", "Quốc hội", "Liên hợp quốc", "Thỏa thuận toàn cầu về Di cư"]
+
+
 def _in_a_sentence(subject):
     """Return a subject as it reads after the type ("Kế hoạch triển khai…"): its first letter
     small; one set in capitals, as official documents set it, in small letters but for its
-    acronyms and numbers ("TRIỂN KHAI THOẢ THUẬN GCM" became "tRIỂN KHAI THOẢ THUẬN GCM")."""
+    acronyms, numbers and NAMES ("TRIỂN KHAI THOẢ THUẬN GCM" became "tRIỂN KHAI THOẢ THUẬN GCM")."""
     if not subject.isupper():
         return subject[:1].lower() + subject[1:]
-    return " ".join(map(_small_unless_named, subject.split()))
+    return with_names(" ".join(map(_small_unless_named, subject.split())), NAMES)
+
+
+def with_names(text, names, before=""):
+    """Return a text lowered from capitals with the names in it written as names again, each
+    found in small letters in either tone placement ("thoả thuận toàn cầu về di cư"), after the
+    regex `before` if given (a province's after "tỉnh", lest "vì hòa bình" be Hòa Bình).
+    Tone marks are moved within a syllable only, so a match's place in the canonical text is
+    its place in the text."""
+    canonical = {canonical_tones(name.lower()): name for name in names}
+    pattern = re.compile(rf"(?<!\w)({before})({alternation(canonical)})(?!\w)")
+    found = pattern.finditer(canonical_tones(text))
+    for match in reversed(list(found)):
+        text = text[: match.start(2)] + canonical[match[2]] + text[match.end(2) :]
+    return text
 
 
 def _small_unless_named(word):

@@ -159,6 +159,8 @@ class Extraction:
 def extract(text, catalogue):
     """Return the Extraction of one NFC text against the archive's catalogue."""
     page = clean_page(text)
+    if page.title_in_capitals:  # "tỉnh hậu giang" is found as a place once named again
+        page.title = catalogue.places.named(page.title)
     result = Extraction(
         title=page.title,
         body=page.body,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..models import MERGER_DATE, Province
 from ..text import alternation, fold
+from .clean import with_names
 from .spelling import canonical_tones
 
 # Other spellings seen in sources (../shared/domain/province_aliases.csv) and abbreviations.
@@ -83,6 +84,11 @@ class ProvinceMatcher:
         self.pattern = re.compile(
             rf"(?<![\w.]){PREFIX}(?P<name>{alternation([*spellings, *ABROAD])})(?![\w])"
         )
+
+    def named(self, text):
+        """Return a text lowered from capitals with the provinces after "tỉnh" or "thành phố"
+        named again ("trên địa bàn tỉnh hậu giang": tỉnh Hậu Giang), found by find() then."""
+        return with_names(text, self.by_name, before=r"(?:tỉnh|thành phố)\s+")
 
     def find(self, text):
         """Return the provinces named in a text, with their spans, in order."""
