@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from . import search
+from .ingest.places import ABROAD
 from .models import Agency, DocumentType, GcmObjective, Province
 
 
@@ -36,7 +37,8 @@ class References:
             row.province = self.provinces.get(row.province_id)  # read from here, not queried
             row.tag = row.short_name
         self._group_mergers()
-        self.places = search.place_table(self.provinces.values())  # the names a query holds
+        # The names a query holds, not those inside a name abroad (Thái Bình Dương).
+        self.places = search.place_table(self.provinces.values(), not_places=ABROAD)
         self._positions = {
             name: {pk: n for n, pk in enumerate(getattr(self, name))} for name in self.TABLES
         }

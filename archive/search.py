@@ -230,13 +230,16 @@ def _ordinals_among_words(query):
     return ordinals if len(ordinals) < len(tokens) else []
 
 
-def place_table(provinces):
+def place_table(provinces, not_places=()):
     """Return {a province's name as folded words: (its name, the ids of the units so named)}:
-    Lạng Sơn is a unit before 2025 and one after."""
+    Lạng Sơn is a unit before 2025 and one after; and (the name, None) for the names holding a
+    province's that are none (not_places: Thái Bình Dương holds Thái Bình and Bình Dương)."""
     table = {}
     for province in provinces:
         key = tuple(_WORD.findall(fold(province.name)))
         table.setdefault(key, (province.name, []))[1].append(province.pk)
+    for name in not_places:
+        table.setdefault(tuple(_WORD.findall(fold(name))), (name, None))
     return table
 
 
@@ -253,7 +256,8 @@ def _places_in(text, places):
         for size in range(min(longest, len(tokens) - at), 0, -1):
             typed, key = tokens[at : at + size], tuple(folded[at : at + size])
             if key in places and _typed_as(typed, places[key][0]):
-                found.append((" ".join(typed), places[key][1], at))
+                if places[key][1] is not None:  # not a name that only holds a province's
+                    found.append((" ".join(typed), places[key][1], at))
                 at += size
                 break
         else:

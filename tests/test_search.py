@@ -436,6 +436,12 @@ def test_a_province_named_is_one_place_and_finds_what_is_tagged_with_it(client, 
     assert slugs(client, q="Khánh Hoà") == slugs(client, q="khanh hoa") == ["kh-hoa"]
     # Only the province filter's units: not every unit a place's successor took in.
     assert set(slugs(client, q="Bà Rịa - Vũng Tàu")) == {"kh-brvt", "kh-brvt-402"}
+    # A name abroad holding a province's is no province: Thái Bình Dương holds Thái Bình.
+    thai_binh = ProvinceFactory(era="63", code="34", name="Thái Bình", slug="thai-binh-63")
+    PlanFactory(slug="kh-tb", title="Kế hoạch", body="Tuyên dương, hợp tác.", provinces=[thai_binh])
+    ArticleFactory(slug="apec", title="APEC", body="Khu vực châu Á - Thái Bình Dương hợp tác.")
+    assert slugs(client, q="Thái Bình Dương hợp tác") == ["apec"]
+    assert set(slugs(client, q="Thái Bình hợp tác")) == {"kh-tb", "apec"}
 
 
 def test_a_number_among_words_finds_the_texts_citing_it_and_the_documents_linked(client, db):
