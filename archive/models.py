@@ -353,7 +353,14 @@ class DocumentQuerySet(models.QuerySet):
             return self.alias(rank=Value(0.0))
         return self.filter(search.match_condition(query)).alias(rank=search.rank_expression(query))
 
-    def find(self, text, places=None):
+    def numbers_of(self, condition, limit):
+        """Return the numbers of the published documents matching a condition, normalised,
+        each once, in order, up to `limit` (search: the numbers of the letters "CV 1378"
+        names, which a text cites)."""
+        matching = self.published().filter(condition).order_by("search_number")
+        return list(matching.values_list("search_number", flat=True).distinct()[:limit])
+
+    def find(self, text, *, places=None):
         """Return what an editor's search box finds (search.editor_condition: what the site's
         search finds, given the place names it reads, search.place_table), or the documents of a
         number it starts; those of a number named or started aliased `number_first` (ordered by

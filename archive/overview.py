@@ -184,23 +184,26 @@ def objective_counts(documents):
 def unit_objective_counts(documents):
     """Return ({(province id, objective id): documents}, {province id: documents}): the
     matrix's cells, and every document of each unit, those tagged with no objective too (a row
-    of empty cells is then a unit whose documents name none, not one without documents). One
-    pass: each document's objectives, or none (the LEFT JOIN), under each of its units, counted
-    both ways (GROUPING SETS; GROUPING(objective) tells a unit's total from its documents
-    without an objective)."""
-    arrays = documents.order_by().values("pk", "facet_units", "facet_objectives")
-    sql, params = arrays.query.sql_with_params()
+    of empty cells is then a unit whose documents name none, not one without documents).
+
+    One statement, so the page still counts once per generation into one cache entry: the
+    cells' grouping, then the units' (UNION ALL; 290 ms at 200,000 documents, against 160 for
+    the cells alone and 400 for both as GROUPING SETS over the objectives LEFT JOINed, whose
+    count(DISTINCT) sorts)."""
+    sql, params = (
+        documents.order_by().values("facet_units", "facet_objectives").query.sql_with_params()
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT unit, objective, GROUPING(objective), count(DISTINCT d.pk) "
-            f"FROM ({sql}) AS d CROSS JOIN unnest(d.facet_units) AS unit "
-            f"LEFT JOIN LATERAL unnest(d.facet_objectives) AS objective ON true "
-            f"GROUP BY GROUPING SETS ((unit, objective), (unit))",
-            params,
+            f"SELECT unit, objective, count(*) FROM ({sql}) AS d, unnest(d.facet_units) AS unit, "
+            f"unnest(d.facet_objectives) AS objective GROUP BY 1, 2 UNION ALL "
+            f"SELECT unit, NULL, count(*) FROM ({sql}) AS d, unnest(d.facet_units) AS unit "
+            f"GROUP BY 1",
+            [*params, *params],
         )
         rows = cursor.fetchall()
-    cells = {(unit, objective): n for unit, objective, whole, n in rows if objective and not whole}
-    return cells, {unit: n for unit, _objective, whole, n in rows if whole}
+    cells = {(unit, objective): n for unit, objective, n in rows if objective is not None}
+    return cells, {unit: n for unit, objective, n in rows if objective is None}
 
 
 # ---------------------------------------------------------------------------------------------

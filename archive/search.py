@@ -47,21 +47,7 @@ NUMBER_EXACT, NUMBER_TYPE_ORDINAL, NUMBER_ORDINAL = 100.0, 40.0, 5.0
 # Linked to a document whose number was asked (a plan carrying out 402/QĐ-TTg, an article
 # reporting on it): after that document, before texts that only cite the number.
 NUMBER_LINKED = 3.0
-PHRASE_BONUS, EXACT_WORDS_WEIGHT = 1.0, 1.0
-
-# Type names and abbreviations that introduce a number: "Quyết định 402", "QĐ 402", "KH số 1614".
-_TYPE_WORDS = {fold(name): abbreviation for abbreviation, name in TYPE_ABBREVIATIONS.items()}
-_TYPE_WORDS |= {fold(abbreviation): abbreviation for abbreviation in TYPE_ABBREVIATIONS}
-# A công văn's number names no type (1378/BNG-LS, NĐ 30/2020 Phụ lục I); offices write "CV".
-_TYPE_WORDS |= {"cong van": "", "cv": ""}
-_TYPE_PATTERN = "|".join(sorted((re.escape(word) for word in _TYPE_WORDS), key=len, reverse=True))
-_FULL_NUMBER = re.compile(
-    r"(?<![\w/])\d{1,6}(?:\s*/\s*\d{4})?\s*/\s*[^\W\d_][\w&]*(?:\s*[-/]\s*[\w&]+)*"  # 402/QĐ-TTg
-    r"|(?<![\w/])\d{1,6}-[^\W\d_]+/[^\W\d_]+"  # 60-NQ/TW
-)
-_SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  # 1614 KH-UBND
-# Not the ordinal of a number typed whole ("Kế hoạch 1614/KH-UBND" names that number only).
-_TYPED_ORDINAL = re.compile(rf"(?<!\w)({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?![\w/])")
+PHRASE_BONUS, EXACT_WORDS_WEIGHT, PLACE_BONUS = 1.0, 1.0, 1.0
 
 
 def _spellings(abbreviations):
@@ -70,20 +56,47 @@ def _spellings(abbreviations):
     return "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
 
 
-# A number typed with spaces or hyphens for its separators ("402 QĐ TTg", "402-QĐ-TTg",
-# "60 NQ/TW"): an ordinal, a type's abbreviation and the issuers' we know (not any word: "5
-# KH của tỉnh" is words).
-_SEPARATOR = r"(?:\s*[-/]\s*|\s+)"
+# Type names and abbreviations that introduce a number: "Quyết định 402", "QĐ 402", "KH số 1614".
+_TYPE_WORDS = {fold(name): abbreviation for abbreviation, name in TYPE_ABBREVIATIONS.items()}
+_TYPE_WORDS |= {fold(abbreviation): abbreviation for abbreviation in TYPE_ABBREVIATIONS}
+# A công văn's number names no type (1378/BNG-LS, NĐ 30/2020 Phụ lục I); offices write "CV".
+_TYPE_WORDS |= {"cong van": "", "cv": ""}
+_TYPE_PATTERN = "|".join(sorted((re.escape(word) for word in _TYPE_WORDS), key=len, reverse=True))
+# A hyphen with a space before it is a number's only before an issuer ("402 / QĐ - TTg"): else
+# it starts an excluded word ("402/QĐ-TTg -xyz") or joins words ("1614/KH-UBND - Hậu Giang").
+_FULL_NUMBER = re.compile(
+    r"(?<![\w/])\d{1,6}(?:\s*/\s*\d{4})?\s*/\s*[^\W\d_][\w&]*"  # 402/QĐ-TTg
+    rf"(?:-[\w&]+|\s*/\s*[\w&]+|\s*-\s*(?:{_spellings(ISSUER_ABBREVIATIONS)})(?![\w&]))*"
+    r"|(?<![\w/])\d{1,6}-[^\W\d_]+/[^\W\d_]+",  # 60-NQ/TW
+    re.IGNORECASE,
+)
+_SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  # 1614 KH-UBND
+# Not the ordinal of a number typed whole ("Kế hoạch 1614/KH-UBND" names that number only).
+# Nor one excluded ("-QĐ 402").
+_TYPED_ORDINAL = re.compile(rf"(?<![\w-])({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?![\w/])")
+
+
+# A number typed with spaces or hyphens for its slash and hyphens ("402 QĐ TTg", "402-QĐ-TTg",
+# "30 2020 NĐ CP", "60 NQ/TW"): an ordinal, maybe a year, a type's abbreviation and the issuers'
+# we know (not any word: "5 KH của tỉnh" is words). The separator the ordinal is typed with is
+# the number's (a slash may stand for it), and spaces join one issuer: a word after a number
+# ("402/QĐ-TTg UBND tỉnh", "402 QĐ TTg UBND Hậu Giang") stays a word. Not from a number's
+# second part ("2021-2025 KH UBND", "30 2020 NĐ CP" read from 2020).
 _SPELLED_NUMBER = re.compile(
-    rf"(?<![\w/])(\d{{1,6}}){_SEPARATOR}({_spellings(TYPE_ABBREVIATIONS)})"
-    rf"((?:{_SEPARATOR}(?:{_spellings(ISSUER_ABBREVIATIONS)}))+)(?![\w/&-])",
+    rf"(?<![\w/])(?<!\d[\s-])(?P<ordinal>\d{{1,6}})(?P<separator>\s+|-)"
+    rf"(?:(?P<year>\d{{4}})(?:(?P=separator)|/))?(?P<type>{_spellings(TYPE_ABBREVIATIONS)})"
+    rf"(?P<issuers>(?:(?P=separator)|/)(?:{_spellings(ISSUER_ABBREVIATIONS)})"
+    rf"(?:[-/](?:{_spellings(ISSUER_ABBREVIATIONS)}))*)(?![\w/&-])",
     re.IGNORECASE,
 )
 _ISSUER = re.compile(_spellings(ISSUER_ABBREVIATIONS), re.IGNORECASE)
 _PARTY_ISSUERS = {"tw", "tu"}  # Ban Chấp hành Trung ương, a Tỉnh ủy: 60-NQ/TW, 164-KH/TU
-# A type's abbreviation and its ordinal typed as one word ("QĐ402", "kh1614", "CV1378").
+# A type's abbreviation glued to its ordinal, as offices write these types ("QĐ402", "kh1614",
+# "CV1378"); not a unit's code, which a text holds as one word (police units: "PA08", "PC06"),
+# nor a word excluded ("-qđ402").
 _GLUED_ORDINAL = re.compile(
-    rf"(?<![\w/])({_spellings([*TYPE_ABBREVIATIONS, 'CV'])})(\d{{1,6}})(?![\w/])", re.IGNORECASE
+    rf"(?<![\w/-])({_spellings(['QĐ', 'KH', 'NQ', 'NĐ', 'CV'])})([1-9]\d{{0,5}})(?![\w/])",
+    re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]+")
 _ORDINAL = re.compile(r"[1-9]\d{0,5}")
@@ -101,13 +114,15 @@ class ParsedQuery:
     truncated: bool = False
     numbers: list = field(default_factory=list)  # normalised full numbers, "402/qd-ttg"
     cited: list = field(default_factory=list)  # as texts write them: "402/QĐ-TTg", "5/KH-UBND"
-    typed_ordinals: list = field(default_factory=list)  # ("qd", "402")
+    typed_ordinals: list = field(default_factory=list)  # ("qd", "402"), a công văn's ("", "1378")
     typed_spans: list = field(default_factory=list)  # each one's words, folded: "quyet dinh 402"
     ordinals: list = field(default_factory=list)  # "1614"
     word_ordinals: list = field(default_factory=list)  # "402" of "402 Lạng Sơn" (a number's)
     linked: list = None  # ids of the documents linked to those the numbers name, once read
     ordinal_linked: list = None  # and to those numbered with word_ordinals
-    letters: dict = None  # {ordinal: the numbers of the công văn so numbered}, once read
+    # {ordinal: the numbers of the công văn so numbered}, filled as read; one dict that every
+    # copy (dataclasses.replace) shares, so the numbers are read once whichever copy asks.
+    letters: dict = field(default_factory=dict)
     places: list = field(default_factory=list)  # [(a province's name as typed, ids, at word)]
 
     @property
@@ -207,10 +222,13 @@ def parse_query(raw, places=None):
 
 def _as_number(match):
     """Return a number typed with other separators ("402 QĐ TTg") as a number is written."""
-    ordinal, abbreviation, issuers = match.group(1), match.group(2), _ISSUER.findall(match[3])
-    if len(issuers) == 1 and fold(issuers[0]) in _PARTY_ISSUERS:
+    ordinal, year, abbreviation = match["ordinal"], match["year"], match["type"]
+    issuers = _ISSUER.findall(match["issuers"])
+    if not year and int(ordinal) in YEARS:  # "năm 2020 QĐ TTg": the year, as among words
+        return match[0]
+    if not year and len(issuers) == 1 and fold(issuers[0]) in _PARTY_ISSUERS:
         return f"{ordinal}-{abbreviation}/{issuers[0]}"
-    return f"{ordinal}/{abbreviation}-{'-'.join(issuers)}"
+    return f"{ordinal}/{f'{year}/' if year else ''}{abbreviation}-{'-'.join(issuers)}"
 
 
 def _ordinals_among_words(query):
@@ -376,9 +394,12 @@ def _typed_as_number(abbreviation, ordinal):
     no type for a công văn ("CV 1378": 1378/BNG-LS, not 1378/KH-UBND nor 30/2020/NĐ-CP)."""
     if abbreviation:
         pattern = rf"^{canonical_ordinal(ordinal)}/(\d{{4}}/)?{re.escape(abbreviation)}-"
-    else:
-        pattern = rf"^{canonical_ordinal(ordinal)}/(?!\d{{4}}/|(?:{'|'.join(sorted(_WRITTEN))})-)"
+    else:  # the lookahead after the literal start still lets the btree index take the range
+        pattern = rf"^{canonical_ordinal(ordinal)}/(?!\d{{4}}/|{_TYPED_START})"
     return Q(search_number__regex=pattern)
+
+
+_TYPED_START = f"(?:{'|'.join(sorted(_WRITTEN))})-"  # a number's type, followed by its issuer
 
 
 def _numbered_with(ordinal):
@@ -569,19 +590,35 @@ def cited_as_written(query):
     """Return the lexemes marking in a snippet the citations cited_ordinals finds, as the
     parser reads a text as written (ts_headline does): with the ordinal's zero or without
     ("5/kh-ubnd"), and to the first Đ, where the parser ends a token ("402/QĐ-TTg" is "402/q",
-    then "đ-ttg", which the highlight filter joins to the mark)."""
+    then "đ-ttg", which the highlight filter joins to the mark); a công văn's as its letters'
+    numbers (_letters_as_written)."""
     lexemes = [f"'{ordinal}/':*" for ordinal in _bare_ordinals(query)]
     for abbreviation, ordinal in query.typed_ordinals:
-        if not abbreviation and int(ordinal) > LAST_DAY:  # a công văn's: no type
-            lexemes += [f"'{spelling}/':*" for spelling in _ordinal_spellings(ordinal)]
+        if not abbreviation:  # a công văn's: its letters' numbers as cited_ordinals asks them
+            lexemes += _letters_as_written(query, ordinal)
             continue
-        for written in sorted(_WRITTEN.get(abbreviation, ())):
+        for written in sorted(_WRITTEN[abbreviation]):
             for spelling in _ordinal_spellings(ordinal):
                 if "đ" in written:
                     lexemes.append(f"'{spelling}/{written.partition('đ')[0]}'")
                 else:
                     lexemes.append(f"'{spelling}/{written}-':*")
     return " | ".join(lexemes)
+
+
+def _letters_as_written(query, ordinal):
+    """Return the lexemes of a công văn's numbers as a text writes them: whole, or to a D that
+    may have been a Đ ("126/SKHĐT" is "126/skh", then "đt"); any number with the ordinal when
+    the archive holds no such letter (_letters_cited)."""
+    numbers = _letter_numbers(query, ordinal)
+    if not numbers:
+        return [f"'{spelling}/':*" for spelling in _ordinal_spellings(ordinal)]
+    lexemes = set()
+    for number in numbers:
+        rest = number.partition("/")[2]
+        for spelling in _ordinal_spellings(ordinal):
+            lexemes |= {f"'{spelling}/{rest}'", f"'{spelling}/{rest.partition('d')[0]}'"}
+    return sorted(lexemes)
 
 
 def _ordinal_spellings(ordinal):
@@ -605,26 +642,31 @@ def cited_ordinals(query):
     for words, (abbreviation, ordinal) in zip(query.typed_spans, query.typed_ordinals, strict=True):
         if abbreviation:  # the type's hyphen too: "05/tt" also starts 05/ttr-... (Tờ trình)
             cited.append((words, f"'{canonical_ordinal(ordinal)}/{abbreviation}-':*"))
-        elif int(ordinal) > LAST_DAY:  # a công văn's ("CV 1378") names no type: 1378/bng-ls
-            cited.append((words, _letters_cited(query, ordinal)))
+        elif lexemes := _letters_cited(query, ordinal):  # a công văn's ("CV 1378"): no type
+            cited.append((words, lexemes))
     return cited + [(ordinal, f"'{ordinal}/':*") for ordinal in _bare_ordinals(query)]
 
 
 def _letters_cited(query, ordinal):
-    """Return the lexemes of the công văn numbered with this ordinal as a text cites them
-    ("'1378/bng-ls'"), read once per query: a prefix ('1378/':*) would find every number so
-    numbered (1378/KH-UBND, 1378/2021/NĐ-CP) and the documents carrying them. Any such
-    number when the archive holds no such letter."""
+    """Return the lexemes of a công văn typed by its ordinal ("CV 1378") as a text cites it:
+    the numbers of the letters so numbered ("'1378/bng-ls'"), as a prefix ('1378/':*) would
+    find every number with the ordinal (1378/KH-UBND, 1378/2021/NĐ-CP) and the documents
+    carrying them. That prefix when the archive holds no such letter (a text may cite one it
+    lacks), but for an ordinal up to 31, which dates start as; else None."""
+    if numbers := _letter_numbers(query, ordinal):
+        return " | ".join(f"'{number}'" for number in numbers)
+    return f"'{canonical_ordinal(ordinal)}/':*" if int(ordinal) > LAST_DAY else None
+
+
+def _letter_numbers(query, ordinal):
+    """Return the numbers of the published công văn with this ordinal, read once per query
+    into ParsedQuery.letters, as _found_tiers reads the linked documents into .linked."""
     from .models import Document  # models builds on this module
 
-    if query.letters is None:
-        query.letters = {}
     if ordinal not in query.letters:
-        letters = Document.objects.published().filter(_numbered(_typed_as_number("", ordinal)))
-        numbers = letters.values_list("search_number", flat=True).distinct()
-        query.letters[ordinal] = sorted(numbers[:MAX_NAMED])
-    cited = [f"'{number}'" for number in query.letters[ordinal]]
-    return " | ".join(cited) or f"'{canonical_ordinal(ordinal)}/':*"
+        letters = _numbered(_typed_as_number("", ordinal))
+        query.letters[ordinal] = Document.objects.numbers_of(letters, MAX_NAMED)
+    return query.letters[ordinal]
 
 
 def _bare_ordinals(query):
@@ -693,6 +735,14 @@ def rank_expression(query):
             default=Value(0.0),
             output_field=FloatField(),
         )
+    if query.names_a_number and query.places:
+        # Of what a number finds, what is tagged with the place named first ("Cần Thơ
+        # 402/QĐ-TTg": Hậu Giang's plan carrying it out, before other provinces'); else the
+        # text ranks a place named in it above one tagged.
+        tagged = [
+            When(Q(facet_units__overlap=ids), then=PLACE_BONUS) for _n, ids, _at in query.places
+        ]
+        rank += Case(*tagged, default=0.0, output_field=FloatField())
     exact = _exact_words_query(words)
     if exact:
         rank += EXACT_WORDS_WEIGHT * SearchRank(
@@ -712,12 +762,28 @@ def match_condition(query):
     """Return the Q a document must satisfy: its text matches, or its number (or one it links
     to or from) was asked for, or it holds the other words and is tagged with the place the
     query names (_tagged) or links to a document numbered with an ordinal typed among its
-    words (_ordinal_links)."""
+    words (_ordinal_links); and holds none of the words excluded, however it was found."""
     condition = _words_condition(query)
     if tagged := _tagged(query):
         condition |= tagged
-    found = _either(tier for tier, _score in _found_tiers(query))
-    return condition | found if found else condition
+    if found := _either(tier for tier, _score in _found_tiers(query)):
+        condition |= found
+    if excluded := _excluded(query):
+        condition &= ~Q(search_vector=excluded)
+    return condition
+
+
+_EXCLUDED = re.compile(r'(?<!\S)-("[^"]*"|\S+)')  # what _plain_words leaves out
+
+
+def _excluded(query):
+    """Return a query of the words excluded ("-Hậu", '-"Cà Mau"', "-402/qd-ttg"), or None.
+    The text's own query excludes them from the texts it matches; a document found by its
+    number, a link or a tag must leave them out too ("402/QĐ-TTg -Hậu Giang")."""
+    excluded = _EXCLUDED.findall(query.text)
+    if not _plain_words(" ".join(excluded)):
+        return None
+    return SearchQuery(" OR ".join(excluded), config=CONFIG, search_type="websearch")
 
 
 def _words_condition(query):

@@ -373,7 +373,7 @@ def result_json(request, document):
 
 
 CSV_COLUMNS = [
-    gettext_lazy("Loại"),
+    gettext_lazy("Loại tài liệu"),  # as the search's facet: Văn bản, Hội nghị, Bài báo
     gettext_lazy("Loại văn bản"),  # a plan's: Kế hoạch, Quyết định, Công văn
     gettext_lazy("Số, ký hiệu"),
     gettext_lazy("Tiêu đề"),

@@ -194,6 +194,15 @@ def test_a_number_typed_that_the_archive_holds_is_a_duplicate(demo, staff_client
     assert "không nhập lại" in " ".join(review.errors["number"])
     assert "1614/KH-UBND" in " ".join(review.errors["number"])
     assert review["title"].value() == "Kế hoạch đã sửa tiêu đề"
+    # Analysed, another text under a number the archive holds says so before it is saved.
+    other = (
+        "ỦY BAN NHÂN DÂN\nTỈNH HẬU GIANG\nSố: 1614/KH-UBND\n"
+        "Hậu Giang, ngày 30 tháng 7 năm 2020\nKẾ HOẠCH\nVề một việc khác\n\nNội dung khác hẳn."
+    )
+    analysed = analyse(staff_client, text=other)
+    assert analysed.context["duplicate_by_number"] is True
+    assert "Số, ký hiệu của văn bản này đã có trong lưu trữ" in analysed.content.decode()
+    assert analyse(staff_client, text=SEED_003).context["duplicate"] is None
     # The same text again is the document already imported: its page, no review.
     data["number"] = "1615/KH-UBND"
     saved = staff_client.post(URL, data)

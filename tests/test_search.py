@@ -360,17 +360,73 @@ def test_a_letter_is_found_by_its_ordinal(client, db):
     PlanFactory(slug="kh-1378", number="1378/KH-UBND", title="Kế hoạch", date=D(2022, 1, 1))
     PlanFactory(slug="nd-1378", number="1378/2021/NĐ-CP", title="Nghị định", date=D(2021, 1, 1))
     ArticleFactory(
-        slug="bao", title="Tin", body="Theo Công văn số 1378/BNG-LS của Bộ.", date=D(2021, 4, 1)
+        slug="bao",
+        title="Tin",
+        body="Theo Công văn số 1378/BNG-LS của Bộ và Kế hoạch 1378/KH-UBND của tỉnh.",
+        date=D(2021, 4, 1),
     )
     for q in ("CV 1378", "cv1378", "công văn 1378", "Công văn số 1378"):
         assert slugs(client, q=q) == [letter.slug, "bao"], q
-    assert "số <mark>1378/BNG-LS</mark> của" in api(client, q="CV 1378")[1]["results"][1]["snippet"]
+    snippet = api(client, q="CV 1378")[1]["results"][1]["snippet"]
+    assert "số <mark>1378/BNG-LS</mark> của" in snippet  # the letter cited, not the plan
+    assert "<mark>1378/KH-UBND</mark>" not in snippet
+    # One letter number a ministry gives again the next year is asked once.
+    PlanFactory(slug="cv-1378-2023", number="1378/BNG-LS", title="Công văn", date=D(2023, 3, 5))
+    query = parse_query("CV 1378")
+    assert search.cited_ordinals(query) == [("cv 1378", "'1378/bng-ls'")]
+    # A letter the archive lacks, as a text cites it; one numbered up to 31, which dates start
+    # as, by the letters' own numbers.
+    ArticleFactory(
+        slug="bao-777", title="Tin", body="Theo Công văn 777/BNG-LS.", date=D(2022, 1, 1)
+    )
+    assert slugs(client, q="CV 777") == ["bao-777"]
+    PlanFactory(slug="cv-5", number="5/BNG-LS", title="Công văn", date=D(2022, 2, 1))
+    ArticleFactory(slug="bao-5", title="Tin", body="Theo Công văn 05/BNG-LS.", date=D(2022, 3, 1))
+    assert slugs(client, q="CV 5") == ["cv-5", "bao-5"]
     # Typed short of its last part, it finds none, and the page offers the letter.
     page = client.get(reverse("archive:search"), {"q": "1378/BNG"}).content.decode()
     assert "Có phải bạn tìm" in page and letter.get_absolute_url() in page
     # A party's number typed with spaces is the party's form.
     party = PlanFactory(slug="nq-60", number="60-NQ/TW", title="Nghị quyết", date=D(2025, 4, 1))
     assert slugs(client, q="60 NQ TW")[0] == party.slug
+
+
+def test_a_number_typed_with_spaces_leaves_the_words_after_it(client, db):
+    """The spelled-number reading glued the words after a number onto it: "402/QĐ-TTg UBND
+    tỉnh" asked for 402/qd-ttg-ubnd, "30 2020 NĐ CP" for 2020/nd-cp; it split a police unit's
+    code ("PA08") into a type and an ordinal; and a hyphen after a number took the next word
+    in ("1614/KH-UBND - Hậu Giang", "402/QĐ-TTg -xyz" found nothing)."""
+    spelled = {
+        "402/QĐ-TTg UBND tỉnh": ["402/qd-ttg"],
+        "60-NQ/TW TU": ["60-nq/tw"],
+        "402 QĐ TTg UBND Hậu Giang": ["402/qd-ttg"],
+        "30 2020 NĐ CP": ["30/2020/nd-cp"],
+        "Nghị định 30 2020 NĐ CP": ["30/2020/nd-cp"],
+        "2021-2025 KH UBND": [],
+        "số 1-15 KH UBND": [],  # a range: not a number from its second part
+        "năm 2020 QĐ TTg": [],
+        "402 / QĐ - TTg": ["402/qd-ttg"],
+        "1614/KH-UBND - Hậu Giang": ["1614/kh-ubnd"],
+    }
+    for typed, numbers in spelled.items():
+        assert parse_query(typed).numbers == numbers, typed
+    for typed in ("PA08", "-kh1614 di cư", "di cư -qđ402", "-QĐ 402 di cư"):
+        assert parse_query(typed).typed_ordinals == [], typed
+    for typed in ("PA08", "di cư -qđ402"):  # a unit's code, an excluded word: one word still
+        assert parse_query(typed).text == typed
+    decision = PlanFactory(slug="qd-402", number="402/QĐ-TTg", title="Quyết định về di cư")
+    plan = PlanFactory(
+        slug="kh-hg", number="1614/KH-UBND", title="Kế hoạch", body="UBND tỉnh Hậu Giang."
+    )
+    DocumentLink.objects.create(source=plan, target=decision, relation=Relation.IMPLEMENTS)
+    ArticleFactory(slug="pa08", title="Tin", body="Phòng PA08 Công an tỉnh phối hợp.")
+    assert slugs(client, q="PA08") == ["pa08"]
+    assert slugs(client, q="1614/KH-UBND - Hậu Giang")[:1] == ["kh-hg"]
+    assert slugs(client, q="402/QĐ-TTg -xyz") == ["qd-402", "kh-hg"]
+    assert slugs(client, q="402/QĐ-TTg UBND tỉnh")[:1] == ["qd-402"]
+    # An excluded word leaves out a document however it was found: by a link here.
+    assert slugs(client, q="402/QĐ-TTg -Hậu") == ["qd-402"]
+    assert slugs(client, q='402/QĐ-TTg -"Hậu Giang"') == ["qd-402"]
 
 
 def test_a_number_finds_what_links_to_it_after_it_and_before_mere_citations(
@@ -505,6 +561,13 @@ def test_a_place_and_a_number_find_the_place_s_plan_linked_to_that_number(client
     )
     assert slugs(client, q="402 Hậu Giang") == ["kh-hg"]
     assert slugs(client, q="Hậu Giang 402 kế hoạch") == ["kh-hg"]
+    # With the number typed whole, what links to it is found too; the place's plan first.
+    ca_mau = ProvinceFactory(era="63", code="96", name="Cà Mau", slug="ca-mau")
+    other = PlanFactory(slug="kh-cm", number="65/KH-UBND", title="Kế hoạch", body="Kế hoạch.")
+    other.provinces.add(ca_mau)
+    DocumentLink.objects.create(source=other, target=decision, relation=Relation.IMPLEMENTS)
+    for q in ("Hậu Giang 402/QĐ-TTg", "Hậu Giang QĐ 402"):
+        assert slugs(client, q=q) == ["qd-402", "kh-hg", "kh-cm"], q
 
 
 def test_a_snippet_never_ends_inside_a_number(client, db):
@@ -1303,7 +1366,7 @@ def test_a_results_agencies_are_told_apart_and_all_reachable(client, corpus):
 def test_csv_export_streams_all_matches_with_a_bom(client, corpus):
     response = client.get(reverse("archive:search-csv"), {"q": "người", "sort": "newest"})
     body = b"".join(response.streaming_content).decode("utf-8")
-    assert body.startswith('\ufeffLoại,Loại văn bản,"Số, ký hiệu",')
+    assert body.startswith('\ufeffLoại tài liệu,Loại văn bản,"Số, ký hiệu",')
     lines = body.strip().splitlines()
     assert len(lines) == 1 + len(slugs(client, q="người", page_size=100))
     assert "Người di cư trở về quê" in body

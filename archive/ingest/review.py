@@ -251,7 +251,8 @@ def _review(request, context, data, review=None):
             initial=review_initial(extraction, text, data.get("source_url")),
             extraction=extraction,
         )
-    duplicate = find_duplicate(extraction, content_hash(extraction.title, extraction.body_text))
+    digest = content_hash(extraction.title, extraction.body_text)
+    duplicate, by_number = find_duplicate(extraction, digest)
     return TemplateResponse(
         request,
         TEMPLATE,
@@ -267,6 +268,7 @@ def _review(request, context, data, review=None):
             ],
             "proposals": [link for link in extraction.links if link.create],
             "duplicate": duplicate,
+            "duplicate_by_number": by_number,
         },
     )
 

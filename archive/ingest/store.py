@@ -81,12 +81,13 @@ def _lookup(extraction, digest, slug=None):
     duplicate = (
         Document.objects.only("id", "kind", "slug", "title").get(pk=found) if found else None
     )
-    return duplicate, not same_text, set(taken)
+    return duplicate, bool(same_number) and not same_text, set(taken)
 
 
 def find_duplicate(extraction, digest):
-    """Return the document this text was already imported as, or None."""
-    return _lookup(extraction, digest)[0]
+    """Return (the document this text was already imported as, or None; whether it was found
+    by the plan's number alone)."""
+    return _lookup(extraction, digest)[:2]
 
 
 def slug_for(title):
