@@ -57,6 +57,7 @@ from .models import (
     Province,
     Relation,
 )
+from .numbers import YEARS
 from .templatetags.archive_tags import highlight
 from .text import ascii_digits, vietnamese_key
 
@@ -261,10 +262,30 @@ def results_html(request, filterset):
             "suggestions": closest(filterset.parsed_query, request.user)
             if not page.paginator.count
             else [],
+            "year_hint": year_hint(request, filterset),
         }
         return render_to_string("archive/_search_results.html", context, request)
 
     return mark_safe(rendered(request, filterset, "html", render))  # noqa: S308 (our template)
+
+
+def year_hint(request, filterset):
+    """Return (a year typed among the words, the address of the same search filtered to that
+    year instead) when no year is chosen, or None: "2018" or "kế hoạch 2020" finds the word
+    in texts, a few of the year's documents; the year filter finds them all."""
+    if filterset.form.cleaned_data.get("year"):
+        return None
+    words = filterset.parsed_query.shown.split()
+    year = next(
+        (word for word in words if word.isdecimal() and word.isascii() and int(word) in YEARS), None
+    )
+    if year is None:
+        return None
+    params = request.GET.copy()
+    params["q"] = " ".join(word for word in words if word != year)
+    params.setlist("year", [year])
+    params.pop("page", None)
+    return year, f"{reverse('archive:search')}?{params.urlencode()}"
 
 
 def closest(query, user, limit=5):
@@ -463,13 +484,17 @@ def api_suggest(request):
         .select_related("plan")
         .only("kind", "title", "slug", "date", "plan__number")  # not a body nor its vectors
     )
-    # Titles and numbers asked apart, each of its index (an OR of the two read every row).
+    # Titles and numbers asked apart, each of its index (an OR of the two read every row); the
+    # documents of a number named as the search reads it first ("CV 1378", "Quyết định 402").
     sources = [visible.titled(query.shown)]
     if begun := search.number_begun(query.shown):
         sources.append(visible.filter(begun))
     newest = F("date").desc(nulls_last=True)
     found = {d.pk: d for qs in sources for d in qs.order_by(newest, "-pk")[:SUGGESTION_LIMIT]}
-    documents = sorted(found.values(), key=_dated, reverse=True)[:SUGGESTION_LIMIT]
+    named = search.number_condition(query)
+    named = list(visible.filter(named).order_by(newest, "-pk")[:SUGGESTION_LIMIT]) if named else []
+    others = sorted((d for pk, d in found.items() if d not in named), key=_dated, reverse=True)
+    documents = [*named, *others][:SUGGESTION_LIMIT]
     documents = documents or closest(query, request.user, SUGGESTION_LIMIT)
     if request.get_preferred_type(["application/json", "text/html"]) == "text/html":
         # Opened in a browser (no script): the same suggestions as a page of links.

@@ -1,6 +1,8 @@
 """Search over all kinds: matching, ranking, numbers, highlights and facets, pinned on a small corpus."""
 
 import datetime
+import html
+import re
 
 import psycopg
 import pytest
@@ -1360,6 +1362,22 @@ def test_a_results_agencies_are_told_apart_and_all_reachable(client, corpus):
     assert ">+2</a>" in content
 
 
+def test_a_year_typed_offers_the_years_documents(client, db):
+    """ "2018" or "kế hoạch 2020" found the texts holding the word, not the year's documents:
+    the page offers the year filter in its place."""
+    PlanFactory(slug="kh-2020", title="Kế hoạch về di cư", body="Nội dung.", date=D(2020, 5, 1))
+    ArticleFactory(slug="tin-2020", title="Tin", body="Kế hoạch năm 2020.", date=D(2024, 1, 1))
+    page = client.get(reverse("archive:search"), {"q": "kế hoạch 2020", "page": "1"})
+    hint = re.search(r'class="muted year-hint">(.*?)</p>', page.content.decode(), re.S)
+    assert hint and "«2020» được tìm như một từ" in hint[1]
+    address = html.unescape(re.search(r'href="([^"]+)"', hint[1])[1])
+    assert "year=2020" in address and "page=" not in address
+    offered = client.get(address)
+    assert [d.slug for d in offered.context["page"].object_list] == ["kh-2020"]
+    assert b"year-hint" not in offered.content  # the year chosen: no offer
+    assert b"year-hint" not in client.get(reverse("archive:search"), {"q": "di cư 402"}).content
+
+
 # CSV export and suggestions ------------------------------------------------------------------
 
 
@@ -1423,6 +1441,11 @@ def test_suggestions_for_numbers_and_titles(client, corpus):
         assert "Tỉnh sơ kết Kế hoạch 1614/KH-UBND năm 2021–2025" in suggested(client, q), q
         assert Document.objects.titled(q).filter(slug="bao").exists(), q  # not the closest's
     assert suggested(client, "Hậu Giangg")[0] == titles[0]["title"]
+    # A number named as the search reads it, its documents first, before newer titles.
+    ArticleFactory(slug="tin-402", title="Tin về Quyết định 402 của Thủ tướng", date=D(2025, 1, 1))
+    for q in ("Quyết định 402", "QĐ 402", "qđ402", "402 QĐ TTg"):
+        first = client.get(reverse("archive:api-suggest"), {"q": q}).json()["suggestions"][0]
+        assert first["number"] == "402/QĐ-TTg", q
 
 
 def suggested(client, q):
