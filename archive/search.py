@@ -7,10 +7,11 @@ typed: documents containing the accented words exactly (a second vector in the `
 configuration), the words as an adjacent phrase, and plans whose number was asked for.
 """
 
+import operator
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import partial, reduce
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -56,40 +57,47 @@ def _spellings(abbreviations):
     return "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
 
 
+_ISSUERS = _spellings(ISSUER_ABBREVIATIONS)
+# After a space, issuers that start a body's name ("UBND tỉnh Hậu Giang") or are a party's own
+# (60-NQ/TW): words, not a number's further part.
+_NAMING = r"(?!(?:ubnd|hdnd|hđnd|tw|tu)(?![\w&]))"
+_YEAR = r"(?:19[4-9]\d|20\d\d|2100)"  # numbers.YEARS, as a number holds one (30/2020/NĐ-CP)
 # Type names and abbreviations that introduce a number: "Quyết định 402", "QĐ 402", "KH số 1614".
 _TYPE_WORDS = {fold(name): abbreviation for abbreviation, name in TYPE_ABBREVIATIONS.items()}
 _TYPE_WORDS |= {fold(abbreviation): abbreviation for abbreviation in TYPE_ABBREVIATIONS}
 # A công văn's number names no type (1378/BNG-LS, NĐ 30/2020 Phụ lục I); offices write "CV".
 _TYPE_WORDS |= {"cong van": "", "cv": ""}
 _TYPE_PATTERN = "|".join(sorted((re.escape(word) for word in _TYPE_WORDS), key=len, reverse=True))
-# A hyphen with a space before it is a number's only before an issuer ("402 / QĐ - TTg"): else
-# it starts an excluded word ("402/QĐ-TTg -xyz") or joins words ("1614/KH-UBND - Hậu Giang").
+# A hyphen with spaces about it is a number's only before an issuer ("402 / QĐ - TTg"), not one
+# starting a body's name: else it joins words ("1614/KH-UBND - Hậu Giang", "1614/KH-UBND - UBND
+# tỉnh"), and with a space before it only, it starts an excluded word ("402/QĐ-TTg -UBND").
 _FULL_NUMBER = re.compile(
     r"(?<![\w/])\d{1,6}(?:\s*/\s*\d{4})?\s*/\s*[^\W\d_][\w&]*"  # 402/QĐ-TTg
-    rf"(?:-[\w&]+|\s*/\s*[\w&]+|\s*-\s*(?:{_spellings(ISSUER_ABBREVIATIONS)})(?![\w&]))*"
+    rf"(?:-[\w&]+|\s*/\s*[\w&]+|\s+-\s+{_NAMING}(?:{_ISSUERS})(?![\w&]))*"
     r"|(?<![\w/])\d{1,6}-[^\W\d_]+/[^\W\d_]+",  # 60-NQ/TW
     re.IGNORECASE,
 )
 _SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  # 1614 KH-UBND
-# Not the ordinal of a number typed whole ("Kế hoạch 1614/KH-UBND" names that number only).
-# Nor one excluded ("-QĐ 402").
+# Not the ordinal of a number typed whole ("Kế hoạch 1614/KH-UBND" names that number only),
+# nor one excluded ("-QĐ 402"); a year is none either (parse_query: "Kế hoạch 2021-2025").
 _TYPED_ORDINAL = re.compile(rf"(?<![\w-])({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?![\w/])")
 
 
 # A number typed with spaces or hyphens for its slash and hyphens ("402 QĐ TTg", "402-QĐ-TTg",
-# "30 2020 NĐ CP", "60 NQ/TW"): an ordinal, maybe a year, a type's abbreviation and the issuers'
-# we know (not any word: "5 KH của tỉnh" is words). The separator the ordinal is typed with is
-# the number's (a slash may stand for it), and spaces join one issuer: a word after a number
-# ("402/QĐ-TTg UBND tỉnh", "402 QĐ TTg UBND Hậu Giang") stays a word. Not from a number's
-# second part ("2021-2025 KH UBND", "30 2020 NĐ CP" read from 2020).
+# "5165 TTr BNG LS", "30 2020 NĐ CP", "60 NQ/TW"): an ordinal, maybe a year, a type's
+# abbreviation and the issuers' we know (not any word: "5 KH của tỉnh" is words). The separator
+# the ordinal is typed with is the number's (a slash or hyphen may stand for it); after a space,
+# an issuer that starts a body's name is a word ("402 QĐ TTg UBND Hậu Giang"), and so is what
+# follows a number written whole ("402/QĐ-TTg UBND tỉnh"). Never from a range's second part
+# ("2021-2025 KH UBND"); an ordinal that is a year is one (_as_number).
 _SPELLED_NUMBER = re.compile(
-    rf"(?<![\w/])(?<!\d[\s-])(?P<ordinal>\d{{1,6}})(?P<separator>\s+|-)"
-    rf"(?:(?P<year>\d{{4}})(?:(?P=separator)|/))?(?P<type>{_spellings(TYPE_ABBREVIATIONS)})"
-    rf"(?P<issuers>(?:(?P=separator)|/)(?:{_spellings(ISSUER_ABBREVIATIONS)})"
-    rf"(?:[-/](?:{_spellings(ISSUER_ABBREVIATIONS)}))*)(?![\w/&-])",
+    rf"(?<![\w/])(?<!\d-)(?P<ordinal>\d{{1,6}})(?P<separator>\s+|-)"
+    rf"(?:(?P<year>{_YEAR})(?:(?P=separator)|/))?(?P<type>{_spellings(TYPE_ABBREVIATIONS)})"
+    rf"(?P<issuers>(?:(?P=separator)|[-/])(?:{_ISSUERS})"
+    rf"(?:(?:[-/]|(?P=separator){_NAMING})(?:{_ISSUERS}))*)(?![\w/&-])",
     re.IGNORECASE,
 )
-_ISSUER = re.compile(_spellings(ISSUER_ABBREVIATIONS), re.IGNORECASE)
+_ISSUER = re.compile(_ISSUERS, re.IGNORECASE)
 _PARTY_ISSUERS = {"tw", "tu"}  # Ban Chấp hành Trung ương, a Tỉnh ủy: 60-NQ/TW, 164-KH/TU
 # A type's abbreviation glued to its ordinal, as offices write these types ("QĐ402", "kh1614",
 # "CV1378"); not a unit's code, which a text holds as one word (police units: "PA08", "PC06"),
@@ -194,6 +202,8 @@ def parse_query(raw, places=None):
             return _type_and_ordinal(match.group(0))
 
     def spaced_number(match):
+        if int(match.group(1)) in YEARS:  # "năm 2020 QĐ-TTg", as _as_number reads it
+            return match.group(0)
         try:
             return respelled(match, parse_number(f"{match.group(1)}/{match.group(2)}"))
         except DocumentNumberError:
@@ -206,6 +216,8 @@ def parse_query(raw, places=None):
     folded = fold(text)
     for match in _TYPED_ORDINAL.finditer(folded):
         word, ordinal = match.groups()
+        if int(ordinal) in YEARS:  # "Kế hoạch 2020": the year's plans, as among words
+            continue
         query.typed_ordinals.append((fold(_TYPE_WORDS[word]), ordinal))
         query.typed_spans.append(match.group(0))
     # A bare number ("1614") is a number lookup when it is the whole query; among words ("402
@@ -224,7 +236,7 @@ def _as_number(match):
     """Return a number typed with other separators ("402 QĐ TTg") as a number is written."""
     ordinal, year, abbreviation = match["ordinal"], match["year"], match["type"]
     issuers = _ISSUER.findall(match["issuers"])
-    if not year and int(ordinal) in YEARS:  # "năm 2020 QĐ TTg": the year, as among words
+    if int(ordinal) in YEARS:  # "năm 2020 QĐ TTg": the year, as among words
         return match[0]
     if not year and len(issuers) == 1 and fold(issuers[0]) in _PARTY_ISSUERS:
         return f"{ordinal}-{abbreviation}/{issuers[0]}"
@@ -611,8 +623,9 @@ def _letters_as_written(query, ordinal):
     may have been a Đ ("126/SKHĐT" is "126/skh", then "đt"); any number with the ordinal when
     the archive holds no such letter (_letters_cited)."""
     numbers = _letter_numbers(query, ordinal)
-    if not numbers:
-        return [f"'{spelling}/':*" for spelling in _ordinal_spellings(ordinal)]
+    if not numbers:  # the prefix _letters_cited asks, if it does
+        prefixes = [f"'{spelling}/':*" for spelling in _ordinal_spellings(ordinal)]
+        return prefixes if int(ordinal) > LAST_DAY else []
     lexemes = set()
     for number in numbers:
         rest = number.partition("/")[2]
@@ -665,7 +678,9 @@ def _letter_numbers(query, ordinal):
 
     if ordinal not in query.letters:
         letters = _numbered(_typed_as_number("", ordinal))
-        query.letters[ordinal] = Document.objects.numbers_of(letters, MAX_NAMED)
+        numbers = Document.objects.numbers_of(letters, MAX_NAMED)
+        # As lexemes in quotes: a number holds none (parse_number), but a quote would end one.
+        query.letters[ordinal] = [number.replace("'", "''") for number in numbers]
     return query.letters[ordinal]
 
 
@@ -763,14 +778,14 @@ def match_condition(query):
     to or from) was asked for, or it holds the other words and is tagged with the place the
     query names (_tagged) or links to a document numbered with an ordinal typed among its
     words (_ordinal_links); and holds none of the words excluded, however it was found."""
+    found = _either(tier for tier, _score in _found_tiers(query))
+    found = _either(condition for condition in (_tagged(query), found) if condition)
+    if found and (excluded := _excluded(query)):
+        # The text's own query excludes them already: asked again of those alone, not of every
+        # match (a second read of each one's vector).
+        found &= ~Q(search_vector=excluded)
     condition = _words_condition(query)
-    if tagged := _tagged(query):
-        condition |= tagged
-    if found := _either(tier for tier, _score in _found_tiers(query)):
-        condition |= found
-    if excluded := _excluded(query):
-        condition &= ~Q(search_vector=excluded)
-    return condition
+    return condition | found if found else condition
 
 
 _EXCLUDED = re.compile(r'(?<!\S)-("[^"]*"|\S+)')  # what _plain_words leaves out
@@ -780,10 +795,14 @@ def _excluded(query):
     """Return a query of the words excluded ("-Hậu", '-"Cà Mau"', "-402/qd-ttg"), or None.
     The text's own query excludes them from the texts it matches; a document found by its
     number, a link or a tag must leave them out too ("402/QĐ-TTg -Hậu Giang")."""
-    excluded = _EXCLUDED.findall(query.text)
-    if not _plain_words(" ".join(excluded)):
+    excluded = [item for item in _EXCLUDED.findall(query.text) if _plain_words(item)]
+    if not excluded:
         return None
-    return SearchQuery(" OR ".join(excluded), config=CONFIG, search_type="websearch")
+    # Each its own query: a stray quote in one would make a phrase of the rest.
+    return reduce(
+        operator.or_,
+        (SearchQuery(item, config=CONFIG, search_type="websearch") for item in excluded),
+    )
 
 
 def _words_condition(query):

@@ -275,14 +275,15 @@ def year_hint(request, filterset):
     in texts, a few of the year's documents; the year filter finds them all."""
     if filterset.form.cleaned_data.get("year"):
         return None
-    words = filterset.parsed_query.shown.split()
+    # A word of the text searched: not a year inside a number ("30 2020 NĐ CP" is 30/2020/NĐ-CP).
+    words = filterset.parsed_query.text.split()
     year = next(
-        (word for word in words if word.isdecimal() and word.isascii() and int(word) in YEARS), None
+        (word for word in words if word.isascii() and word.isdecimal() and int(word) in YEARS), None
     )
     if year is None:
         return None
     params = request.GET.copy()
-    params["q"] = " ".join(word for word in words if word != year)
+    params["q"] = " ".join(word for word in filterset.parsed_query.shown.split() if word != year)
     params.setlist("year", [year])
     params.pop("page", None)
     return year, f"{reverse('archive:search')}?{params.urlencode()}"
@@ -467,6 +468,7 @@ def csv_rows(documents, request, writer):
 
 
 SUGGESTION_LIMIT = 8
+NAMED_FIRST = 3  # suggestions given to the documents of a number named, before the titles
 
 
 def _dated(document):
@@ -492,8 +494,10 @@ def api_suggest(request):
     newest = F("date").desc(nulls_last=True)
     found = {d.pk: d for qs in sources for d in qs.order_by(newest, "-pk")[:SUGGESTION_LIMIT]}
     named = search.number_condition(query)
-    named = list(visible.filter(named).order_by(newest, "-pk")[:SUGGESTION_LIMIT]) if named else []
-    others = sorted((d for pk, d in found.items() if d not in named), key=_dated, reverse=True)
+    # A few: an ordinal still being typed ("Kế hoạch 1") names every province's 01/KH-UBND.
+    named = list(visible.filter(named).order_by(newest, "-pk")[:NAMED_FIRST]) if named else []
+    shown = {document.pk for document in named}
+    others = sorted((d for d in found.values() if d.pk not in shown), key=_dated, reverse=True)
     documents = [*named, *others][:SUGGESTION_LIMIT]
     documents = documents or closest(query, request.user, SUGGESTION_LIMIT)
     if request.get_preferred_type(["application/json", "text/html"]) == "text/html":

@@ -293,15 +293,16 @@ def test_a_subject_in_capitals_keeps_its_province(catalogue):
     found as a place. "VÌ HOÀ BÌNH" (for peace) stays words."""
     text = (
         "ỦY BAN NHÂN DÂN\nSố: 15/KH-UBND\nKẾ HOẠCH\n"
-        "TRIỂN KHAI THOẢ THUẬN GCM VÌ HOÀ BÌNH TRÊN ĐỊA BÀN TỈNH KHÁNH HOÀ VÀ THÀNH PHỐ CẦN THƠ"
+        "TRIỂN KHAI THOẢ THUẬN GCM VÌ HOÀ BÌNH TRÊN ĐỊA BÀN TỈNH KHÁNH HOÀ, THÀNH PHỐ CẦN THƠ VÀ "
+        "TP. HẢI PHÒNG"
         "\n\nCăn cứ Luật Tổ chức chính quyền địa phương."
     )
     result = extract(text, catalogue)
     assert result.title == (
-        "Kế hoạch triển khai thoả thuận GCM vì hoà bình trên địa bàn tỉnh Khánh Hòa và "
-        "thành phố Cần Thơ"
+        "Kế hoạch triển khai thoả thuận GCM vì hoà bình trên địa bàn tỉnh Khánh Hòa, "
+        "thành phố Cần Thơ và TP. Hải Phòng"
     )
-    assert {p.name for p in result.provinces} >= {"Khánh Hòa", "Cần Thơ"}
+    assert {p.name for p in result.provinces} >= {"Khánh Hòa", "Cần Thơ", "Hải Phòng"}
 
 
 def test_tone_placement_is_one_spelling():

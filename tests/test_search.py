@@ -409,11 +409,20 @@ def test_a_number_typed_with_spaces_leaves_the_words_after_it(client, db):
         "năm 2020 QĐ TTg": [],
         "402 / QĐ - TTg": ["402/qd-ttg"],
         "1614/KH-UBND - Hậu Giang": ["1614/kh-ubnd"],
+        "1614/KH-UBND - UBND tỉnh Hậu Giang": ["1614/kh-ubnd"],
+        "402/QĐ-TTg -UBND": ["402/qd-ttg"],  # UBND excluded, not a part
+        "năm 2018 402 QĐ TTg": ["402/qd-ttg"],  # a number after a year
+        "năm 2020 1614 KH UBND": ["1614/kh-ubnd"],
+        "năm 2020 QĐ-TTg": [],
+        "5165 TTr BNG LS": ["5165/ttr-bng-ls"],  # a department's issuers, spaced
+        "09 2016 TTLT BLĐTBXH BTC": ["09/2016/ttlt-bldtbxh-btc"],  # a joint circular's
+        "30 2020 NĐ-CP": ["30/2020/nd-cp"],
     }
     for typed, numbers in spelled.items():
         assert parse_query(typed).numbers == numbers, typed
-    for typed in ("PA08", "-kh1614 di cư", "di cư -qđ402", "-QĐ 402 di cư"):
+    for typed in ("PA08", "-kh1614 di cư", "di cư -qđ402", "-QĐ 402 di cư", "Kế hoạch 2020"):
         assert parse_query(typed).typed_ordinals == [], typed
+    assert parse_query("Kế hoạch 2021-2025").typed_ordinals == []  # a period, not plan 2021
     for typed in ("PA08", "di cư -qđ402"):  # a unit's code, an excluded word: one word still
         assert parse_query(typed).text == typed
     decision = PlanFactory(slug="qd-402", number="402/QĐ-TTg", title="Quyết định về di cư")
@@ -1376,6 +1385,8 @@ def test_a_year_typed_offers_the_years_documents(client, db):
     assert [d.slug for d in offered.context["page"].object_list] == ["kh-2020"]
     assert b"year-hint" not in offered.content  # the year chosen: no offer
     assert b"year-hint" not in client.get(reverse("archive:search"), {"q": "di cư 402"}).content
+    # A year inside a number is the number's.
+    assert b"year-hint" not in client.get(reverse("archive:search"), {"q": "30 2020 NĐ CP"}).content
 
 
 # CSV export and suggestions ------------------------------------------------------------------
@@ -1441,6 +1452,11 @@ def test_suggestions_for_numbers_and_titles(client, corpus):
         assert "Tỉnh sơ kết Kế hoạch 1614/KH-UBND năm 2021–2025" in suggested(client, q), q
         assert Document.objects.titled(q).filter(slug="bao").exists(), q  # not the closest's
     assert suggested(client, "Hậu Giangg")[0] == titles[0]["title"]
+    # While an ordinal is typed ("KH 1" on the way to "KH 1614"), a few of its numbers only.
+    for n in range(4):
+        PlanFactory(number="1/KH-UBND", slug=f"kh-1-{n}", title="Khác", date=D(2021 + n, 1, 1))
+    typing = client.get(reverse("archive:api-suggest"), {"q": "KH 1"}).json()["suggestions"]
+    assert [s["number"] for s in typing].count("01/KH-UBND") == views.NAMED_FIRST
     # A number named as the search reads it, its documents first, before newer titles.
     ArticleFactory(slug="tin-402", title="Tin về Quyết định 402 của Thủ tướng", date=D(2025, 1, 1))
     for q in ("Quyết định 402", "QĐ 402", "qđ402", "402 QĐ TTg"):

@@ -277,7 +277,7 @@ def _take_header(lines, page):
 
 
 # Kept in capitals when a subject set in capitals is written as a sentence.
-_ACRONYMS = {"GCM", "IOM", "ILO", "ASEAN", "UBND", "HĐND", "LHQ", "UNODC", "UNHCR", "UNICEF"}
+_ACRONYMS = {"GCM", "IOM", "ILO", "ASEAN", "UBND", "HĐND", "LHQ", "UNODC", "UNHCR", "UNICEF", "TP"}
 
 
 # Names a subject set in capitals keeps as names once written as a sentence (Nghị định

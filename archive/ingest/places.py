@@ -86,9 +86,9 @@ class ProvinceMatcher:
         )
 
     def named(self, text):
-        """Return a text lowered from capitals with the provinces after "tỉnh" or "thành phố"
-        named again ("trên địa bàn tỉnh hậu giang": tỉnh Hậu Giang), found by find() then."""
-        return with_names(text, self.by_name, before=r"(?:tỉnh|thành phố)\s+")
+        """Return a text lowered from capitals with the provinces after "tỉnh", "thành phố" or
+        "TP." named again ("trên địa bàn tỉnh hậu giang": tỉnh Hậu Giang), found by find() then."""
+        return with_names(text, self.by_name, before=r"(?:tỉnh|thành phố)\s+|TP\.\s*")
 
     def find(self, text):
         """Return the provinces named in a text, with their spans, in order."""
