@@ -442,7 +442,9 @@ def search_csv(request):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     # Dated: staff keep one export beside another.
     day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="tim-kiem-luu-tru-di-cu-{day}.csv"'
+    # In the page's language, as its columns are; a file name in ASCII.
+    stem = _("tim-kiem-luu-tru-di-cu")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{day}.csv"'
     return response
 
 

@@ -673,6 +673,27 @@ def test_the_plan_list_sorts_numbers_by_their_ordinal(staff_client, objects):
     assert listed("-1") == ["1614/KH-UBND", "402/QĐ-TTg", "30/2020/NĐ-CP", "05/KH-UBND"]
 
 
+def test_the_province_filter_lists_todays_units_with_those_they_took_in(staff_client, objects):
+    """The lists' filter named all 97 units of both eras, and Cần Thơ left out the plans tagged
+    Hậu Giang (trước 2025), which Cần Thơ took in on 1 July 2025."""
+    can_tho = ProvinceFactory(era="34", code="92", name="Cần Thơ", slug="can-tho")
+    objects["province"].merged_into = can_tho
+    objects["province"].save()
+    hau_giang_plan = PlanFactory(slug="kh-hg", provinces=[objects["province"]])
+    can_tho_plan = PlanFactory(slug="kh-ct", provinces=[can_tho])
+    PlanFactory(slug="kh-khac")
+    url = reverse("admin:archive_plan_changelist")
+    page = staff_client.get(url)
+    choices = [
+        choice["display"]
+        for choice in page.context["cl"].filter_specs[3].choices(page.context["cl"])
+    ]
+    assert choices[1:] == ["Cần Thơ"]  # today's units only ("Tất cả" first)
+    listed = staff_client.get(url, {"tinh": str(can_tho.pk)}).context["cl"].result_list
+    assert set(listed) == {hau_giang_plan, can_tho_plan}
+    assert staff_client.get(url, {"tinh": "x"}).status_code == 200  # edited by hand: the list
+
+
 def test_the_link_picker_tells_look_alike_documents_apart(staff_client, objects):
     title = "Kế hoạch triển khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự"
     national = PlanFactory(
