@@ -154,16 +154,20 @@ def cached(name, user, compute):
 
 def _grouped_counts(documents, select, arrays):
     """Run `SELECT select, count(*) FROM documents, unnest(array)...` and return its rows."""
+    sql, params = _grouped(documents, select, arrays)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _grouped(documents, select, arrays):
+    """Return the statement and parameters of _grouped_counts."""
     # Django has no lateral unnest; the visible documents' own SQL is the FROM clause, so the
     # counts compose with visible_to() and any other filter.
     sql, params = documents.order_by().values(*arrays).query.sql_with_params()
     joins = "".join(f", unnest(d.{array}) AS {alias}" for array, alias in arrays.items())
     group = ", ".join(str(n + 1) for n in range(len(arrays)))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {select}, count(*) FROM ({sql}) AS d{joins} GROUP BY {group}", params
-        )
-        return cursor.fetchall()
+    return f"SELECT {select}, count(*) FROM ({sql}) AS d{joins} GROUP BY {group}", params
 
 
 def unit_counts(documents):
@@ -191,17 +195,11 @@ def unit_objective_counts(documents):
     against 160 for the cells alone and 400 for both as GROUPING SETS over the objectives LEFT
     JOINed, whose count(DISTINCT) sorts). count(*) counts documents: a facet array holds each
     id once (migration 0004's DISTINCT, the import's sets)."""
-    sql, params = (
-        documents.order_by().values("facet_units", "facet_objectives").query.sql_with_params()
-    )
+    arrays = {"facet_units": "unit", "facet_objectives": "objective"}
+    by_objective, params = _grouped(documents, "unit, objective", arrays)
+    by_unit, unit_params = _grouped(documents, "unit, NULL", {"facet_units": "unit"})
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT unit, objective, count(*) FROM ({sql}) AS d, unnest(d.facet_units) AS unit, "
-            f"unnest(d.facet_objectives) AS objective GROUP BY 1, 2 UNION ALL "
-            f"SELECT unit, NULL, count(*) FROM ({sql}) AS d, unnest(d.facet_units) AS unit "
-            f"GROUP BY 1",
-            [*params, *params],
-        )
+        cursor.execute(f"{by_objective} UNION ALL {by_unit}", [*params, *unit_params])
         rows = cursor.fetchall()
     cells = {(unit, objective): n for unit, objective, n in rows if objective is not None}
     return cells, {unit: n for unit, objective, n in rows if objective is None}

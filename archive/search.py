@@ -624,8 +624,8 @@ def _letters_as_written(query, ordinal):
     the archive holds no such letter (_letters_cited)."""
     numbers = _letter_numbers(query, ordinal)
     if not numbers:  # the prefix _letters_cited asks, if it does
-        prefixes = [f"'{spelling}/':*" for spelling in _ordinal_spellings(ordinal)]
-        return prefixes if int(ordinal) > LAST_DAY else []
+        asked = _letters_cited(query, ordinal)
+        return [f"'{spelling}/':*" for spelling in _ordinal_spellings(ordinal)] if asked else []
     lexemes = set()
     for number in numbers:
         rest = number.partition("/")[2]
@@ -778,8 +778,10 @@ def match_condition(query):
     to or from) was asked for, or it holds the other words and is tagged with the place the
     query names (_tagged) or links to a document numbered with an ordinal typed among its
     words (_ordinal_links); and holds none of the words excluded, however it was found."""
-    found = _either(tier for tier, _score in _found_tiers(query))
-    found = _either(condition for condition in (_tagged(query), found) if condition)
+    found = [tier for tier, _score in _found_tiers(query)]
+    if tagged := _tagged(query):
+        found.append(tagged)
+    found = _either(found)
     if found and (excluded := _excluded(query)):
         # The text's own query excludes them already: asked again of those alone, not of every
         # match (a second read of each one's vector).

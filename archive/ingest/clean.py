@@ -7,6 +7,7 @@ what repeats (the headline reused as an image title, a caption twice, a caption 
 sentence of the article) only the first copy is kept. Every other line of the article stays.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -301,12 +302,16 @@ def with_names(text, names, before=""):
     regex `before` if given (a province's after "tỉnh", lest "vì hòa bình" be Hòa Bình).
     Tone marks are moved within a syllable only, so a match's place in the canonical text is
     its place in the text."""
-    canonical = {canonical_tones(name.lower()): name for name in names}
-    pattern = re.compile(rf"(?<!\w)({before})({alternation(canonical)})(?!\w)")
-    found = pattern.finditer(canonical_tones(text))
-    for match in reversed(list(found)):
+    canonical, pattern = _names_pattern(tuple(names), before)
+    for match in reversed(list(pattern.finditer(canonical_tones(text)))):
         text = text[: match.start(2)] + canonical[match[2]] + text[match.end(2) :]
     return text
+
+
+@functools.cache  # one per name list: the state's, the archive's provinces
+def _names_pattern(names, before):
+    canonical = {canonical_tones(name.lower()): name for name in names}
+    return canonical, re.compile(rf"(?<!\w)({before})({alternation(canonical)})(?!\w)")
 
 
 def _small_unless_named(word):
