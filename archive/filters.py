@@ -456,7 +456,7 @@ def total(filterset, counts):
 CACHED_IDS, CACHED_SNIPPETS = 100, 20
 # Part of the key: bump it when the cached entry's shape changes, so a deploy never reads an
 # entry written by the previous code.
-RESULTS_FORMAT = 10
+RESULTS_FORMAT = 11
 
 
 def search_generation():

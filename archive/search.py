@@ -875,6 +875,7 @@ def _other_words(query):
 # as written, where "402/QĐ-TTg" is pieces the vector's one token ("402/qd-ttg") never meets. A
 # number's ordinal is asked with the numbers citing it (cited_ordinals).
 EXCERPT_CHARS, BEFORE_CHARS, MAX_SPAN, FIRST_WORDS_CHARS = 600, 150, 3000, 200
+FRAGMENT_DELIMITER = " … "
 HEADLINE_OPTIONS = f"StartSel={START_MARK}, StopSel={STOP_MARK}"
 HEADLINES_SQL = rf"""
 SELECT d.id,
@@ -884,7 +885,8 @@ SELECT d.id,
             FOR greatest(0, length(piece) - strpos(piece, ' ') - strpos(reverse(piece), ' ')))
         END,
         query,
-        '{HEADLINE_OPTIONS}, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
+        '{HEADLINE_OPTIONS}, MaxWords=28, MinWords=12, MaxFragments=2,
+            FragmentDelimiter="{FRAGMENT_DELIMITER}"')
 FROM archive_document AS d,
     COALESCE(websearch_to_tsquery('{CONFIG}', %s) || NULLIF(%s, '')::tsquery,
         websearch_to_tsquery('{CONFIG}', %s)) AS typed,
@@ -926,7 +928,64 @@ def headlines(query, ids):
             HEADLINES_SQL, [text, written, text, query.cited, word_patterns(query), list(ids)]
         )
         found = {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
+    if typed := _typed_spellings(query):
+        found = {
+            pk: (_marks_as_typed(title, typed), _fragments_as_typed(snippet, typed))
+            for pk, (title, snippet) in found.items()
+        }
     return _numbers_made_whole(found)
+
+
+# The search folds accents, and so do ts_headline's marks: "Cần Thơ" marked the "cận" of "tiếp
+# cận" too. A word typed with diacritics is marked as typed (either tone placement) where the
+# title or snippet holds it so; its other spellings are marked only where it does not (a text
+# written without accents, or found by them alone).
+_MARKED = re.compile(f"{START_MARK}([^{STOP_MARK}]*){STOP_MARK}")
+
+
+def _typed_spellings(query):
+    """Return {folded word: its spellings as typed} for the words typed with diacritics."""
+    typed = {}
+    for word in _plain_words(_headline_text(query)):
+        if fold(word) != word.lower():
+            typed.setdefault(fold(word), set()).update(tone_variants(word.lower()))
+    return typed
+
+
+def _held_as_typed(text, typed):
+    """Return the folded typed words that the text marks as typed."""
+    marked = (word.lower() for word in _MARKED.findall(text))
+    return {fold(word) for word in marked if word in typed.get(fold(word), ())}
+
+
+def _unmarked(text, typed, held):
+    """Return the text without the marks on other spellings of the held words."""
+
+    def as_typed(match):
+        word = match.group(1).lower()
+        if fold(word) in held and word not in typed[fold(word)]:
+            return match.group(1)
+        return match.group(0)
+
+    return _MARKED.sub(as_typed, text)
+
+
+def _marks_as_typed(title, typed):
+    """Return the title marked as typed."""
+    return _unmarked(title, typed, _held_as_typed(title, typed))
+
+
+def _fragments_as_typed(snippet, typed):
+    """Return the snippet marked as typed, without the fragments it leaves with no mark (one
+    chosen for "tiếp cận" when another shows "Cần Thơ")."""
+    if not (held := _held_as_typed(snippet, typed)):
+        return snippet
+    kept = []
+    for fragment in snippet.split(FRAGMENT_DELIMITER):
+        shown = _unmarked(fragment, typed, held)
+        if START_MARK in shown or START_MARK not in fragment:
+            kept.append(shown)
+    return FRAGMENT_DELIMITER.join(kept)
 
 
 # A fragment of a snippet ending in the part of a number before its first Đ ("… Quyết định số

@@ -670,6 +670,36 @@ def test_snippet_marks_the_original_accented_words(client, corpus):
     assert snippets["di-cu-x"] == "Câu chuyện <mark>người</mark> <mark>di</mark> <mark>cũ</mark>"
 
 
+def test_marks_follow_the_accents_typed_where_the_text_holds_them(client, db):
+    body = (
+        "Sở Ngoại vụ thành phố Cần Thơ trình bày tham luận về hoà nhập, kết quả, tồn tại, hạn"
+        " chế trong năm năm qua và định hướng cho giai đoạn tới của các địa phương trong vùng"
+        " đồng bằng sông Cửu Long và của cả nước. Phiên 2: Di cư lao động hướng tới cách tiếp"
+        " cận bền vững."
+    )
+    ArticleFactory(title="Cần Thơ và cách tiếp cận mới", slug="ct", body=body)
+    ArticleFactory(title="Tin can tho", slug="khong-dau", body="Bai viet ve can tho khong dau")
+
+    def snippet(q, slug):
+        status, payload = api(client, q=q)
+        found = {Document.objects.get(pk=r["id"]).slug: r for r in payload["results"]}
+        return found[slug]["snippet"]
+
+    def page(q):
+        return client.get(reverse("archive:search"), {"q": q}).content.decode()
+
+    assert "<mark>Cần</mark> <mark>Thơ</mark> và cách tiếp cận mới" in page("Cần Thơ")
+    # The fragment chosen for "tiếp cận" goes with its mark; the one holding the words stays.
+    assert "<mark>Cần</mark> <mark>Thơ</mark>" in snippet("Cần Thơ", "ct")
+    assert "cận" not in snippet("Cần Thơ", "ct") and " … " not in snippet("Cần Thơ", "ct")
+    # Typed without accents, every spelling is marked; so is a text that has no other.
+    assert "cách tiếp <mark>cận</mark> mới" in page("can tho")
+    assert "Tin <mark>can</mark> <mark>tho</mark>" in page("Cần Thơ")
+    assert "<mark>can</mark> <mark>tho</mark>" in snippet("Cần Thơ", "khong-dau")
+    # Either tone placement is the word as typed.
+    assert "<mark>hoà</mark> <mark>nhập</mark>" in snippet("hòa nhập", "ct")
+
+
 def test_page_highlights_title_and_snippet(client, corpus):
     content = client.get(reverse("archive:search"), {"q": "di cư"}).content.decode()
     assert "Người <mark>di</mark> <mark>cư</mark> trở về quê" in content
