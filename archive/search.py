@@ -181,6 +181,8 @@ def parse_query(raw, places=None):
     query = ParsedQuery(raw=raw or "", text=text, shown=text, truncated=truncated)
     if not text:
         return query
+    if places:
+        text = _places_excluded(text, places)
 
     excluded = []
 
@@ -293,6 +295,35 @@ def _places_in(text, places):
         else:
             at += 1
     return found
+
+
+def _places_excluded(text, places):
+    """Return the text with a province's name excluded whole: "-Hậu Giang" as '-"Hậu Giang"'.
+    Read as typed, it excluded "Hậu" and asked for "Giang" (Kiên Giang, a person's name)."""
+    tokens, kept, at = text.split(" "), [], 0
+    longest = max(map(len, places))
+    while at < len(tokens):
+        excluding = tokens[at].startswith("-") and tokens[at][1:2] not in ("", '"')
+        size = _place_size(tokens, at, places, longest) if excluding else 0
+        if size > 1:
+            kept.append('-"' + " ".join([tokens[at][1:], *tokens[at + 1 : at + size]]) + '"')
+        else:
+            kept.append(tokens[at])
+        at += max(size, 1)
+    return " ".join(kept)
+
+
+def _place_size(tokens, at, places, longest):
+    """Return how many tokens from `at` (its leading "-" aside) name a province, or 0."""
+    for size in range(min(longest, len(tokens) - at), 1, -1):
+        typed = [
+            token.strip(_PUNCTUATION) for token in [tokens[at][1:], *tokens[at + 1 : at + size]]
+        ]
+        key = tuple(_WORD.findall(fold(" ".join(typed))))
+        if len(key) == size and key in places and places[key][1] is not None:
+            if _typed_as(typed, places[key][0]):
+                return size
+    return 0
 
 
 def _typed_as(typed, name):
@@ -912,8 +943,10 @@ WHERE d.id = ANY(%s)
 
 def _headline_text(query):
     """Return the words a snippet is cut and marked around: the query's, but for ordinals typed
-    among them ("402 Hậu Giang"), which a document linked to 402/QĐ-TTg need not hold."""
-    return _other_words(query) if query.word_ordinals else query.text
+    among them ("402 Hậu Giang"), which a document linked to 402/QĐ-TTg need not hold, and for
+    the words excluded (ts_headline marks a word its query negates)."""
+    text = _other_words(query) if query.word_ordinals else query.text
+    return " ".join(_EXCLUDED.sub(" ", text).split())
 
 
 def headlines(query, ids):
@@ -929,37 +962,38 @@ def headlines(query, ids):
         )
         found = {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
     if typed := _typed_spellings(query):
-        found = {
-            pk: (_marks_as_typed(title, typed), _fragments_as_typed(snippet, typed))
-            for pk, (title, snippet) in found.items()
-        }
+        found = {pk: _marks_as_typed(*marked, typed) for pk, marked in found.items()}
     return _numbers_made_whole(found)
 
 
 # The search folds accents, and so do ts_headline's marks: "Cần Thơ" marked the "cận" of "tiếp
-# cận" too. A word typed with diacritics is marked as typed (either tone placement) where the
-# title or snippet holds it so; its other spellings are marked only where it does not (a text
-# written without accents, or found by them alone).
+# cận" too, "mua bán" the "bàn" of "địa bàn". A query typed with diacritics is marked as typed
+# (a word's tone in either place) where the document's title or snippet holds it so; a word's
+# other spellings are marked only where they do not (a text written without accents). Typed
+# without any diacritic ("can tho"), every spelling is the word.
 _MARKED = re.compile(f"{START_MARK}([^{STOP_MARK}]*){STOP_MARK}")
 
 
 def _typed_spellings(query):
-    """Return {folded word: its spellings as typed} for the words typed with diacritics."""
+    """Return {folded word: its spellings as typed} when the query has a diacritic, else {}.
+    Who types one types them all: "Thanh" of "Thanh Hoá" is not "thành"."""
+    words = _plain_words(_headline_text(query))
+    if all(fold(word) == word.lower() for word in words):
+        return {}
     typed = {}
-    for word in _plain_words(_headline_text(query)):
-        if fold(word) != word.lower():
-            typed.setdefault(fold(word), set()).update(tone_variants(word.lower()))
+    for word in words:
+        typed.setdefault(fold(word), set()).update(tone_variants(word.lower()))
     return typed
 
 
-def _held_as_typed(text, typed):
-    """Return the folded typed words that the text marks as typed."""
-    marked = (word.lower() for word in _MARKED.findall(text))
-    return {fold(word) for word in marked if word in typed.get(fold(word), ())}
-
-
-def _unmarked(text, typed, held):
-    """Return the text without the marks on other spellings of the held words."""
+def _marks_as_typed(title, snippet, typed):
+    """Return the title and snippet without the marks on other spellings of the words they
+    mark as typed; a snippet's fragment left with no mark goes (one chosen for "tiếp cận" when
+    another shows "Cần Thơ"), unless none has one."""
+    marked = (word.lower() for word in _MARKED.findall(f"{title} {snippet}"))
+    held = {fold(word) for word in marked if word in typed.get(fold(word), ())}
+    if not held:
+        return title, snippet
 
     def as_typed(match):
         word = match.group(1).lower()
@@ -967,25 +1001,14 @@ def _unmarked(text, typed, held):
             return match.group(1)
         return match.group(0)
 
-    return _MARKED.sub(as_typed, text)
-
-
-def _marks_as_typed(title, typed):
-    """Return the title marked as typed."""
-    return _unmarked(title, typed, _held_as_typed(title, typed))
-
-
-def _fragments_as_typed(snippet, typed):
-    """Return the snippet marked as typed, without the fragments it leaves with no mark (one
-    chosen for "tiếp cận" when another shows "Cần Thơ")."""
-    if not (held := _held_as_typed(snippet, typed)):
-        return snippet
-    kept = []
-    for fragment in snippet.split(FRAGMENT_DELIMITER):
-        shown = _unmarked(fragment, typed, held)
-        if START_MARK in shown or START_MARK not in fragment:
-            kept.append(shown)
-    return FRAGMENT_DELIMITER.join(kept)
+    fragments = snippet.split(FRAGMENT_DELIMITER)
+    shown = [_MARKED.sub(as_typed, fragment) for fragment in fragments]
+    kept = [
+        new
+        for old, new in zip(fragments, shown, strict=True)
+        if START_MARK in new or START_MARK not in old
+    ]
+    return _MARKED.sub(as_typed, title), FRAGMENT_DELIMITER.join(kept or shown)
 
 
 # A fragment of a snippet ending in the part of a number before its first Đ ("… Quyết định số

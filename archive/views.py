@@ -259,11 +259,12 @@ def results_html(request, filterset):
             "page": page,
             # The groups with values to show: none at all, and no empty box is drawn.
             "facets": [group for group in facet_groups(filterset) if group["values"]],
-            "suggestions": closest(filterset.parsed_query, request.user)
-            if not page.paginator.count
-            else [],
             "year_hint": year_hint(request, filterset),
+            "place_hints": (hints := place_hints(request, filterset)),
         }
+        if not page.paginator.count and not _only_places(filterset.parsed_query, hints):
+            # A name alone that found nothing has its page offered, not titles like it.
+            context["suggestions"] = closest(filterset.parsed_query, request.user)
         return render_to_string("archive/_search_results.html", context, request)
 
     return mark_safe(rendered(request, filterset, "html", render))  # noqa: S308 (our template)
@@ -287,6 +288,35 @@ def year_hint(request, filterset):
     params.setlist("year", [year])
     params.pop("page", None)
     return year, f"{reverse('archive:search')}?{params.urlencode()}"
+
+
+def place_hints(request, filterset):
+    """Return [(a province's name as typed, its unit, the address of the same search filtered
+    to that unit instead)] for the names among the words that no filter holds: "Sóc Trăng"
+    finds the texts naming it; its page and its filter hold every document tagged with it."""
+    query = filterset.parsed_query
+    chosen = {province.pk for province in filterset.form.cleaned_data.get("province") or ()}
+    provinces, hints = filterset.references.provinces, []
+    for typed, ids, _at in query.places:
+        units = [provinces[pk] for pk in ids if pk in provinces]
+        if not units or chosen & set(ids):
+            continue
+        # The unit of today so named (Cần Thơ, Khánh Hòa), else the one before 2025 (Sóc Trăng).
+        unit = next((unit for unit in units if unit.is_current), units[0])
+        params = request.GET.copy()
+        params["q"] = " ".join(query.shown.replace(typed, " ").split())
+        params.setlist("province", [unit.slug])
+        params.pop("page", None)
+        hints.append((typed, unit, f"{reverse('archive:search')}?{params.urlencode()}"))
+    return hints
+
+
+def _only_places(query, hints):
+    """Return whether the query's words are only the province names of its hints."""
+    rest = query.shown
+    for typed, _unit, _url in hints:
+        rest = rest.replace(typed, " ")
+    return bool(hints) and not any(char.isalnum() for char in rest)
 
 
 def closest(query, user, limit=5):
@@ -570,7 +600,7 @@ def plan_chain_context(plan, user, era, *, always_cover=False):
 COVERAGE_LEGEND = [
     ("cov-full", gettext_lazy("Đã ban hành")),
     ("cov-partial", gettext_lazy("Một phần đơn vị cũ đã ban hành")),
-    ("cov-none", gettext_lazy("Chưa có")),
+    ("cov-none", gettext_lazy("Chưa có trong lưu trữ")),
 ]
 
 
@@ -581,7 +611,7 @@ def coverage_tile(row):
     elif row.status == "partial":
         title = _("%(unit)s: một phần đơn vị cũ đã ban hành (%(numbers)s)")
     else:
-        title = _("%(unit)s: chưa có văn bản triển khai")
+        title = _("%(unit)s: chưa có văn bản triển khai trong lưu trữ")
     numbers = ", ".join(plan.plan.number for plan, _via in row.plans)
     return f"cov-{row.status}", title % {"unit": row.unit.name, "numbers": numbers}, ""
 

@@ -440,6 +440,21 @@ def test_a_number_typed_with_spaces_leaves_the_words_after_it(client, db):
     assert slugs(client, q='402/QĐ-TTg -"Hậu Giang"') == ["qd-402"]
 
 
+def test_a_province_excluded_is_excluded_whole_and_never_marked(client, corpus):
+    """ "Thỏa thuận -Hậu Giang" excluded "Hậu" and asked for "Giang": 3 documents of the
+    demo's 14, marked at Kiên Giang and a person's name; an excluded word was marked too."""
+    ArticleFactory(slug="kg", title="Thỏa thuận GCM ở Kiên Giang", body="Tỉnh Kiên Giang họp.")
+    ArticleFactory(slug="hg", title="Thỏa thuận GCM ở Hậu Giang", body="Tỉnh Hậu Giang họp.")
+    ArticleFactory(slug="bao", title="Thỏa thuận GCM", body="Hội nghị bàn về Thỏa thuận.")
+    for q in ("Thỏa thuận -Hậu Giang", "thoa thuan -hau giang", 'Thỏa thuận -"Hậu Giang"'):
+        found = slugs(client, q=q)
+        assert {"kg", "bao"} <= set(found) and "hg" not in found, q
+    assert "kg" not in slugs(client, q="Thỏa thuận -Kiên Giang")
+    assert "bao" not in slugs(client, q="Thỏa thuận -Giang Hậu")  # no province: as typed
+    content = client.get(reverse("archive:search"), {"q": "Thỏa thuận -Hậu Giang"}).content
+    assert "<mark>Thỏa</mark> <mark>thuận</mark> GCM ở Kiên Giang" in content.decode()
+
+
 def test_a_number_finds_what_links_to_it_after_it_and_before_mere_citations(
     client, db, monkeypatch
 ):
@@ -698,6 +713,27 @@ def test_marks_follow_the_accents_typed_where_the_text_holds_them(client, db):
     assert "<mark>can</mark> <mark>tho</mark>" in snippet("Cần Thơ", "khong-dau")
     # Either tone placement is the word as typed.
     assert "<mark>hoà</mark> <mark>nhập</mark>" in snippet("hòa nhập", "ct")
+
+
+def test_marks_follow_the_spelling_typed_in_the_whole_document(client, db):
+    ArticleFactory(
+        title="Phòng chống mua bán người trên địa bàn Thanh Hoá",
+        slug="th",
+        body="Tỉnh Thanh Hoá trở thành nơi đón nạn nhân bị mua bán trở về.",
+    )
+    content = client.get(reverse("archive:search"), {"q": "mua bán người"}).content.decode()
+    # The title's "bàn" is another word: the snippet holds "bán".
+    assert "<mark>mua</mark> <mark>bán</mark> <mark>người</mark> trên địa bàn Thanh" in content
+    # The title holds the words as typed: the snippet's other spellings are not marked, and
+    # its one fragment stays.
+    ArticleFactory(title="Đoàn công tác Cần Thơ", slug="ct", body="Bàn về cách tiếp cận mới.")
+    status, payload = api(client, q="Cần Thơ")
+    assert payload["results"][0]["snippet"] == "Bàn về cách tiếp cận mới."
+    status, payload = api(client, q="Thanh Hoá")
+    # A query with a diacritic is typed as spelled: "Thanh" is not "thành".
+    assert payload["results"][0]["snippet"] == (
+        "Tỉnh <mark>Thanh</mark> <mark>Hoá</mark> trở thành nơi đón nạn nhân bị mua bán trở về"
+    )
 
 
 def test_page_highlights_title_and_snippet(client, corpus):
@@ -1367,16 +1403,19 @@ def test_a_facet_value_is_a_link_that_switches_it_escaped_and_shortened(client, 
     content = content.decode()
     assert (
         '<a class="facet-value" href="?q=di+c%C6%B0&amp;year=2024&amp;agency=ban-chi-dao"'
-        ' aria-pressed="false" rel="nofollow"><span class="box" aria-hidden="true"></span>'
+        ' rel="nofollow"><span class="box" aria-hidden="true"></span>'
         ' <span class="facet-label" title="Ban &lt;Chỉ đạo&gt; về di cư &amp; hội nhập quốc tế'
         ' của các tỉnh miền Tây Nam Bộ">Ban &lt;Chỉ đạo&gt; về di cư &amp; hội nhập …</span>'
         ' <span class="count">1</span></a>'
     ) in content
-    # A chosen value is marked, and its link takes it off.
-    assert (
-        '<a class="facet-value selected" href="?q=di+c%C6%B0" aria-pressed="true"'
-        ' rel="nofollow"><span class="box" aria-hidden="true">✓</span>'
-    ) in content
+    # A chosen value is marked, said so in words to a screen reader, and its link takes it off.
+    chosen = re.search('<a class="facet-value selected" href="[?]q=di[+]c%C6%B0".*?</a>', content)
+    assert chosen[0].startswith(
+        '<a class="facet-value selected" href="?q=di+c%C6%B0" rel="nofollow">'
+        '<span class="box" aria-hidden="true">✓</span>'
+    )
+    assert chosen[0].endswith('<span class="visually-hidden"> (đã chọn)</span></a>')
+    assert content.count("(đã chọn)") == 1
 
 
 def test_a_phone_can_jump_to_the_filters_that_follow_the_results(client, corpus):
@@ -1417,6 +1456,36 @@ def test_a_year_typed_offers_the_years_documents(client, db):
     assert b"year-hint" not in client.get(reverse("archive:search"), {"q": "di cư 402"}).content
     # A year inside a number is the number's.
     assert b"year-hint" not in client.get(reverse("archive:search"), {"q": "30 2020 NĐ CP"}).content
+
+
+def test_a_province_typed_offers_its_documents_and_its_page(client, corpus):
+    """ "Khánh Hoà" or "Sóc Trăng" found nothing, then offered five unrelated titles: a name
+    typed finds the texts naming it; its filter and page hold every document tagged with it."""
+
+    def hints(q, **params):
+        page = client.get(reverse("archive:search"), {"q": q, **params}).content.decode()
+        found = re.findall(r'class="muted place-hint">(.*?)</p>', page, re.S)
+        return page, [html.unescape(" ".join(re.findall(r'href="([^"]+)"', f))) for f in found]
+
+    page, offered = hints("Hoà Bình")  # a unit before 2025 only
+    assert offered == [
+        "/tim-kiem/?q=&province=hoa-binh-truoc-2025 /tinh-thanh/hoa-binh-truoc-2025/"
+    ]
+    assert "«Hoà Bình» là tên một tỉnh, thành phố" in page
+    page, offered = hints("thoả thuận Cần Thơ", page="2")  # today's unit, other words kept
+    assert offered == [
+        "/tim-kiem/?q=tho%E1%BA%A3+thu%E1%BA%ADn&province=can-tho /tinh-thanh/can-tho/"
+    ]
+    filtered = client.get(offered[0].split()[0])
+    assert [d.slug for d in filtered.context["page"].object_list] == ["kh-1614"]
+    assert hints("thoả thuận", province="can-tho")[1] == []
+    assert hints("thoả thuận Cần Thơ", province="can-tho")[1] == []  # chosen already
+    # A name alone that found nothing: its offer, not titles like it ("Khánh Hội").
+    ProvinceFactory(era="34", code="56", name="Khánh Hòa", slug="khanh-hoa")
+    ArticleFactory(slug="khanh-hoi", title="Khánh Hội", body="Tin.")
+    page, offered = hints("Khánh Hoà")
+    assert len(offered) == 1 and "Có phải bạn tìm" not in page
+    assert "Có phải bạn tìm" in hints("Khánh Hoà tin")[0]
 
 
 # CSV export and suggestions ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from archive.models import Document, Province
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PLAN_402 = "/van-ban/quyet-dinh-402-qd-ttg-ban-hanh-ke-hoach-trien-khai-thoa-thuan-gcm/"
+PLAN_1614 = "/van-ban/ke-hoach-1614-kh-ubnd-trien-khai-thoa-thuan-gcm-tinh-hau-giang/"
 
 
 def scroll_width(page):
@@ -148,7 +149,19 @@ def test_a_documents_key_facts_come_before_its_text_on_a_phone(page, demo_site, 
     # The links still follow the text.
     assert body["y"] < page.locator("#links-heading").bounding_box()["y"]
     screenshot(page, "overview-phone-plan-402-facts")
+    # Nine objectives are their numbers in a row there (their titles put the text 1,400 pixels
+    # down): each link keeps its title as its name.
+    page.goto(demo_site.url + PLAN_1614)
+    objectives = page.locator(".facts .objectives a")
+    assert objectives.count() == 9
+    rows = {round(objectives.nth(n).bounding_box()["y"]) for n in range(9)}
+    assert len(rows) <= 2
+    assert page.locator(".document-main").bounding_box()["y"] < 1000
+    name = objectives.first.evaluate("a => a.textContent")
+    assert name.startswith("1 Thu thập, sử dụng dữ liệu chính xác")
     page.set_viewport_size({"width": 1280, "height": 900})
+    assert objectives.first.bounding_box()["width"] > 250  # a title beside each number
+    page.goto(demo_site.url + PLAN_402)
     facts, body = page.locator(".facts").bounding_box(), page.locator(".body").bounding_box()
     assert facts["x"] > body["x"]  # beside the text on a wide screen
     # The links under the text, in the wide column (in the narrow one, a national decision's
