@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
 
 from . import reference, search
-from .models import Agency, Document, DocumentType, GcmObjective, Province
+from .models import REVERSE_LABELS, Agency, Document, DocumentType, GcmObjective, Province, Relation
 from .text import ascii_digits, vietnamese_key
 
 SORT_CHOICES = [
@@ -456,7 +456,7 @@ def total(filterset, counts):
 CACHED_IDS, CACHED_SNIPPETS = 100, 20
 # Part of the key: bump it when the cached entry's shape changes, so a deploy never reads an
 # entry written by the previous code.
-RESULTS_FORMAT = 11
+RESULTS_FORMAT = 12
 
 
 def search_generation():
@@ -539,7 +539,15 @@ def compute_results(filterset):
     ids = list(filterset.ordered_qs().values_list("pk", flat=True)[:CACHED_IDS])
     # The first page's snippets too: headlines re-read each shown body.
     snippets = search.headlines(filterset.parsed_query, ids[:CACHED_SNIPPETS])
-    return {"total": total(filterset, counts), "counts": counts, "ids": ids, "snippets": snippets}
+    return {
+        "total": total(filterset, counts),
+        "counts": counts,
+        "ids": ids,
+        "snippets": snippets,
+        # The documents a number names (read to follow their links): the page tells which
+        # link found each result.
+        "named": search.named_documents(filterset.parsed_query),
+    }
 
 
 # A facet shows its 15 biggest values, then up to 100 more folded away; kinds, years and
@@ -705,6 +713,7 @@ def results_page(filterset, number, size):
             page.object_list = list(with_listing(filterset.ordered_qs())[start:end])
     attach_places_and_agencies(page.object_list, filterset.references)
     attach_snippets(page.object_list, filterset.parsed_query, results["snippets"])
+    attach_named_links(page.object_list, results.get("named"))
     return page
 
 
@@ -761,6 +770,19 @@ def attach_places_and_agencies(documents, references):
         document.listed_issuer = references.agencies.get(document.listed_issuer_id)
         document.listed_provinces = references.named("provinces", document.facet_provinces)
         document.listed_agencies = references.named("agencies", document.facet_agencies)
+
+
+def attach_named_links(documents, named):
+    """Tell each shown document found by a link to a number the query names which link it is
+    ("Triển khai thực hiện 402/QĐ-TTg"), and the documents so numbered that they are: one
+    query for the page, when a number names some (`named`, read by the search)."""
+    links = search.links_to_named(named, [document.pk for document in documents])
+    for document in documents:
+        document.number_named = document.pk in (named or ())  # marked, as a text's number is
+        document.named_links = [
+            f"{Relation(relation).label if outgoing else REVERSE_LABELS[relation]} {number}"
+            for relation, number, outgoing in links.get(document.pk, ())
+        ]
 
 
 def attach_snippets(documents, query, known=None):

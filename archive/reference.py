@@ -8,6 +8,8 @@ generation, which every write to these tables bumps (migration 0008), they cost 
 are never stale.
 """
 
+from collections import Counter
+
 from django.urls import reverse
 from django.utils import translation
 
@@ -37,6 +39,14 @@ class References:
             row.province = self.provinces.get(row.province_id)  # read from here, not queried
             row.tag = row.short_name
         self._group_mergers()
+        # The abbreviations that name one agency ("IOM", "BNG"; not "UBND", every province's
+        # committee's): typed in a search, the page offers that agency's documents.
+        counts = Counter(row.abbreviation for row in self.agencies.values() if row.abbreviation)
+        self.abbreviated = {
+            row.abbreviation: row
+            for row in self.agencies.values()
+            if len(row.abbreviation) > 1 and counts[row.abbreviation] == 1
+        }
         # The names a query holds, not those inside a name abroad (Thái Bình Dương).
         self.places = search.place_table(self.provinces.values(), not_places=ABROAD)
         self._positions = {

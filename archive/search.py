@@ -108,7 +108,7 @@ _GLUED_ORDINAL = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+")
 _ORDINAL = re.compile(r"[1-9]\d{0,5}")
-_PUNCTUATION = "\"'()[]{}«»“”‘’,.;:!?…"
+PUNCTUATION = "\"'()[]{}«»“”‘’,.;:!?…"
 _OPERATORS = re.compile(r'["]|(?<!\S)-|\bOR\b')
 
 
@@ -126,7 +126,8 @@ class ParsedQuery:
     typed_spans: list = field(default_factory=list)  # each one's words, folded: "quyet dinh 402"
     ordinals: list = field(default_factory=list)  # "1614"
     word_ordinals: list = field(default_factory=list)  # "402" of "402 Lạng Sơn" (a number's)
-    linked: list = None  # ids of the documents linked to those the numbers name, once read
+    named: list = None  # ids of the documents the numbers name (up to MAX_NAMED), once read
+    linked: list = None  # ids of the documents linked to those, once read
     ordinal_linked: list = None  # and to those numbered with word_ordinals
     # {ordinal: the numbers of the công văn so numbered}, filled as read; one dict that every
     # copy (dataclasses.replace) shares, so the numbers are read once whichever copy asks.
@@ -280,7 +281,7 @@ def _places_in(text, places):
     first ("Thừa Thiên Huế", not "Huế"); a letter typed with a diacritic must be the name's
     (in either tone placement: "Khánh Hoà"), so "năm định hướng" names no Nam Định. A word
     is read without the punctuation beside it: "(Hậu Giang)", "Hà Nội,"."""
-    tokens = [token.strip(_PUNCTUATION) for token in text.split()]
+    tokens = [token.strip(PUNCTUATION) for token in text.split()]
     folded = [fold(token) for token in tokens]
     longest = max(map(len, places))
     found, at = [], 0
@@ -317,7 +318,7 @@ def _place_size(tokens, at, places, longest):
     """Return how many tokens from `at` (its leading "-" aside) name a province, or 0."""
     for size in range(min(longest, len(tokens) - at), 1, -1):
         typed = [
-            token.strip(_PUNCTUATION) for token in [tokens[at][1:], *tokens[at + 1 : at + size]]
+            token.strip(PUNCTUATION) for token in [tokens[at][1:], *tokens[at + 1 : at + size]]
         ]
         key = tuple(_WORD.findall(fold(" ".join(typed))))
         if len(key) == size and key in places and places[key][1] is not None:
@@ -534,10 +535,16 @@ def _found_tiers(query):
     tiers = _number_tiers(query)
     if tiers:
         if query.linked is None:
-            query.linked = _linked_ids(_either(tier for tier, _score in tiers))
+            query.named, query.linked = _named_and_linked(_either(t for t, _score in tiers))
         if query.linked:
             tiers.append((Q(pk__in=query.linked), NUMBER_LINKED))
     return tiers
+
+
+def named_documents(query):
+    """Return the ids of the documents the query's numbers name, read once with their links."""
+    _found_tiers(query)
+    return query.named or []
 
 
 # A number carried by more documents than this names none of them ("1/TB-UBND": every province
@@ -545,10 +552,10 @@ def _found_tiers(query):
 MAX_NAMED = 20
 
 
-def _linked_ids(condition):
-    """Return the ids of the documents linked either way to those matching the condition, or
-    none past MAX_NAMED of those (hundreds of links then, which the page would rank and count
-    at four times the cost of the number's own search, bench/README.md).
+def _named_and_linked(condition):
+    """Return the ids of the documents matching the condition and of those linked either way
+    to them; none past MAX_NAMED of those (hundreds of links then, which the page would rank
+    and count at four times the cost of the number's own search, bench/README.md).
 
     Read first, as a list: a subquery in the match (id IN (...) OR vector @@ ...) kept the
     indexes out, and every row was read (1 s for a number at 200,000 documents)."""
@@ -558,10 +565,37 @@ def _linked_ids(condition):
     named = Document.objects.published().filter(condition).values_list("pk", flat=True)
     named = list(named[: MAX_NAMED + 1])
     if not named or len(named) > MAX_NAMED:
-        return []
+        return [], []
     with connection.cursor() as cursor:
         cursor.execute(LINKED_SQL, [named, named])
-        return [pk for (pk,) in cursor.fetchall()]
+        return named, [pk for (pk,) in cursor.fetchall()]
+
+
+def links_to_named(named, ids):
+    """Return {pk: [(relation, the number of the document named, whether pk is the link's
+    source)]} for these documents' links to the named ones (the documents whose number a query
+    names, _named_and_linked): a document found by a link says by which ("Triển khai thực hiện
+    402/QĐ-TTg"), where its text may not."""
+    links = {}
+    if not named or not ids:
+        return links
+    with connection.cursor() as cursor:
+        cursor.execute(NAMED_LINKS_SQL, [list(ids), list(named)] * 2)
+        for pk, relation, number, outgoing in cursor.fetchall():
+            links.setdefault(pk, []).append((relation, number, outgoing))
+    return links
+
+
+NAMED_LINKS_SQL = """
+SELECT l.source_id, l.relation, p.number, TRUE FROM archive_documentlink AS l
+    JOIN archive_plan AS p ON p.document_ptr_id = l.target_id
+    WHERE l.source_id = ANY(%s) AND l.target_id = ANY(%s)
+UNION ALL
+SELECT l.target_id, l.relation, p.number, FALSE FROM archive_documentlink AS l
+    JOIN archive_plan AS p ON p.document_ptr_id = l.source_id
+    WHERE l.target_id = ANY(%s) AND l.source_id = ANY(%s)
+ORDER BY 1, 3
+"""
 
 
 LINKED_SQL = """
@@ -868,10 +902,10 @@ def _tagged(query):
 def _ordinal_links(query):
     """Return the ids of the documents linked to those numbered with the ordinals typed among
     other words ("402 Hậu Giang": Hậu Giang's plan carrying out 402/QĐ-TTg, whose text may
-    never cite it), as _linked_ids reads them."""
+    never cite it), as _named_and_linked reads them."""
     ordinals = query.word_ordinals
     if ordinals and query.ordinal_linked is None:
-        query.ordinal_linked = _linked_ids(_either(map(_numbered_with, ordinals)))
+        query.ordinal_linked = _named_and_linked(_either(map(_numbered_with, ordinals)))[1]
     return query.ordinal_linked if ordinals else []
 
 

@@ -335,6 +335,7 @@ def answer(filterset):
         "counts": counts,
         "ids": ids,
         "snippets": snippets,
+        "named": search.named_documents(filterset.parsed_query),
     }
 
 

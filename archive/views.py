@@ -35,7 +35,7 @@ from django.utils.translation import (
 )
 from django.utils.translation import gettext as _
 
-from . import overview, search
+from . import overview, reference, search
 from .filters import (
     SORT_CHOICES,
     DocumentFilter,
@@ -44,6 +44,7 @@ from .filters import (
     first_page_below_one,
     results_key,
     results_page,
+    search_generation,
 )
 from .models import (
     REVERSE_LABELS,
@@ -261,6 +262,7 @@ def results_html(request, filterset):
             "facets": [group for group in facet_groups(filterset) if group["values"]],
             "year_hint": year_hint(request, filterset),
             "place_hints": (hints := place_hints(request, filterset)),
+            "agency_hints": agency_hints(request, filterset),
         }
         if not page.paginator.count and not _only_places(filterset.parsed_query, hints):
             # A name alone that found nothing has its page offered, not titles like it.
@@ -298,17 +300,43 @@ def place_hints(request, filterset):
     chosen = {province.pk for province in filterset.form.cleaned_data.get("province") or ()}
     provinces, hints = filterset.references.provinces, []
     for typed, ids, _at in query.places:
-        units = [provinces[pk] for pk in ids if pk in provinces]
-        if not units or chosen & set(ids):
+        unit = unit_named(ids, provinces)
+        if unit is None or chosen & set(ids):
             continue
-        # The unit of today so named (Cần Thơ, Khánh Hòa), else the one before 2025 (Sóc Trăng).
-        unit = next((unit for unit in units if unit.is_current), units[0])
         params = request.GET.copy()
         params["q"] = " ".join(query.shown.replace(typed, " ").split())
         params.setlist("province", [unit.slug])
         params.pop("page", None)
         hints.append((typed, unit, f"{reverse('archive:search')}?{params.urlencode()}"))
     return hints
+
+
+def agency_hints(request, filterset):
+    """Return [(an abbreviation as typed, its agency, the address of the same search filtered
+    to that agency instead)] for the abbreviations among the words naming one agency that no
+    filter holds: "IOM" finds the texts writing it; the filter, every document tagged IOM."""
+    abbreviated = filterset.references.abbreviated
+    chosen = {agency.pk for agency in filterset.form.cleaned_data.get("agency") or ()}
+    shown, hints = filterset.parsed_query.shown, []
+    for typed in dict.fromkeys(word.strip(search.PUNCTUATION) for word in shown.split()):
+        agency = abbreviated.get(typed)
+        if agency is None or agency.pk in chosen:
+            continue
+        params = request.GET.copy()
+        params["q"] = " ".join(
+            word for word in shown.split() if word.strip(search.PUNCTUATION) != typed
+        )
+        params.setlist("agency", [agency.slug])
+        params.pop("page", None)
+        hints.append((typed, agency, f"{reverse('archive:search')}?{params.urlencode()}"))
+    return hints
+
+
+def unit_named(ids, provinces):
+    """Return the unit of today a province's name names (Cần Thơ, Khánh Hòa), else its unit
+    before 2025 (Sóc Trăng), given the ids of the units so named; None if none is held."""
+    units = [provinces[pk] for pk in ids if pk in provinces]
+    return next((unit for unit in units if unit.is_current), units[0] if units else None)
 
 
 def _only_places(query, hints):
@@ -510,9 +538,14 @@ def _dated(document):
 
 def api_suggest(request):
     """Return titles and numbers close to what the user is typing (pg_trgm), as JSON."""
-    query = search.parse_query(request.GET.get("q", "").replace("\x00", ""))
+    references = reference.references(search_generation())
+    query = search.parse_query(request.GET.get("q", "").replace("\x00", ""), references.places)
     if len(query.text) < 2:
         return JsonResponse({"suggestions": []})
+    # A province's name typed ("Cần Thơ"): its page first, then its newest documents; titles
+    # like it were unrelated (the Tokyo forum, newest, came first).
+    units = [unit_named(ids, references.provinces) for _typed, ids, _at in query.places]
+    units = [unit for unit in units if unit is not None]
     visible = (
         Document.objects.visible_to(request.user)
         .select_related("plan")
@@ -530,12 +563,19 @@ def api_suggest(request):
     named = list(visible.filter(named).order_by(newest, "-pk")[:NAMED_FIRST]) if named else []
     shown = {document.pk for document in named}
     others = sorted((d for d in found.values() if d.pk not in shown), key=_dated, reverse=True)
-    documents = [*named, *others][:SUGGESTION_LIMIT]
-    documents = documents or closest(query, request.user, SUGGESTION_LIMIT)
+    documents = [*named, *others][: SUGGESTION_LIMIT - len(units)]
+    if units and not documents:
+        tagged = visible.filter(facet_units__overlap=[unit.pk for unit in units])
+        documents = list(tagged.order_by(newest, "-pk")[: SUGGESTION_LIMIT - len(units)])
+    documents = documents or ([] if units else closest(query, request.user, SUGGESTION_LIMIT))
     if request.get_preferred_type(["application/json", "text/html"]) == "text/html":
         # Opened in a browser (no script): the same suggestions as a page of links.
-        return render(request, "archive/suggestions.html", {"query": query, "documents": documents})
-    suggestions = [
+        context = {"query": query, "documents": documents, "units": units}
+        return render(request, "archive/suggestions.html", context)
+    places = [
+        {"title": str(unit), "label": _("Tỉnh, thành phố"), "url": unit.page_url} for unit in units
+    ]
+    suggestions = places + [
         {
             "title": d.title,
             "number": d.plan.number if d.kind == Document.Kind.PLAN else None,

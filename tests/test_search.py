@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -438,6 +439,40 @@ def test_a_number_typed_with_spaces_leaves_the_words_after_it(client, db):
     # An excluded word leaves out a document however it was found: by a link here.
     assert slugs(client, q="402/QĐ-TTg -Hậu") == ["qd-402"]
     assert slugs(client, q='402/QĐ-TTg -"Hậu Giang"') == ["qd-402"]
+
+
+def test_a_result_found_by_a_link_says_which(client, db):
+    """A plan carrying out 402/QĐ-TTg is found by its link, its text silent on the number: its
+    result said nothing of why it was there."""
+    decision = PlanFactory(slug="qd-402", number="402/QĐ-TTg", title="Quyết định về di cư")
+    plan = PlanFactory(slug="kh-hg", number="1614/KH-UBND", title="Kế hoạch", body="Tỉnh.")
+    article = ArticleFactory(slug="tin", title="Tin", body="Tin về kế hoạch.")
+    DocumentLink.objects.create(source=plan, target=decision, relation=Relation.IMPLEMENTS)
+    DocumentLink.objects.create(source=article, target=plan, relation=Relation.REPORTS)
+
+    def reasons(q):
+        page = client.get(reverse("archive:search"), {"q": q}).content.decode()
+        items = re.findall(r'<li class="doc-item result">.*?</li>', page, re.S)
+        found = {}
+        for item in items:
+            slug = re.search(r'href="/[^"]*/([^/"]+)/"', item)[1]
+            found[slug] = re.findall(r'<p class="named-link">(.*?)</p>', item)
+        return found
+
+    assert reasons("402/QĐ-TTg") == {
+        "qd-402": [],
+        "kh-hg": ["Triển khai thực hiện 402/QĐ-TTg"],
+    }
+    assert reasons("1614") == {
+        "kh-hg": [],
+        "qd-402": ["Được triển khai thực hiện bởi 1614/KH-UBND"],
+        "tin": ["Đưa tin về 1614/KH-UBND"],
+    }
+    assert reasons("kế hoạch") == {"kh-hg": [], "tin": []}  # no number named
+    # The document so numbered has its number marked, as a text citing it has.
+    page = client.get(reverse("archive:search"), {"q": "402/QĐ-TTg"}).content.decode()
+    assert '<span class="number"><mark>402/QĐ-TTg</mark></span>' in page
+    assert '<span class="number">1614/KH-UBND</span>' in page
 
 
 def test_a_province_excluded_is_excluded_whole_and_never_marked(client, corpus):
@@ -1488,6 +1523,31 @@ def test_a_province_typed_offers_its_documents_and_its_page(client, corpus):
     assert "Có phải bạn tìm" in hints("Khánh Hoà tin")[0]
 
 
+def test_an_agencys_abbreviation_typed_offers_its_documents(client, corpus):
+    """ "IOM" found 4 documents writing it, its filter 5: the page offers the filter."""
+    iom = AgencyFactory(name="Tổ chức Di cư quốc tế", abbreviation="IOM", slug="iom")
+    ArticleFactory(slug="iom-viet", title="IOM hỗ trợ", body="IOM và Bộ Ngoại giao.")
+    ArticleFactory(slug="iom-gan", title="Hội thảo", body="Tổ chức quốc tế.", agencies=[iom])
+
+    def hints(q, **params):
+        page = client.get(reverse("archive:search"), {"q": q, **params}).content.decode()
+        found = re.findall(r'class="muted agency-hint">(.*?)</p>', page, re.S)
+        return [html.unescape(" ".join(re.findall(r'href="([^"]+)"', f))) for f in found]
+
+    assert hints("IOM hỗ trợ") == [f"/tim-kiem/?q=h%E1%BB%97+tr%E1%BB%A3&agency=iom {iom_page()}"]
+    assert hints("IOM") == [f"/tim-kiem/?q=&agency=iom {iom_page()}"]
+    offered = client.get(hints("IOM")[0].split()[0]).context["page"].object_list
+    assert {d.slug for d in offered} == {"iom-gan"}  # tagged, its text silent
+    assert hints("IOM", agency="iom") == []  # chosen already
+    assert hints("iom") == []  # typed otherwise: a word
+    AgencyFactory(name="UBND tỉnh Nghệ An", abbreviation="UBND", slug="ubnd-nghe-an")
+    assert hints("UBND") == []  # every province's committee's: names none
+
+
+def iom_page():
+    return reverse("archive:agency", args=["iom"])
+
+
 # CSV export and suggestions ------------------------------------------------------------------
 
 
@@ -1534,10 +1594,8 @@ def test_csv_export_is_dated_and_names_a_bad_parameter_as_the_page_does(client, 
 def test_suggestions_for_numbers_and_titles(client, corpus):
     numbers = client.get(reverse("archive:api-suggest"), {"q": "1614/kh"}).json()["suggestions"]
     assert numbers[0]["number"] == "1614/KH-UBND"
-    titles = client.get(reverse("archive:api-suggest"), {"q": "hau giang"}).json()["suggestions"]
-    assert [s["title"] for s in titles] == [
-        "Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang"
-    ]
+    titles = client.get(reverse("archive:api-suggest"), {"q": "nông thôn"}).json()["suggestions"]
+    assert [s["title"] for s in titles] == ["Kế hoạch quản lý chợ nông thôn"]
     assert client.get(reverse("archive:api-suggest"), {"q": "x"}).json() == {"suggestions": []}
     partial = client.get(reverse("archive:api-suggest"), {"q": "1614/KH-UB"}).json()
     assert partial["suggestions"][0]["number"] == "1614/KH-UBND"
@@ -1554,7 +1612,7 @@ def test_suggestions_for_numbers_and_titles(client, corpus):
     for q in ("Kế hoạch 1614/KH", "sơ kết kế hoạch 1614", "1614/KH-UBND năm 2021"):
         assert "Tỉnh sơ kết Kế hoạch 1614/KH-UBND năm 2021–2025" in suggested(client, q), q
         assert Document.objects.titled(q).filter(slug="bao").exists(), q  # not the closest's
-    assert suggested(client, "Hậu Giangg")[0] == titles[0]["title"]
+    assert suggested(client, "nông thônn")[0] == titles[0]["title"]
     # While an ordinal is typed ("KH 1" on the way to "KH 1614"), a few of its numbers only.
     for n in range(4):
         PlanFactory(number="1/KH-UBND", slug=f"kh-1-{n}", title="Khác", date=D(2021 + n, 1, 1))
@@ -1567,6 +1625,35 @@ def test_suggestions_for_numbers_and_titles(client, corpus):
         assert first["number"] == "402/QĐ-TTg", q
 
 
+def test_a_province_typed_is_suggested_with_its_documents(client, corpus):
+    """ "Cần Thơ" suggested the newest titles like it (a forum in Tokyo first): a province's
+    name typed suggests its page, then its documents."""
+
+    def suggestions(q):
+        return client.get(reverse("archive:api-suggest"), {"q": q}).json()["suggestions"]
+
+    place = {"title": "Hậu Giang (trước 2025)", "label": "Tỉnh, thành phố"}
+    for q in ("hau giang", "Hậu Giang"):
+        first, *others = suggestions(q)
+        assert first == place | {"url": "/tinh-thanh/hau-giang-truoc-2025/"}, q
+        assert [s["title"] for s in others] == [corpus["kh1614"].title], q
+    # No title holds the name: the documents tagged with its units, newest first, not the
+    # titles closest to it.
+    first, *others = suggestions("Cần Thơ")
+    assert first["url"] == "/tinh-thanh/can-tho/" and first["title"] == "Cần Thơ"
+    tagged = Document.objects.published().filter(facet_units__overlap=[first_unit("can-tho")])
+    assert [s["url"] for s in others] == [
+        d.get_absolute_url() for d in tagged.order_by(F("date").desc(nulls_last=True), "-pk")
+    ]
+    assert len(others) == 2
+    page = client.get(reverse("archive:api-suggest"), {"q": "Cần Thơ"}, HTTP_ACCEPT="text/html")
+    assert '<span class="number">Tỉnh, thành phố</span> Cần Thơ</a>' in page.content.decode()
+
+
+def first_unit(slug):
+    return Province.objects.get(slug=slug).pk
+
+
 def suggested(client, q):
     response = client.get(reverse("archive:api-suggest"), {"q": q})
     return [s["title"] for s in response.json()["suggestions"]]
@@ -1575,8 +1662,9 @@ def suggested(client, q):
 def test_suggestions_match_the_starts_of_words_with_the_accents_typed(client, corpus):
     """Folded and anywhere in a title, "Hòa" suggested every "Kế hoạch" and "Thỏa thuận"."""
     hoa_binh = ["Hội nghị tuyên truyền tại Hòa Bình"]
-    for q in ("Hòa", "hoà", "Hòa B", "HÒA BÌNH"):
+    for q in ("Hòa", "hoà", "Hòa B"):
         assert suggested(client, q) == hoa_binh, q
+    assert suggested(client, "HÒA BÌNH") == ["Hoà Bình (trước 2025)", *hoa_binh]  # its page first
     assert "Kế hoạch quản lý chợ nông thôn" in suggested(client, "hoa")  # no accents: any
     ArticleFactory(slug="da-nang", title="Di cư lao động ở Đà Nẵng", date=D(2024, 6, 1))
     for q in ("đa", "Đà N", "da nang"):  # Telex types đ, a, then the tone

@@ -48,10 +48,10 @@
     var link = document.createElement("a");
     link.href = item.url;
     link.tabIndex = -1;  // reached with the arrow keys from the box
-    if (item.number) {
+    if (item.number || item.label) {  // a plan's number, or what a place's page is
       var number = document.createElement("span");
       number.className = "number";
-      number.textContent = item.number;
+      number.textContent = item.number || item.label;
       link.append(number, " ");
     }
     link.append(item.title);
