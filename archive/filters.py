@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import F, Lookup, Value
 from django.db.models.functions import Coalesce, Left, NullIf
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
 
@@ -780,9 +781,18 @@ def attach_named_links(documents, named):
     for document in documents:
         document.number_named = document.pk in (named or ())  # marked, as a text's number is
         document.named_links = [
-            f"{Relation(relation).label if outgoing else REVERSE_LABELS[relation]} {number}"
+            # Translators: a link from a result to a document a number names, "Triển khai thực
+            # hiện 402/QĐ-TTg", "Được đưa tin bởi 1614/KH-UBND".
+            gettext("%(relation)s %(number)s")
+            % {"relation": _relation_label(relation, outgoing), "number": number}
             for relation, number, outgoing in links.get(document.pk, ())
+            if relation in Relation.values  # a relation no longer known is not said
         ]
+
+
+def _relation_label(relation, outgoing):
+    """Return how a link reads from its source (outgoing) or from its target."""
+    return Relation(relation).label if outgoing else REVERSE_LABELS[relation]
 
 
 def attach_snippets(documents, query, known=None):

@@ -128,7 +128,8 @@ class ParsedQuery:
     word_ordinals: list = field(default_factory=list)  # "402" of "402 Lạng Sơn" (a number's)
     named: list = None  # ids of the documents the numbers name (up to MAX_NAMED), once read
     linked: list = None  # ids of the documents linked to those, once read
-    ordinal_linked: list = None  # and to those numbered with word_ordinals
+    ordinal_named: list = None  # the documents numbered with word_ordinals, once read
+    ordinal_linked: list = None  # and those linked to them
     # {ordinal: the numbers of the công văn so numbered}, filled as read; one dict that every
     # copy (dataclasses.replace) shares, so the numbers are read once whichever copy asks.
     letters: dict = field(default_factory=dict)
@@ -300,29 +301,34 @@ def _places_in(text, places):
 
 def _places_excluded(text, places):
     """Return the text with a province's name excluded whole: "-Hậu Giang" as '-"Hậu Giang"'.
-    Read as typed, it excluded "Hậu" and asked for "Giang" (Kiên Giang, a person's name)."""
-    tokens, kept, at = text.split(" "), [], 0
-    longest = max(map(len, places))
+    Read as typed, it excluded "Hậu" and asked for "Giang" (Kiên Giang, a person's name). Not
+    inside quotes, which are a phrase already."""
+    tokens, kept, at, quoted = text.split(" "), [], 0, False
+    longest = max(map(len, places)) + 1  # a name's hyphen, typed apart: "Bà Rịa - Vũng Tàu"
     while at < len(tokens):
-        excluding = tokens[at].startswith("-") and tokens[at][1:2] not in ("", '"')
+        excluding = not quoted and tokens[at][:1] == "-" and tokens[at][1:2] not in ("", '"')
         size = _place_size(tokens, at, places, longest) if excluding else 0
         if size > 1:
             kept.append('-"' + " ".join([tokens[at][1:], *tokens[at + 1 : at + size]]) + '"')
         else:
             kept.append(tokens[at])
+            quoted ^= tokens[at].count('"') % 2 == 1
         at += max(size, 1)
     return " ".join(kept)
 
 
 def _place_size(tokens, at, places, longest):
-    """Return how many tokens from `at` (its leading "-" aside) name a province, or 0."""
+    """Return how many tokens from `at` (its leading "-" aside) name a province, or 0 (also
+    for a name abroad holding a province's: "-Thái Bình Dương" stays as typed)."""
     for size in range(min(longest, len(tokens) - at), 1, -1):
-        typed = [
-            token.strip(PUNCTUATION) for token in [tokens[at][1:], *tokens[at + 1 : at + size]]
-        ]
-        key = tuple(_WORD.findall(fold(" ".join(typed))))
-        if len(key) == size and key in places and places[key][1] is not None:
-            if _typed_as(typed, places[key][0]):
+        typed = [tokens[at][1:], *tokens[at + 1 : at + size]]
+        words = [token.strip(PUNCTUATION) for token in typed if token.strip(f"{PUNCTUATION}-–")]
+        key = tuple(_WORD.findall(fold(" ".join(words))))
+        if key in places and len(key) == len(words) and words[-1] == typed[-1].strip(PUNCTUATION):
+            name, ids = places[key]
+            if ids is None:
+                return 0
+            if _typed_as(words, name):
                 return size
     return 0
 
@@ -542,9 +548,11 @@ def _found_tiers(query):
 
 
 def named_documents(query):
-    """Return the ids of the documents the query's numbers name, read once with their links."""
+    """Return the ids of the documents the query's numbers name, and those numbered with the
+    ordinals among its words ("402 Hậu Giang"): each read once, with their links."""
     _found_tiers(query)
-    return query.named or []
+    _ordinal_links(query)
+    return [*(query.named or []), *(query.ordinal_named or [])]
 
 
 # A number carried by more documents than this names none of them ("1/TB-UBND": every province
@@ -905,7 +913,8 @@ def _ordinal_links(query):
     never cite it), as _named_and_linked reads them."""
     ordinals = query.word_ordinals
     if ordinals and query.ordinal_linked is None:
-        query.ordinal_linked = _named_and_linked(_either(map(_numbered_with, ordinals)))[1]
+        condition = _either(map(_numbered_with, ordinals))
+        query.ordinal_named, query.ordinal_linked = _named_and_linked(condition)
     return query.ordinal_linked if ordinals else []
 
 
@@ -941,6 +950,7 @@ def _other_words(query):
 # number's ordinal is asked with the numbers citing it (cited_ordinals).
 EXCERPT_CHARS, BEFORE_CHARS, MAX_SPAN, FIRST_WORDS_CHARS = 600, 150, 3000, 200
 FRAGMENT_DELIMITER = " … "
+ENDS_CHARS = 120  # of the text's start and end, to tell whether a snippet starts or ends it
 HEADLINE_OPTIONS = f"StartSel={START_MARK}, StopSel={STOP_MARK}"
 HEADLINES_SQL = rf"""
 SELECT d.id,
@@ -951,7 +961,8 @@ SELECT d.id,
         END,
         query,
         '{HEADLINE_OPTIONS}, MaxWords=28, MinWords=12, MaxFragments=2,
-            FragmentDelimiter="{FRAGMENT_DELIMITER}"')
+            FragmentDelimiter="{FRAGMENT_DELIMITER}"'),
+    left(text, {ENDS_CHARS}), right(text, {ENDS_CHARS})
 FROM archive_document AS d,
     COALESCE(websearch_to_tsquery('{CONFIG}', %s) || NULLIF(%s, '')::tsquery,
         websearch_to_tsquery('{CONFIG}', %s)) AS typed,
@@ -980,7 +991,7 @@ def _headline_text(query):
     among them ("402 Hậu Giang"), which a document linked to 402/QĐ-TTg need not hold, and for
     the words excluded (ts_headline marks a word its query negates)."""
     text = _other_words(query) if query.word_ordinals else query.text
-    return " ".join(_EXCLUDED.sub(" ", text).split())
+    return _STRAY_OR.sub("", " ".join(_EXCLUDED.sub(" ", text).split())).strip()
 
 
 def headlines(query, ids):
@@ -994,10 +1005,35 @@ def headlines(query, ids):
         cursor.execute(
             HEADLINES_SQL, [text, written, text, query.cited, word_patterns(query), list(ids)]
         )
-        found = {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
+        rows = cursor.fetchall()
+    found = {pk: (title, snippet) for pk, title, snippet, _start, _end in rows}
     if typed := _typed_spellings(query):
         found = {pk: _marks_as_typed(*marked, typed) for pk, marked in found.items()}
-    return _numbers_made_whole(found)
+    found = _numbers_made_whole(found)
+    ends = {pk: (start, end) for pk, _title, _snippet, start, end in rows}
+    return {pk: (title, _ellipsized(snippet, *ends[pk])) for pk, (title, snippet) in found.items()}
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _ellipsized(snippet, start, end):
+    """Return the snippet with "…" where it starts or ends inside its text: a fragment began
+    mid-sentence ("hiệp phụ nữ Việt Nam) và …", of "Hội Liên hiệp") or stopped there ("… ban
+    hành Kế") with nothing to say so."""
+    fragments = snippet.split(FRAGMENT_DELIMITER)
+    first, last = _bare(fragments[0]), _bare(fragments[-1])
+    if first and not _bare(start or "").startswith(first[:40]):
+        snippet = f"… {snippet}"
+    if last and not _bare(end or "").endswith(last[-40:]):
+        snippet = f"{snippet} …"
+    return snippet
+
+
+def _bare(text):
+    """Return the text without marks, its spaces one each, its ends without punctuation."""
+    text = text.replace(START_MARK, "").replace(STOP_MARK, "")
+    return _SPACES.sub(" ", text).strip(f" {PUNCTUATION}-–")
 
 
 # The search folds accents, and so do ts_headline's marks: "Cần Thơ" marked the "cận" of "tiếp

@@ -335,6 +335,7 @@ def answer(filterset):
         "counts": counts,
         "ids": ids,
         "snippets": snippets,
+        # No number is named here (answer's first test), but an ordinal among words may be.
         "named": search.named_documents(filterset.parsed_query),
     }
 

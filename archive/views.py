@@ -298,34 +298,44 @@ def place_hints(request, filterset):
     finds the texts naming it; its page and its filter hold every document tagged with it."""
     query = filterset.parsed_query
     chosen = {province.pk for province in filterset.form.cleaned_data.get("province") or ()}
-    provinces, hints = filterset.references.provinces, []
+    provinces, hints = filterset.references.provinces, {}
     for typed, ids, _at in query.places:
         unit = unit_named(ids, provinces)
-        if unit is None or chosen & set(ids):
+        if unit is None or chosen & set(ids) or unit in hints:
             continue
         params = request.GET.copy()
-        params["q"] = " ".join(query.shown.replace(typed, " ").split())
+        params["q"] = _without_name(query.shown, typed)
         params.setlist("province", [unit.slug])
         params.pop("page", None)
-        hints.append((typed, unit, f"{reverse('archive:search')}?{params.urlencode()}"))
-    return hints
+        hints[unit] = (typed, unit, f"{reverse('archive:search')}?{params.urlencode()}")
+    return list(hints.values())
+
+
+def _without_name(text, name):
+    """Return the text without a name's words, however they are separated ("Bà Rịa - Vũng
+    Tàu" for "Bà Rịa Vũng Tàu") or cased."""
+    words = r"[\s,;:()\-–]*".join(map(re.escape, name.split()))
+    rest = re.sub(rf"(?<!\w){words}(?!\w)", " ", text, flags=re.IGNORECASE)
+    return " ".join(rest.split()).strip(" ,;:")
 
 
 def agency_hints(request, filterset):
     """Return [(an abbreviation as typed, its agency, the address of the same search filtered
     to that agency instead)] for the abbreviations among the words naming one agency that no
     filter holds: "IOM" finds the texts writing it; the filter, every document tagged IOM."""
-    abbreviated = filterset.references.abbreviated
+    query, abbreviated = filterset.parsed_query, filterset.references.abbreviated
+    if query.uses_operators:  # as a province's name: quotes, OR or "-" say how words are read
+        return []
     chosen = {agency.pk for agency in filterset.form.cleaned_data.get("agency") or ()}
-    shown, hints = filterset.parsed_query.shown, []
-    for typed in dict.fromkeys(word.strip(search.PUNCTUATION) for word in shown.split()):
+    # The search's own words: a number's issuers are the number's (5165/TTr-BNG-LS, typed
+    # "5165 TTr BNG LS").
+    words, hints = dict.fromkeys(w.strip(search.PUNCTUATION) for w in query.text.split()), []
+    for typed in words:
         agency = abbreviated.get(typed)
         if agency is None or agency.pk in chosen:
             continue
         params = request.GET.copy()
-        params["q"] = " ".join(
-            word for word in shown.split() if word.strip(search.PUNCTUATION) != typed
-        )
+        params["q"] = _without_name(query.shown, typed)
         params.setlist("agency", [agency.slug])
         params.pop("page", None)
         hints.append((typed, agency, f"{reverse('archive:search')}?{params.urlencode()}"))
@@ -343,7 +353,7 @@ def _only_places(query, hints):
     """Return whether the query's words are only the province names of its hints."""
     rest = query.shown
     for typed, _unit, _url in hints:
-        rest = rest.replace(typed, " ")
+        rest = _without_name(rest, typed)
     return bool(hints) and not any(char.isalnum() for char in rest)
 
 
@@ -447,6 +457,9 @@ def result_json(request, document):
         "number": document.listed_number,
         "date": document.date.isoformat() if document.date else None,
         "snippet": str(highlight(document.snippet)),
+        # Which link to a document the query's number names found it ("Triển khai thực hiện
+        # 402/QĐ-TTg"), as the page says.
+        "links": document.named_links,
         "provinces": [str(province) for province in document.listed_provinces],
         "agencies": [agency.name for agency in document.listed_agencies],
     }
@@ -536,6 +549,9 @@ def _dated(document):
     return (document.date is not None, document.date or datetime.date.min, document.pk)
 
 
+PLACES_SUGGESTED = 3  # a query naming more is a list of places, not one being looked for
+
+
 def api_suggest(request):
     """Return titles and numbers close to what the user is typing (pg_trgm), as JSON."""
     references = reference.references(search_generation())
@@ -544,8 +560,8 @@ def api_suggest(request):
         return JsonResponse({"suggestions": []})
     # A province's name typed ("Cần Thơ"): its page first, then its newest documents; titles
     # like it were unrelated (the Tokyo forum, newest, came first).
-    units = [unit_named(ids, references.provinces) for _typed, ids, _at in query.places]
-    units = [unit for unit in units if unit is not None]
+    units = {unit_named(ids, references.provinces): None for _typed, ids, _at in query.places}
+    units = [unit for unit in units if unit is not None][:PLACES_SUGGESTED]
     visible = (
         Document.objects.visible_to(request.user)
         .select_related("plan")

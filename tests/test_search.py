@@ -456,7 +456,7 @@ def test_a_result_found_by_a_link_says_which(client, db):
         found = {}
         for item in items:
             slug = re.search(r'href="/[^"]*/([^/"]+)/"', item)[1]
-            found[slug] = re.findall(r'<p class="named-link">(.*?)</p>', item)
+            found[slug] = re.findall(r'<p class="named-link">.*?</span>(.*?)</p>', item)
         return found
 
     assert reasons("402/QĐ-TTg") == {
@@ -469,6 +469,14 @@ def test_a_result_found_by_a_link_says_which(client, db):
         "tin": ["Đưa tin về 1614/KH-UBND"],
     }
     assert reasons("kế hoạch") == {"kh-hg": [], "tin": []}  # no number named
+    # A number among words: the documents so numbered, as named (Hậu Giang's plan is tagged).
+    plan.provinces.add(ProvinceFactory(era="63", code="93", name="Hậu Giang", slug="hg"))
+    assert reasons("402 Hậu Giang")["kh-hg"] == ["Triển khai thực hiện 402/QĐ-TTg"]
+    status, payload = api(client, q="1614/KH-UBND")
+    links = {Document.objects.get(pk=r["id"]).slug: r["links"] for r in payload["results"]}
+    assert links == {"kh-hg": [], "qd-402": ["Được triển khai thực hiện bởi 1614/KH-UBND"]} | {
+        "tin": ["Đưa tin về 1614/KH-UBND"]
+    }
     # The document so numbered has its number marked, as a text citing it has.
     page = client.get(reverse("archive:search"), {"q": "402/QĐ-TTg"}).content.decode()
     assert '<span class="number"><mark>402/QĐ-TTg</mark></span>' in page
@@ -796,7 +804,23 @@ def test_long_text_snippet_comes_from_around_the_first_occurrence(client, q):
     assert "<mark>Núi</mark>" in snippet
     assert "NÚI" not in snippet and " … " not in snippet
     words = set(LONG_FILLER.split()) | {"thôn", "<mark>thôn</mark>", "<mark>Núi</mark>", "Thành"}
-    assert set(snippet.split()) <= words
+    assert set(snippet.split()) <= words | {"…"}  # cut inside the text: said so (another test)
+
+
+def test_a_snippet_says_where_it_starts_or_ends_inside_its_text(client, db):
+    """ "hiệp phụ nữ Việt Nam) và Sở Ngoại vụ …" began inside "Hội Liên hiệp phụ nữ", and
+    "… ban hành Kế" stopped inside a sentence, with nothing to say so."""
+    sentences = [f"Câu thứ {n} nói về việc chuẩn bị hội nghị của tỉnh bạn." for n in range(40)]
+    middle = " ".join([*sentences[:20], "Đoàn công tác Nghệ An tham dự.", *sentences[20:]])
+    start = " ".join(["Đoàn công tác Nghệ An tham dự.", *sentences])
+    whole = "Đoàn công tác Nghệ An tham dự hội nghị."
+    snippets = []
+    for body in (middle, start, whole):
+        Document.objects.all().delete()
+        snippets.append(only_snippet(client, "Nghệ An", body))
+    assert snippets[0].startswith("… ") and snippets[0].endswith(" …")
+    assert not snippets[1].startswith("…") and snippets[1].endswith(" …")
+    assert "…" not in snippets[2]
 
 
 def test_long_text_snippet_keeps_a_second_occurrence_near_the_first(client):
@@ -985,6 +1009,7 @@ def test_api_answers_the_documented_shape(client, corpus):
         "number",
         "date",
         "snippet",
+        "links",
         "provinces",
         "agencies",
     }
@@ -1491,6 +1516,34 @@ def test_a_year_typed_offers_the_years_documents(client, db):
     assert b"year-hint" not in client.get(reverse("archive:search"), {"q": "di cư 402"}).content
     # A year inside a number is the number's.
     assert b"year-hint" not in client.get(reverse("archive:search"), {"q": "30 2020 NĐ CP"}).content
+
+
+def test_place_and_agency_offers_read_names_as_the_search_does(client, corpus):
+    """Found by a review: a name abroad holding a province's, a name with a hyphen, a name
+    inside quotes, an issuer inside a number, nine names typed in the suggestion box (a 500)."""
+    places = filters.DocumentFilter({"q": "x"}, queryset=Document.objects.all()).references.places
+    ProvinceFactory(era="34", code="77", name="Bà Rịa - Vũng Tàu", slug="brvt")
+    ProvinceFactory(era="34", code="34", name="Thái Bình", slug="thai-binh")
+    places = search.place_table(Province.objects.all(), not_places=["Thái Bình Dương"])
+    assert search._places_excluded("di cư -Bà Rịa - Vũng Tàu", places) == (
+        'di cư -"Bà Rịa - Vũng Tàu"'
+    )
+    assert search._places_excluded("-Thái Bình Dương x", places) == "-Thái Bình Dương x"
+    assert search._places_excluded('"di cư -Hậu Giang" x', places) == '"di cư -Hậu Giang" x'
+    assert search._places_excluded('"a" -Hậu Giang', places) == '"a" -"Hậu Giang"'
+    page = client.get(reverse("archive:search"), {"q": "di cư Bà Rịa - Vũng Tàu"}).content
+    hint = re.search(r'class="muted place-hint">.*?href="([^"]+)"', page.decode(), re.S)
+    assert html.unescape(hint[1]) == "/tim-kiem/?q=di+c%C6%B0&province=brvt"
+    AgencyFactory(name="Bộ Ngoại giao", abbreviation="BNG", slug="bng")
+    content = client.get(reverse("archive:search"), {"q": "5165 TTr BNG LS"}).content
+    assert b"agency-hint" not in content  # the number's issuer, not the agency asked for
+    assert b"agency-hint" in client.get(reverse("archive:search"), {"q": "BNG di cư"}).content
+    many = client.get(reverse("archive:api-suggest"), {"q": "Hậu Giang Cần Thơ " * 5})
+    assert many.status_code == 200
+    titles = [s["title"] for s in many.json()["suggestions"]]
+    assert titles[:2] == ["Hậu Giang (trước 2025)", "Cần Thơ"] and len(titles) <= 8
+    # An excluded word before OR leaves no stray OR to mark.
+    assert search._headline_text(parse_query("-Hậu OR thoả thuận")) == "thoả thuận"
 
 
 def test_a_province_typed_offers_its_documents_and_its_page(client, corpus):

@@ -44,7 +44,7 @@
     li.id = "suggestion-" + index;
     li.setAttribute("role", "option");
     li.setAttribute("aria-selected", "false");
-    li.lang = "vi";  // the archive's titles, whatever the page's language
+    if (!item.label) li.lang = "vi";  // the archive's titles, whatever the page's language
     var link = document.createElement("a");
     link.href = item.url;
     link.tabIndex = -1;  // reached with the arrow keys from the box
