@@ -86,6 +86,17 @@ def test_the_matrix_keeps_its_objectives_in_view_when_scrolled(page, demo_site):
     assert abs(header["y"] - box.bounding_box()["y"]) < 4  # at the box's top, not scrolled away
 
 
+def test_the_matrix_says_on_a_phone_that_it_scrolls_sideways(page, demo_site):
+    """On a phone it showed objectives 1-4 and nothing said there were 19 more."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_site.url + "/ma-tran/")
+    assert page.locator(".scroll-hint").is_visible()
+    box = page.locator(".matrix-scroll")
+    assert box.evaluate("box => box.scrollWidth > box.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not page.locator(".scroll-hint").is_visible()
+
+
 def test_map_agency_and_objective_pages(page, demo_site, screenshot):
     page.goto(demo_site.url + "/ban-do/")
     tiles = page.locator(".tilemap svg a")
