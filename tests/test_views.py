@@ -121,6 +121,18 @@ def test_a_summary_the_text_opens_with_is_shown_once(client, db):
     assert client.get(article.get_absolute_url()).content.decode().count(lead) == 1
     other = ArticleFactory(title="Tin khác", summary="Tóm tắt riêng.", body="Nội dung.")
     assert "Tóm tắt riêng." in client.get(other.get_absolute_url()).content.decode()
+    # Condensed from the first paragraph, it says nothing the text does not (a conference's).
+    condensed = "Ngày 19/12/2025, tại Hà Nội, Bộ Ngoại giao tổ chức Hội nghị sơ kết."
+    opening = (
+        "Ngày 19/12/2025, tại Hà Nội, Bộ Ngoại giao tổ chức Hội nghị sơ kết 5 năm thực hiện"
+        " Kế hoạch.\n\nHội nghị gồm 4 phiên."
+    )
+    meeting = ArticleFactory(title="Hội nghị", summary=condensed, body=opening)
+    assert condensed not in client.get(meeting.get_absolute_url()).content.decode()
+    # A word of its own, from the second paragraph or nowhere, keeps it.
+    for summary in ("Hội nghị gồm 4 phiên tại Hà Nội.", "Bộ Ngoại giao tổ chức ở Huế."):
+        Document.objects.filter(pk=meeting.pk).update(summary=summary)
+        assert summary in client.get(meeting.get_absolute_url()).content.decode()
 
 
 def test_a_conference_lists_each_agency_once(client, db):
