@@ -106,7 +106,7 @@ _GLUED_ORDINAL = re.compile(
     rf"(?<![\w/-])({_spellings(['QĐ', 'KH', 'NQ', 'NĐ', 'CV'])})([1-9]\d{{0,5}})(?![\w/])",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 _ORDINAL = re.compile(r"[1-9]\d{0,5}")
 PUNCTUATION = "\"'()[]{}«»“”‘’,.;:!?…"
 _OPERATORS = re.compile(r'["]|(?<!\S)-|\bOR\b')
@@ -164,7 +164,7 @@ class ParsedQuery:
 
 
 def _plain_words(text):
-    return _WORD.findall(re.sub(r'(?<!\S)-"[^"]*"|(?<!\S)-\S+|\bOR\b', " ", text))
+    return WORD.findall(re.sub(r'(?<!\S)-"[^"]*"|(?<!\S)-\S+|\bOR\b', " ", text))
 
 
 def clean_query(raw):
@@ -270,10 +270,10 @@ def place_table(provinces, not_places=()):
     province's that are none (not_places: Thái Bình Dương holds Thái Bình and Bình Dương)."""
     table = {}
     for province in provinces:
-        key = tuple(_WORD.findall(fold(province.name)))
+        key = tuple(WORD.findall(fold(province.name)))
         table.setdefault(key, (province.name, []))[1].append(province.pk)
     for name in not_places:
-        table.setdefault(tuple(_WORD.findall(fold(name))), (name, None))
+        table.setdefault(tuple(WORD.findall(fold(name))), (name, None))
     return table
 
 
@@ -323,7 +323,7 @@ def _place_size(tokens, at, places, longest):
     for size in range(min(longest, len(tokens) - at), 1, -1):
         typed = [tokens[at][1:], *tokens[at + 1 : at + size]]
         words = [token.strip(PUNCTUATION) for token in typed if token.strip(f"{PUNCTUATION}-–")]
-        key = tuple(_WORD.findall(fold(" ".join(words))))
+        key = tuple(WORD.findall(fold(" ".join(words))))
         if key in places and len(key) == len(words) and words[-1] == typed[-1].strip(PUNCTUATION):
             name, ids = places[key]
             if ids is None:
@@ -336,7 +336,7 @@ def _place_size(tokens, at, places, longest):
 def _typed_as(typed, name):
     """Return whether the words typed are the name's as title_pattern reads them: a letter
     typed with a diacritic as the name writes it (either tone placement), one typed plain any."""
-    named = _WORD.findall(nfc(name).lower())
+    named = WORD.findall(nfc(name).lower())
     return len(typed) == len(named) and all(
         any(re.fullmatch(_letters(spelling), word) for spelling in tone_variants(typed.lower()))
         for typed, word in zip(typed, named, strict=True)
@@ -496,7 +496,7 @@ def title_pattern(text):
     a word, still being typed. Folding every letter found "Kế hoạch" and "Thỏa thuận" for "Hòa"
     (hoạch, thoa); keeping the plain ones open finds "Đà Nẵng" while Telex has typed "đa"."""
     parts = []
-    for word in _WORD.findall(nfc(text or "").lower()):
+    for word in WORD.findall(nfc(text or "").lower()):
         spellings = (_letters(spelling) for spelling in sorted(tone_variants(word)))
         parts.append(f"(?:{'|'.join(spellings)})")
     return r"\m" + r"\M\W+".join(parts) if parts else None
@@ -511,7 +511,7 @@ def title_words(text):
     lexemes = []
     chunks = nfc(text or "").lower().split()
     for place, chunk in enumerate(chunks):
-        words = _WORD.findall(chunk)  # letters and digits: safe in quotes
+        words = WORD.findall(chunk)  # letters and digits: safe in quotes
         if not words:
             continue
         if any(char.isdigit() for char in chunk):

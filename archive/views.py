@@ -285,11 +285,18 @@ def year_hint(request, filterset):
     )
     if year is None:
         return None
+    rest = " ".join(word for word in filterset.parsed_query.shown.split() if word != year)
+    return year, _search_instead(request, rest, "year", year)
+
+
+def _search_instead(request, q, name, value):
+    """Return the address of the same search with these words, filtered to this value of a
+    facet instead, from its first page."""
     params = request.GET.copy()
-    params["q"] = " ".join(word for word in filterset.parsed_query.shown.split() if word != year)
-    params.setlist("year", [year])
+    params["q"] = q
+    params.setlist(name, [value])
     params.pop("page", None)
-    return year, f"{reverse('archive:search')}?{params.urlencode()}"
+    return f"{reverse('archive:search')}?{params.urlencode()}"
 
 
 def place_hints(request, filterset):
@@ -303,11 +310,8 @@ def place_hints(request, filterset):
         unit = unit_named(ids, provinces)
         if unit is None or chosen & set(ids) or unit in hints:
             continue
-        params = request.GET.copy()
-        params["q"] = _without_name(query.shown, typed)
-        params.setlist("province", [unit.slug])
-        params.pop("page", None)
-        hints[unit] = (typed, unit, f"{reverse('archive:search')}?{params.urlencode()}")
+        url = _search_instead(request, _without_name(query.shown, typed), "province", unit.slug)
+        hints[unit] = (typed, unit, url)
     return list(hints.values())
 
 
@@ -334,11 +338,8 @@ def agency_hints(request, filterset):
         agency = abbreviated.get(typed)
         if agency is None or agency.pk in chosen:
             continue
-        params = request.GET.copy()
-        params["q"] = _without_name(query.shown, typed)
-        params.setlist("agency", [agency.slug])
-        params.pop("page", None)
-        hints.append((typed, agency, f"{reverse('archive:search')}?{params.urlencode()}"))
+        url = _search_instead(request, _without_name(query.shown, typed), "agency", agency.slug)
+        hints.append((typed, agency, url))
     return hints
 
 
