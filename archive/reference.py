@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from . import search
-from .ingest.places import ABROAD
+from .ingest.places import ABROAD, ALIASES
 from .models import Agency, DocumentType, GcmObjective, Province
 
 
@@ -47,8 +47,9 @@ class References:
             for row in self.agencies.values()
             if len(row.abbreviation) > 1 and counts[row.abbreviation] == 1
         }
-        # The names a query holds, not those inside a name abroad (Thái Bình Dương).
-        self.places = search.place_table(self.provinces.values(), not_places=ABROAD)
+        # The names a query holds, written as sources write them too (TP.HCM, BR-VT), not those
+        # inside a name abroad (Thái Bình Dương).
+        self.places = search.place_table(self.provinces.values(), ABROAD, ALIASES)
         self._positions = {
             name: {pk: n for n, pk in enumerate(getattr(self, name))} for name in self.TABLES
         }

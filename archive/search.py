@@ -264,17 +264,30 @@ def _ordinals_among_words(query):
     return ordinals if len(ordinals) < len(tokens) else []
 
 
-def place_table(provinces, not_places=()):
+def place_table(provinces, not_places=(), aliases=None):
     """Return {a province's name as folded words: (its name, the ids of the units so named)}:
     Lạng Sơn is a unit before 2025 and one after; and (the name, None) for the names holding a
-    province's that are none (not_places: Thái Bình Dương holds Thái Bình and Bình Dương)."""
+    province's that are none (not_places: Thái Bình Dương holds Thái Bình and Bình Dương).
+    Other ways of writing a name (aliases: {"TP.HCM": "Hồ Chí Minh"}) and a name with a hyphen
+    ("Bà Rịa - Vũng Tàu") are keyed by the words a query splits them into (_places_in)."""
     table = {}
     for province in provinces:
         key = tuple(WORD.findall(fold(province.name)))
         table.setdefault(key, (province.name, []))[1].append(province.pk)
+        table.setdefault(_typed_key(province.name), table[key])
+    for alias, name in (aliases or {}).items():
+        if named := table.get(tuple(WORD.findall(fold(name)))):
+            for key in (_typed_key(alias), tuple(WORD.findall(fold(alias)))):  # "BR-VT", "BR VT"
+                table.setdefault(key, (alias, named[1]))
     for name in not_places:
         table.setdefault(tuple(WORD.findall(fold(name))), (name, None))
     return table
+
+
+def _typed_key(name):
+    """Return a name's words as _places_in reads a query's: split at spaces, folded, without
+    the punctuation around them ("TP. HCM": tp, hcm; "TP.HCM": tp.hcm)."""
+    return tuple(fold(token.strip(PUNCTUATION)) for token in nfc(name).translate(DASHES).split())
 
 
 def _places_in(text, places):
@@ -336,10 +349,10 @@ def _place_size(tokens, at, places, longest):
 def _typed_as(typed, name):
     """Return whether the words typed are the name's as title_pattern reads them: a letter
     typed with a diacritic as the name writes it (either tone placement), one typed plain any."""
-    named = WORD.findall(nfc(name).lower())
+    typed, named = WORD.findall(" ".join(typed)), WORD.findall(nfc(name).lower())
     return len(typed) == len(named) and all(
-        any(re.fullmatch(_letters(spelling), word) for spelling in tone_variants(typed.lower()))
-        for typed, word in zip(typed, named, strict=True)
+        any(re.fullmatch(_letters(spelling), word) for spelling in tone_variants(word_typed))
+        for word_typed, word in zip(map(str.lower, typed), named, strict=True)
     )
 
 

@@ -569,6 +569,30 @@ def test_a_province_named_is_one_place_and_finds_what_is_tagged_with_it(client, 
     assert set(slugs(client, q="Thái Bình hợp tác")) == {"kh-tb", "apec"}
 
 
+def test_a_province_written_as_sources_write_it_is_the_province(client, db):
+    """ "TP.HCM", "TPHCM", "Sài Gòn" and "BR-VT" found nothing, though the importer reads them
+    as the provinces (ingest.places.ALIASES, from the domain's province_aliases.csv)."""
+    hcm = ProvinceFactory(era="34", code="79", name="Hồ Chí Minh", slug="ho-chi-minh")
+    brvt = ProvinceFactory(
+        era="63", code="77", name="Bà Rịa - Vũng Tàu", slug="ba-ria-63", merged_into=hcm
+    )
+    PlanFactory(slug="kh-brvt", title="Kế hoạch về di cư", body="", provinces=[brvt])
+    PlanFactory(slug="kh-hcm", title="Kế hoạch của thành phố", body="", provinces=[hcm])
+    ArticleFactory(slug="tin", title="Tin", body="Người di cư ở TP.HCM.", date=D(2024, 1, 1))
+    by_name = set(slugs(client, q="Hồ Chí Minh"))
+    assert by_name == {"kh-brvt", "kh-hcm"}
+    for written in ("TP.HCM", "TPHCM", "TP. HCM", "Sài Gòn", "sai gon"):
+        assert set(slugs(client, q=written)) >= by_name, written
+    assert slugs(client, q="TP.HCM")[0] == "tin"  # written so, then tagged
+    assert slugs(client, q="di cư TP HCM") == ["kh-brvt"]  # the other words still asked
+    for written in ("BR-VT", "BR VT", "Bà Rịa - Vũng Tàu", "Bà Rịa-Vũng Tàu"):
+        assert slugs(client, q=written) == ["kh-brvt"], written
+    page = client.get(reverse("archive:search"), {"q": "di cư TP.HCM"}).content.decode()
+    hint = re.search(r'class="muted place-hint">.*?href="([^"]+)"', page, re.S)
+    assert html.unescape(hint[1]) == "/tim-kiem/?q=di+c%C6%B0&province=ho-chi-minh"
+    assert slugs(client, q="Sài") == slugs(client, q="HCM") == []  # a part is no name
+
+
 def test_a_number_among_words_finds_the_texts_citing_it_and_the_documents_linked(client, db):
     """ "402 Lạng Sơn" and "402 Hậu Giang" found nothing: a text holds a cited number as one
     token ("402/qd-ttg"), never the word "402", and Hậu Giang's plan carrying out 402/QĐ-TTg
