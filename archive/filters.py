@@ -455,9 +455,9 @@ def total(filterset, counts):
 # once, and a repeated search (the next page, a back button, a colleague's same query) is
 # answered from one row. Pages beyond CACHED_IDS are ranked again.
 CACHED_IDS, CACHED_SNIPPETS = 100, 20
-# Part of the key: bump it when the cached entry's shape changes, so a deploy never reads an
-# entry written by the previous code.
-RESULTS_FORMAT = 12
+# Part of the key: bump it when the cached entry's shape changes, or what a query finds (the
+# synonyms' groups), so a deploy never reads an entry written by the previous code.
+RESULTS_FORMAT = 13
 
 
 def search_generation():

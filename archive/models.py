@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .numbers import DocumentNumberError, normalize_number, parse_number
-from .text import fold, nfc, strip_controls
+from .text import WORD, fold, nfc, strip_controls
 
 # The 63 provinces became 34 on this day (Nghị quyết 202/2025/QH15, operative from 1/7/2025).
 MERGER_DATE = datetime.date(2025, 7, 1)
@@ -590,8 +590,8 @@ class Document(NfcTextMixin, models.Model):
         summary, body = self.summary.strip(), self.body.lstrip()
         if not summary or body.startswith(summary):
             return ""
-        opening = set(search.WORD.findall(body.split("\n", 1)[0].lower()))
-        return "" if set(search.WORD.findall(summary.lower())) <= opening else summary
+        opening = set(WORD.findall(body.split("\n", 1)[0].lower()))
+        return "" if set(WORD.findall(summary.lower())) <= opening else summary
 
     def natural_key(self):
         return (self.slug,)

@@ -32,7 +32,8 @@ from .numbers import (
     normalize_number,
     parse_number,
 )
-from .text import as_seen, fold, nfc
+from .synonyms import equivalents_in
+from .text import WORD, as_seen, fold, nfc
 
 CONFIG = "vi_unaccent"
 EXACT_CONFIG = "simple"
@@ -106,7 +107,6 @@ _GLUED_ORDINAL = re.compile(
     rf"(?<![\w/-])({_spellings(['QĐ', 'KH', 'NQ', 'NĐ', 'CV'])})([1-9]\d{{0,5}})(?![\w/])",
     re.IGNORECASE,
 )
-WORD = re.compile(r"[^\W_]+")
 _ORDINAL = re.compile(r"[1-9]\d{0,5}")
 PUNCTUATION = "\"'()[]{}«»“”‘’,.;:!?…"
 _OPERATORS = re.compile(r'["]|(?<!\S)-|\bOR\b')
@@ -134,6 +134,8 @@ class ParsedQuery:
     # copy (dataclasses.replace) shares, so the numbers are read once whichever copy asks.
     letters: dict = field(default_factory=dict)
     places: list = field(default_factory=list)  # [(a province's name as typed, ids, at word)]
+    # [(a term as typed, its other names)]: "buôn bán người" is also "mua bán người" (synonyms)
+    equivalents: list = field(default_factory=list)
 
     @property
     def is_empty(self):
@@ -233,6 +235,7 @@ def parse_query(raw, places=None):
         query.word_ordinals = _ordinals_among_words(query)
         if places:
             query.places = _places_in(query.text, places)
+        query.equivalents = equivalents_in(query.text)
     return query
 
 
@@ -660,7 +663,18 @@ def text_query(query):
         # Where the query asks for "quyết định" and "402", it asks for them or a citation.
         named = SearchQuery(words, config=CONFIG, search_type="websearch")
         typed = Rewritten(typed, named, named | Lexemes(cited))
+    for name, others in query.equivalents:
+        # The words as typed (each anywhere, as before), or another name of the same thing.
+        words = SearchQuery(name, config=CONFIG, search_type="websearch")
+        phrases = (SearchQuery(other, config=CONFIG, search_type="phrase") for other in others)
+        typed = Rewritten(typed, words, reduce(operator.or_, phrases, words))
     return typed
+
+
+def other_names(query):
+    """Return the other names of the terms a query holds ("mua bán người" for "buôn bán
+    người"), which its snippets mark too."""
+    return [other for _name, others in query.equivalents for other in others]
 
 
 class Lexemes(SearchQueryCombinable, Func):
@@ -1012,14 +1026,17 @@ def headlines(query, ids):
     if query.is_empty or not ids:
         return {}
     text, written = _headline_text(query), cited_as_written(query)
+    spellings = [*query.cited, *other_names(query)]  # each a phrase the text may hold
     if ordinals := query.word_ordinals:  # asked as the words' company, not with them
         written = " | ".join([*filter(None, [written]), *(f"'{o}'" for o in ordinals)])
     with connection.cursor() as cursor:
         cursor.execute(
-            HEADLINES_SQL, [text, written, text, query.cited, word_patterns(query), list(ids)]
+            HEADLINES_SQL, [text, written, text, spellings, word_patterns(query), list(ids)]
         )
         rows = cursor.fetchall()
     found = {pk: (title, snippet) for pk, title, snippet, _start, _end in rows}
+    if query.equivalents:
+        found = {pk: [_names_whole(part, query) for part in pair] for pk, pair in found.items()}
     if typed := _typed_spellings(query):
         found = {pk: _marks_as_typed(*marked, typed) for pk, marked in found.items()}
     found = _numbers_made_whole(found)
@@ -1064,7 +1081,7 @@ def _typed_spellings(query):
     if all(fold(word) == word.lower() for word in words):
         return {}
     typed = {}
-    for word in words:
+    for word in words + _plain_words(" ".join(other_names(query))):
         typed.setdefault(fold(word), set()).update(tone_variants(word.lower()))
     return typed
 
@@ -1092,6 +1109,27 @@ def _marks_as_typed(title, snippet, typed):
         if START_MARK in new or START_MARK not in old
     ]
     return _MARKED.sub(as_typed, title), FRAGMENT_DELIMITER.join(kept or shown)
+
+
+def _names_whole(text, query):
+    """Return the text without the marks on another name's words standing alone: ts_headline
+    marks each word of a phrase it is asked, so "Liên hợp quốc" for "LHQ" marked the "hợp" of
+    "di cư hợp pháp" and "Ủy ban nhân dân" for "UBND" the "ban" of "ban hành"."""
+    alone = {fold(word) for word in _plain_words(" ".join(other_names(query)))}
+    alone -= {fold(word) for word in query.words}
+    if not alone:
+        return text
+    names = (
+        r"[^\w\x02\x03]+".join(f"{START_MARK}{_folded_letters(word)}{STOP_MARK}" for word in words)
+        for words in (WORD.findall(fold(name)) for name in other_names(query))
+    )
+    pieces = re.split(f"((?:{'|'.join(names)}))", text)  # the names marked whole, kept
+
+    def unmarked(match):
+        return match.group(1) if fold(match.group(1)) in alone else match.group(0)
+
+    pieces[::2] = [_MARKED.sub(unmarked, piece) for piece in pieces[::2]]
+    return "".join(pieces)
 
 
 # A fragment of a snippet ending in the part of a number before its first Đ ("… Quyết định số
@@ -1144,8 +1182,14 @@ def word_patterns(query):
     case as a whole word; none for a query with operators (phrases, OR, excluded words)."""
     if query.uses_operators:
         return []
-    words = sorted({fold(word) for word in _plain_words(_headline_text(query))})
-    return [r"\m" + _folded_letters(word) + r"\M" for word in words]
+    text = _headline_text(query)
+    patterns = []
+    for name, others in query.equivalents:  # found if any of its names is, as a phrase
+        text = text.replace(name, " ")
+        names = (r"\W+".join(map(_folded_letters, WORD.findall(fold(n)))) for n in [name, *others])
+        patterns.append(rf"\m(?:{'|'.join(names)})\M")
+    words = sorted({fold(word) for word in _plain_words(text)})
+    return [r"\m" + _folded_letters(word) + r"\M" for word in words] + patterns
 
 
 def _folded_letters(word):

@@ -6,6 +6,8 @@ import unicodedata
 
 from django.utils.text import slugify
 
+# A word: letters and digits, as the search reads a query's (search, synonyms, models).
+WORD = re.compile(r"[^\W_]+")
 # Đ/đ is a letter of its own, not D plus a combining mark, so NFD does not strip it.
 _D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
 

@@ -263,6 +263,7 @@ def results_html(request, filterset):
             "year_hint": year_hint(request, filterset),
             "place_hints": (hints := place_hints(request, filterset)),
             "agency_hints": agency_hints(request, filterset),
+            "equivalent_hints": equivalent_hints(request, filterset),
         }
         if not page.paginator.count and not _only_places(filterset.parsed_query, hints):
             # A name alone that found nothing has its page offered, not titles like it.
@@ -289,12 +290,13 @@ def year_hint(request, filterset):
     return year, _search_instead(request, rest, "year", year)
 
 
-def _search_instead(request, q, name, value):
+def _search_instead(request, q, name=None, value=None):
     """Return the address of the same search with these words, filtered to this value of a
-    facet instead, from its first page."""
+    facet instead (if given), from its first page."""
     params = request.GET.copy()
     params["q"] = q
-    params.setlist(name, [value])
+    if name:
+        params.setlist(name, [value])
     params.pop("page", None)
     return f"{reverse('archive:search')}?{params.urlencode()}"
 
@@ -318,9 +320,24 @@ def place_hints(request, filterset):
 def _without_name(text, name):
     """Return the text without a name's words, however they are separated ("Bà Rịa - Vũng
     Tàu" for "Bà Rịa Vũng Tàu") or cased."""
-    words = r"[\s,;:()\-–]*".join(map(re.escape, name.split()))
-    rest = re.sub(rf"(?<!\w){words}(?!\w)", " ", text, flags=re.IGNORECASE)
+    rest = _name_pattern(name).sub(" ", text)
     return " ".join(rest.split()).strip(" ,;:")
+
+
+def _name_pattern(name):
+    words = r"[\s,;:()\-–]*".join(map(re.escape, name.split()))
+    return re.compile(rf"(?<!\w){words}(?!\w)", flags=re.IGNORECASE)
+
+
+def equivalent_hints(request, filterset):
+    """Return [(a term as typed, its other names searched too, the address of the search for
+    the term as typed only)]: "buôn bán người" finds "mua bán người" too (synonyms), and says
+    so; in quotes it is a phrase, searched as typed."""
+    query, hints = filterset.parsed_query, []
+    for typed, others in query.equivalents:
+        quoted = _name_pattern(typed).sub(lambda match: f'"{match[0]}"', query.shown, count=1)
+        hints.append((typed, others, _search_instead(request, quoted)))
+    return hints
 
 
 def agency_hints(request, filterset):
@@ -439,6 +456,8 @@ def results_json(request, filterset, number, size):
             for group in facet_groups(filterset)
         },
     }
+    if equivalents := filterset.parsed_query.equivalents:  # what was searched besides the words
+        payload["also_searched"] = [{"typed": name, "also": others} for name, others in equivalents]
     if filterset.parsed_query.truncated:
         payload["warnings"] = [
             str(

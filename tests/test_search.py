@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from archive import filters, search, views
+from archive import filters, search, synonyms, views
 from archive.filters import DocumentFilter, search_generation
 from archive.models import (
     Agency,
@@ -591,6 +591,62 @@ def test_a_province_written_as_sources_write_it_is_the_province(client, db):
     hint = re.search(r'class="muted place-hint">.*?href="([^"]+)"', page, re.S)
     assert html.unescape(hint[1]) == "/tim-kiem/?q=di+c%C6%B0&province=ho-chi-minh"
     assert slugs(client, q="Sài") == slugs(client, q="HCM") == []  # a part is no name
+
+
+def test_a_term_finds_the_texts_writing_another_name_of_it_and_says_so(client, db):
+    """ "buôn bán người" found the two texts writing it and none of those on "mua bán người",
+    the law's term for the same thing (synonyms.GROUPS)."""
+    ArticleFactory(slug="luat", title="Tin", body="Phòng, chống mua bán người.", date=D(2024, 1, 1))
+    ArticleFactory(slug="bao", title="Tin", body="Phòng, chống buôn bán người.", date=D(2024, 1, 1))
+    ArticleFactory(slug="cho", title="Chợ", body="Người dân mua bán hàng hóa.", date=D(2024, 1, 1))
+    ArticleFactory(
+        slug="dai",
+        title="Báo cáo",
+        body="Căn cứ Luật Tổ chức Chính phủ. " * 40 + "Tội phạm mua bán người tăng.",
+        date=D(2023, 1, 1),
+    )
+    # The typed words (each anywhere, as before) or the other name as a phrase; typed first.
+    assert slugs(client, q="buôn bán người") == ["bao", "luat", "dai"]
+    assert slugs(client, q="mua bán người")[:2] == ["luat", "dai"]  # as typed first
+    assert set(slugs(client, q="mua bán người")) == {"luat", "bao", "cho", "dai"}
+    assert slugs(client, q='"buôn bán người"') == ["bao"]  # a phrase in quotes: as typed
+    # A long text is cut around the other name, which is marked.
+    results = api(client, q="phòng chống buôn bán người")[1]["results"]
+    assert [Document.objects.get(pk=r["id"]).slug for r in results] == ["bao", "luat"]
+    snippet = api(client, q="buôn bán người")[1]["results"][2]["snippet"]
+    assert "Tội phạm <mark>mua</mark> <mark>bán</mark> <mark>người</mark> tăng" in snippet
+    status, payload = api(client, q="Buôn bán người")
+    assert payload["also_searched"] == [{"typed": "Buôn bán người", "also": ["mua bán người"]}]
+    page = client.get(reverse("archive:search"), {"q": "phòng buôn bán người"}).content.decode()
+    hint = re.search(r'class="muted equivalent-hint">(.*?)</p>', page, re.S)[1]
+    assert "Tìm cả «mua bán người», cách gọi khác của «buôn bán người»" in html.unescape(hint)
+    address = html.unescape(re.search(r'href="([^"]+)"', hint)[1])
+    assert address == "/tim-kiem/?q=ph%C3%B2ng+%22bu%C3%B4n+b%C3%A1n+ng%C6%B0%E1%BB%9Di%22"
+    assert "equivalent-hint" not in client.get(address).content.decode()
+    # Another name's words alone are not marked: "hợp" of "hợp pháp" is not Liên hợp quốc's.
+    lhq = ArticleFactory(
+        slug="lhq",
+        title="Hợp tác với Liên hợp quốc",
+        body="Di cư hợp pháp theo Liên hợp quốc, ban hành năm 2018.",
+        date=D(2018, 1, 1),
+    )
+    title, snippet = search.headlines(parse_query("LHQ"), [lhq.pk])[lhq.pk]
+    marked = "\x02Liên\x03 \x02hợp\x03 \x02quốc\x03"
+    assert title == f"Hợp tác với {marked}"
+    assert f"hợp pháp theo {marked}, ban hành" in snippet
+    assert slugs(client, q="người di cư bất hợp pháp") == []
+    ArticleFactory(slug="tp", title="Tin", body="Người di cư trái phép.", date=D(2024, 1, 1))
+    assert slugs(client, q="người di cư bất hợp pháp") == ["tp"]
+
+
+def test_each_name_of_a_group_is_read_whole_with_the_others():
+    """A name in two groups, or one read inside a longer one, would search the wrong others."""
+    for group in synonyms.GROUPS:
+        for name in group:
+            others = [other for other in group if other != name]
+            assert synonyms.equivalents_in(name) == [(name, others)], name
+            assert synonyms.equivalents_in(f"({name.lower()}),") == [(name.lower(), others)]
+    assert synonyms.equivalents_in("1614/KH-UBND mua bán") == []  # a number's part is none
 
 
 def test_a_number_among_words_finds_the_texts_citing_it_and_the_documents_linked(client, db):
