@@ -25,6 +25,7 @@ from .adminsite import document_label
 from .filters import DocumentFilter, search_generation
 from .models import (
     BY_NAME,
+    DATE_INVALID,
     Agency,
     Article,
     Conference,
@@ -298,6 +299,11 @@ class DocumentLists:
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
         prefixes, names = _join_rows()
+        if self.model is not Document:
+            # A plan's own Document row (multi-table inheritance) is the plan, not a second
+            # thing deleted: "Văn bản: 1" and "Tài liệu (mọi loại): 1" read as two.
+            prefixes.add(f"{capfirst(Document._meta.verbose_name)}: ")
+            names.add(str(Document._meta.verbose_name_plural))
         counts = {name: n for name, n in counts.items() if str(name) not in names}
         return _without(deleted, prefixes), counts, perms, protected
 
@@ -346,6 +352,9 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
         form = super().get_form(request, obj, **kwargs)
         if "date" in form.base_fields:
             form.base_fields["date"].label = self.date_label
+        for field in form.base_fields.values():
+            if isinstance(field, forms.DateField):
+                field.error_messages = {**field.error_messages, "invalid": DATE_INVALID}
         return form
 
     def save_related(self, request, form, formsets, change):

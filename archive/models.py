@@ -109,7 +109,12 @@ class Province(NfcTextMixin, models.Model):
     name = models.CharField(_("tên"), max_length=100)
     full_name = models.CharField(_("tên đầy đủ"), max_length=120)
     unit_type = models.CharField(_("loại đơn vị"), max_length=10, choices=UnitType.choices)
-    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=120,
+        unique=True,
+        error_messages={"unique": _("Đã có tỉnh, thành phố khác dùng đường dẫn này.")},
+    )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     merged_into = models.ForeignKey(
@@ -173,7 +178,18 @@ class Agency(NfcTextMixin, models.Model):
         help_text=_("Như trong ký hiệu văn bản: BNG, BCA, TTg, UBND, SNgV; hoặc IOM, ILO."),
     )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
-    slug = models.SlugField(_("đường dẫn"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=200,
+        unique=True,
+        # A name typed with the other tone placement gives the same slug ("Uỷ ban … Hoà Bình").
+        error_messages={
+            "unique": _(
+                "Đã có cơ quan, tổ chức khác dùng đường dẫn này: có thể cơ quan này đã có "
+                "trong danh mục (hãy tìm theo tên); nếu không, hãy sửa đường dẫn."
+            )
+        },
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("cơ quan cấp trên"),
@@ -284,7 +300,12 @@ class DocumentType(NfcTextMixin, models.Model):
         help_text=_("Theo Phụ lục III Nghị định 30/2020/NĐ-CP; để trống với công văn, luật."),
     )
     group = models.CharField(_("nhóm"), max_length=12, choices=Group.choices)
-    slug = models.SlugField(_("đường dẫn"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=100,
+        unique=True,
+        error_messages={"unique": _("Đã có loại văn bản khác dùng đường dẫn này.")},
+    )
 
     natural_key_fields = ("slug",)
     objects = NaturalKeyManager()
@@ -669,10 +690,11 @@ class Plan(Document):
         verbose_name = _("văn bản (kế hoạch, quyết định...)")
         verbose_name_plural = pgettext_lazy("plural", "văn bản (kế hoạch, quyết định...)")
         constraints = [
+            # An issuer numbers its texts once a year. Without one, nothing says two plans
+            # of one number are one: 87/KH-UBND is every province's (nulls are distinct).
             models.UniqueConstraint(
                 fields=["issuer", "number_year", "number_normalized"],
                 name="plan_number_unique_per_issuer_year",
-                nulls_distinct=False,
                 violation_error_message=_(
                     "Cơ quan này đã có một văn bản mang số, ký hiệu này trong cùng năm."
                 ),
@@ -726,7 +748,7 @@ class Plan(Document):
             number_year=self.number_year,
             number_normalized=self.number_normalized,
         ).exclude(pk=self.pk)
-        if twin := twins.only("title").first():
+        if self.issuer_id and (twin := twins.only("title").first()):
             raise ValidationError(
                 {
                     "number": _(
@@ -762,6 +784,14 @@ class Plan(Document):
             raise ValidationError(
                 {"effective_date": _("Ngày có hiệu lực không thể trước ngày ban hành.")}
             )
+
+
+# A date field's message for what is not a day: Django's ("Nhập một ngày hợp lệ.") said neither
+# the form expected nor what to do with a date known only by its month ("05/2020").
+DATE_INVALID = _(
+    "Hãy nhập một ngày dạng ngày/tháng/năm, ví dụ 30/07/2020. Nếu chỉ biết tháng hoặc năm, "
+    "hãy để trống và ghi vào phần tóm tắt."
+)
 
 
 def future_date_error(date):
@@ -935,6 +965,18 @@ REVERSE_LABELS = {
     Relation.MENTIONS: _("Được nhắc đến trong"),
 }
 
+# The relations that read one way only: a plan carries out a decision, which cannot carry out
+# the plan (Liên quan and Nhắc đến may stand both ways).
+DIRECTED = {
+    Relation.BASED_ON,
+    Relation.IMPLEMENTS,
+    Relation.AMENDS,
+    Relation.REPLACES,
+    Relation.REPEALS,
+    Relation.REVIEWS,
+    Relation.REPORTS,
+}
+
 # Which kinds may stand at each end of a relation; links between legal texts join plans only.
 _LEGAL = {Document.Kind.PLAN}
 _ANY = {Document.Kind.PLAN, Document.Kind.CONFERENCE, Document.Kind.ARTICLE}
@@ -949,6 +991,14 @@ RELATION_KINDS = {
     Relation.REPORTS: ({Document.Kind.ARTICLE}, _ANY),
     Relation.MENTIONS: (_ANY, _ANY),
 }
+
+
+def _named(document):
+    """Return a plan's number, else the document's title in quotes."""
+    plan = document if isinstance(document, Plan) else None
+    if plan is None and document.kind == Document.Kind.PLAN:
+        plan = getattr(document, "plan", None)
+    return plan.number if plan and plan.number else f"«{document.title}»"
 
 
 class DocumentLinkManager(models.Manager):
@@ -999,7 +1049,9 @@ class DocumentLink(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.source} → {self.get_relation_display()} → {self.target}"
+        # A plan by its number: seven provinces' plans differ only in their titles' last words.
+        relation = self.get_relation_display()
+        return f"{_named(self.source)} → {relation} → {_named(self.target)}"
 
     def natural_key(self):
         return (self.source.slug, self.relation, self.target.slug)
@@ -1016,13 +1068,14 @@ class DocumentLink(models.Model):
             # Not the target's error: in the admin's incoming links the target is the document
             # itself, a hidden field, and its errors are shown nowhere.
             raise ValidationError(_("Một tài liệu không thể liên kết với chính nó."))
-        # An inline on the admin's add page links from a document not saved yet: it is cached
-        # on the link without an id.
+        # An inline on the admin's add page links from or to a document not saved yet: it is
+        # cached on the link without an id (its outgoing links' source, its incoming' target).
         source = self.source if self.source_id else self._state.fields_cache.get("source")
-        if not (source and self.target_id and self.relation):
+        target = self.target if self.target_id else self._state.fields_cache.get("target")
+        if not (source and target and self.relation):
             return
         source_kinds, target_kinds = RELATION_KINDS[self.relation]
-        if source.kind not in source_kinds or self.target.kind not in target_kinds:
+        if source.kind not in source_kinds or target.kind not in target_kinds:
             raise ValidationError(
                 {
                     "relation": _(
@@ -1031,10 +1084,30 @@ class DocumentLink(models.Model):
                     % {
                         "relation": self.get_relation_display(),
                         "source": source.get_kind_display().lower(),
-                        "target": self.target.get_kind_display().lower(),
+                        "target": target.get_kind_display().lower(),
                     }
                 }
             )
+        if self.relation in DIRECTED and self._reverse_exists():
+            # 1234/KH-UBND carrying out 402/QĐ-TTg and carried out by it: its implementation
+            # chain then listed the whole national chain under a provincial plan.
+            raise ValidationError(
+                {
+                    "relation": _("Đã có liên kết ngược lại: %(target)s «%(relation)s» %(source)s.")
+                    % {
+                        "relation": self.get_relation_display(),
+                        "source": _named(source),
+                        "target": _named(target),
+                    }
+                }
+            )
+
+    def _reverse_exists(self):
+        return bool(self.source_id and self.target_id) and (
+            DocumentLink.objects.filter(
+                source_id=self.target_id, relation=self.relation, target_id=self.source_id
+            ).exists()
+        )
 
 
 class SlowSearch(models.Model):

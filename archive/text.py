@@ -31,8 +31,9 @@ def fold(value):
 
 
 def vn_slugify(value):
-    """Return an ASCII slug for Vietnamese text: "Bà Rịa - Vũng Tàu" gives "ba-ria-vung-tau"."""
-    return slugify(value.translate(_D_STROKE))
+    """Return an ASCII slug for Vietnamese text: "Bà Rịa - Vũng Tàu" gives "ba-ria-vung-tau",
+    "Kế hoạch 1614/KH-UBND" "ke-hoach-1614-kh-ubnd" (slugify drops a slash: "1614kh-ubnd")."""
+    return slugify(value.translate(_D_STROKE).replace("/", " "))
 
 
 def squash_spaces(value):

@@ -99,6 +99,10 @@ def test_django_admin_strings_read_as_vietnamese(staff_client, objects):
     assert "Loại dữ liệu" in staff_client.get(reverse("admin:index")).content.decode()
     refused = staff_client.post(reverse("admin:archive_agency_add"), {"name": "X", "slug": "x y"})
     assert "Hãy nhập đường dẫn hợp lệ" in refused.content.decode()
+    taken = {"name": "Uỷ ban X", "slug": objects["agency"].slug}  # the other tone placement
+    taken = staff_client.post(reverse("admin:archive_agency_add"), taken).content.decode()
+    assert "có thể cơ quan này đã có trong danh mục" in taken
+    assert "Theo trạng thái" in changelist and "Bởi " not in changelist  # a filter's heading
     staff_client.post(
         reverse("admin:archive_plan_changelist"),
         {"action": "unpublish", "_selected_action": [objects["plan"].pk], "index": 0},
@@ -267,11 +271,37 @@ def test_a_wrong_link_kind_is_refused_and_the_plan_is_not_half_written(staff_cli
     assert not Document.objects.filter(slug="lien-ket-sai").exists()
 
 
+def test_an_incoming_link_on_the_add_page_is_checked_too(staff_client, objects):
+    """Found by a review: on the add page an incoming link skipped the kind check (its target,
+    the new document, had no id yet), and the plan saved with it could not be saved again."""
+    decision = PlanFactory(number="402/QĐ-TTg", slug="qd-402", validity="khong_xac_dinh")
+    data = document_form(
+        number="5/KH-UBND", title="Kế hoạch mới", slug="kh-moi", validity="khong_xac_dinh"
+    )
+    data |= inline_management("incoming_links", total=1) | {
+        "incoming_links-0-relation": Relation.REPORTS,
+        "incoming_links-0-source": decision.pk,
+        "incoming_links-0-note": "",
+    }
+    response = staff_client.post(reverse("admin:archive_plan_add"), data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Quan hệ «Đưa tin về» không dùng được giữa văn bản và văn bản." in content
+    assert not Document.objects.filter(slug="kh-moi").exists()
+    data["incoming_links-0-relation"] = Relation.RELATED
+    assert staff_client.post(reverse("admin:archive_plan_add"), data).status_code == 302
+    assert DocumentLink.objects.get(target__slug="kh-moi").source_id == decision.pk
+
+
 def test_dates_that_cannot_be_right_are_refused(staff_client, objects):
     """A plan issued or an article published tomorrow, a number's year not its issue year."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     url = reverse("admin:archive_plan_add")
     fields = {"title": "Kế hoạch", "slug": "kh-ngay", "validity": "khong_xac_dinh"}
+    # A month alone is no day: the message says the form and what to do instead.
+    month = staff_client.post(url, document_form(**fields, number="9/KH-UBND", date="05/2020"))
+    content = month.content.decode()
+    assert "Hãy nhập một ngày dạng ngày/tháng/năm, ví dụ 30/07/2020. Nếu chỉ biết tháng" in content
     ahead = staff_client.post(url, document_form(**fields, number="9/KH-UBND", date=tomorrow))
     shown = date_format(tomorrow, "SHORT_DATE_FORMAT")
     assert f"Ngày {shown} chưa đến: chỉ hội nghị mới được ghi ngày sắp tới." in (
@@ -313,6 +343,11 @@ def test_a_second_plan_of_one_number_names_the_first(staff_client, objects):
         "Đã có văn bản số 15/KH-UBND của cùng cơ quan ban hành trong cùng năm: «Kế hoạch đã có»."
         in content
     )
+    # Without an issuer nothing says the two are one: each province numbers its own plans.
+    PlanFactory(number="16/KH-UBND", date=datetime.date(2024, 1, 5), issuer=None)
+    data |= {"number": "16/KH-UBND", "issuer": ""}
+    assert staff_client.post(reverse("admin:archive_plan_add"), data).status_code == 302
+    assert Plan.objects.filter(number="16/KH-UBND", issuer=None).count() == 2
 
 
 def test_conference_ending_before_it_starts_is_refused(staff_client, objects):
@@ -456,7 +491,7 @@ def test_a_deletion_lists_what_goes_with_it_in_vietnamese(staff_client, objects)
     plan = PlanFactory(slug="kh-xoa")
     plan.provinces.add(objects["province"])
     plan.agencies.add(objects["agency"])
-    target = PlanFactory(title="Quyết định gốc")
+    target = PlanFactory(title="Quyết định gốc", number="402/QĐ-TTg")
     DocumentLink.objects.create(source=plan, relation=Relation.IMPLEMENTS, target=target)
     for url in (
         reverse("admin:archive_plan_delete", args=[plan.pk]),
@@ -464,7 +499,13 @@ def test_a_deletion_lists_what_goes_with_it_in_vietnamese(staff_client, objects)
     ):
         content = staff_client.get(url).content.decode()
         assert "relationship" not in content and "object (" not in content, url
-        assert "Liên kết giữa tài liệu" in content and "Quyết định gốc" in content, url
+        assert "Liên kết giữa tài liệu" in content, url
+        # A link names a plan by its number: provinces' plans share their titles but the end.
+        assert f"{plan.number} → Triển khai thực hiện → 402/QĐ-TTg" in content, url
+    # The plan's own Document row is the plan, not a second thing deleted.
+    plan_page = staff_client.get(reverse("admin:archive_plan_delete", args=[plan.pk]))
+    assert "Tài liệu (mọi loại): 1" not in plan_page.content.decode()
+    assert "<li>Tài liệu: " not in plan_page.content.decode()
 
 
 def test_the_history_names_a_changed_field_in_the_readers_language(staff_client, objects):

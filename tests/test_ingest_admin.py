@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -84,6 +85,10 @@ def test_save_makes_a_draft_with_the_editors_corrections(demo, staff_client):
     assert article.objectives.count() == 2
     assert article.date == datetime.date(2021, 3, 12)
     assert article.outgoing_links.count() == 1
+    # In its history and the admin's recent actions, as one added by its form.
+    entry = LogEntry.objects.get(object_id=str(article.pk))
+    assert entry.is_addition() and entry.user.is_staff
+    assert entry.content_type.model_class() is Article
 
 
 def test_saving_the_same_text_again_says_it_is_held(demo, staff_client):
@@ -141,6 +146,8 @@ def test_the_review_refuses_the_dates_the_documents_form_would(demo, staff_clien
     assert response.status_code == 200
     (error,) = response.context["review"].errors["date"]
     assert error.endswith("chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.")
+    month = staff_client.post(URL, data | {"date": "07/2020"}).context["review"].errors["date"]
+    assert month[0].startswith("Hãy nhập một ngày dạng ngày/tháng/năm")
     # A number holding its year, and a date of another year.
     plan = {"kind": "plan", "number": "25/2020/QĐ-UBND", "date": "2021-03-01"}
     response = staff_client.post(URL, data | plan)

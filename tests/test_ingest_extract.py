@@ -78,6 +78,29 @@ def test_noise_is_dropped_and_site_facts_kept():
     assert body.endswith("đặc biệt là nhóm phụ nữ và trẻ em.")
 
 
+def test_a_pages_menus_and_share_bar_are_dropped_and_its_byline_kept():
+    """Found by a review: a pasted page's breadcrumb became the saved draft's title, and its
+    share bar stayed in the body."""
+    page = clean_page(
+        "Trang chủ > Tin tức > Thời sự\nĐăng nhập | Đăng ký\n"
+        "Hòa Bình triển khai kế hoạch về di cư hợp pháp\nThứ Hai, 15/06/2020 09:30\n"
+        "Ngày 12/6, UBND tỉnh Hoà Bình ban hành Kế hoạch số 87/KH-UBND về di cư.\n"
+        "Kế hoạch giao Sở Ngoại vụ chủ trì thực hiện.\nMinh Hoà\nChia sẻ Facebook Zalo\n"
+        "Tin liên quan\nMột tin khác\n"
+    )
+    assert page.title == "Hòa Bình triển khai kế hoạch về di cư hợp pháp"
+    assert page.author == "Minh Hoà"
+    assert page.body_text.endswith("Kế hoạch giao Sở Ngoại vụ chủ trì thực hiện.")
+    assert {"Trang chủ > Tin tức > Thời sự", "Chia sẻ Facebook Zalo"} <= set(page.dropped)
+    # A table's row in a text keeps its separators: only lines above the title are menus.
+    table = clean_page("Kế hoạch về di cư năm 2020\nNội dung chính\nSTT | Nội dung | Thời gian\n")
+    assert "STT | Nội dung | Thời gian" in page_text(table)
+
+
+def page_text(page):
+    return "\n".join([page.title, *page.body])
+
+
 def test_related_headlines_and_lists_are_dropped():
     page = clean_page(text_of("seed_001_cd4733e22b414828.txt"))
     body = page.body_text

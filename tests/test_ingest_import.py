@@ -203,6 +203,27 @@ def test_plan_number_already_held_is_a_duplicate(demo):
     assert result.document.slug == "ke-hoach-65-kh-ubnd-trien-khai-thoa-thuan-gcm-tinh-ca-mau"
 
 
+def test_one_number_without_a_known_issuer_is_one_plan_per_province(demo):
+    """Found by a review: Yên Bái's 87/KH-UBND was refused as Hòa Bình's, neither issuer being
+    in the catalogue; a plan of the same province and number is still the one held."""
+
+    def plan(province, day):
+        return (
+            f"ỦY BAN NHÂN DÂN\nTỈNH {province.upper()}\nSố: 87/KH-UBND\n"
+            f"{province}, ngày {day} tháng 6 năm 2020\n\nKẾ HOẠCH\nTriển khai Thỏa thuận toàn "
+            f"cầu về di cư trên địa bàn tỉnh {province}\n\nCác sở, ngành của tỉnh {province} "
+            "thực hiện Kế hoạch.\n"
+        )
+
+    first = document_import(text=plan("Hòa Bình", 12), catalogue=Catalogue())
+    second = document_import(text=plan("Yên Bái", 3), catalogue=Catalogue())
+    assert (first.status, second.status) == (IMPORTED, IMPORTED)
+    assert first.document.plan.issuer is None and second.document.plan.issuer is None
+    again = document_import(text=plan("Yên Bái", 3) + "Thêm một dòng.\n", catalogue=Catalogue())
+    assert again.status == DUPLICATE and again.by_number
+    assert again.document.pk == second.document.pk
+
+
 def test_a_plan_without_a_valid_number_writes_nothing(demo):
     text = PLAN_CA_MAU.read_text().replace("Số: 65/KH-UBND", "Số: KH-UBND")
     before = Document.objects.count(), DocumentLink.objects.count()

@@ -319,3 +319,20 @@ def test_the_facet_refresh_rewrites_a_document_only_when_its_arrays_change():
     plan.provinces.add(province)
     document = Document.objects.get(pk=plan.pk)
     assert (document.facet_doc_type, document.facet_provinces) == (decision_type.pk, [province.pk])
+
+
+def test_a_directed_link_is_refused_the_other_way_round(db):
+    """Found by a review: a plan carrying out 402/QĐ-TTg and carried out by it; its chain of
+    implementation then listed the whole national chain under a provincial plan."""
+    decision = PlanFactory(number="402/QĐ-TTg", slug="qd-402")
+    plan = PlanFactory(number="7/KH-UBND", slug="kh-7")
+    DocumentLink.objects.create(source=plan, relation=Relation.IMPLEMENTS, target=decision)
+    with pytest.raises(ValidationError) as refused:
+        DocumentLink(source=decision, relation=Relation.IMPLEMENTS, target=plan).full_clean()
+    assert refused.value.message_dict["relation"] == [
+        "Đã có liên kết ngược lại: 07/KH-UBND «Triển khai thực hiện» 402/QĐ-TTg."
+    ]
+    # Other relations, and those that read both ways, stay free.
+    DocumentLink(source=decision, relation=Relation.BASED_ON, target=plan).full_clean()
+    DocumentLink.objects.create(source=plan, relation=Relation.RELATED, target=decision)
+    DocumentLink(source=decision, relation=Relation.RELATED, target=plan).full_clean()

@@ -28,6 +28,16 @@ _UPDATED = re.compile(
 )
 _VIEWS = re.compile(r"\[?\s*(?:Số lần xem|Lượt xem|Số lượt xem)\s*:\s*[\d.,]+\s*\]?", re.IGNORECASE)
 _URL_LINE = re.compile(r"^(?:Nguồn|Source|URL)?\s*:?\s*(https?://\S+)$", re.IGNORECASE)
+# A page's menus above its headline: a breadcrumb ("Trang chủ > Tin tức > Thời sự"), the links
+# to sign in ("Đăng nhập | Đăng ký"). Short pieces between separators; taken only before the
+# title, where a plan's table copied as text ("STT | Nội dung") never stands.
+_CHROME = re.compile(r"^[^>»›|]{1,40}(?:\s[>»›|]\s[^>»›|]{1,40})+$")
+# A share bar: "Chia sẻ Facebook Zalo", "Chia sẻ:".
+_SHARE = re.compile(
+    r"^(?:Chia sẻ|Share)\s*:?(?:\s*(?:Facebook|Zalo|Twitter|X|Email|E-mail|LinkedIn|Messenger"
+    r"|Telegram|In bài|Sao chép liên kết|Copy link)\b\s*[,|]?)*\s*$",
+    re.IGNORECASE,
+)
 _SPACES = re.compile(r"[^\S\n]+")
 _SENTENCE_END = re.compile(r"[.!?…:;”\"')\]]$")
 _TEASER_END = re.compile(r"\s(?:\.\.\.|…)$")
@@ -134,7 +144,7 @@ def _strip_site_lines(lines, page):
         if not line:
             kept.append("")
             continue
-        if _FOLLOW.match(line) or _IMAGE_FILE.match(line):
+        if _FOLLOW.match(line) or _IMAGE_FILE.match(line) or _SHARE.match(line):
             page.dropped.append(line)
             continue
         kept.append(line)
@@ -146,7 +156,10 @@ def _paragraphs(lines):
 
 
 def _take_title(paragraphs, page):
-    """Take the title (after a short category line, if any) and a byline right after it."""
+    """Take the title (after the page's menus and a short category line, if any) and a
+    byline right after it."""
+    while len(paragraphs) > 1 and _CHROME.match(paragraphs[0]):
+        page.dropped.append(paragraphs.pop(0))
     if (
         len(paragraphs) > 1
         and _word_count(paragraphs[0]) <= CATEGORY_MAX_WORDS
@@ -206,6 +219,11 @@ def _drop_repeats(paragraphs, page):
 
 
 def _split_glued_author(paragraphs, page):
+    """Take a byline from the end: a name on the last line of its own ("Minh Hoà", under the
+    article on most news sites), or glued after the last sentence."""
+    if len(paragraphs) > 1 and not page.author and _is_name(paragraphs[-1]):
+        page.author = paragraphs[-1]
+        return paragraphs[:-1]
     if not paragraphs:
         return paragraphs
     match = _GLUED_AUTHOR.match(paragraphs[-1])

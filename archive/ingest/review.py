@@ -7,6 +7,7 @@ through document_import, as the command does.
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,8 +19,12 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..models import (
     BY_NAME,
+    DATE_INVALID,
     Agency,
+    Article,
+    Conference,
     GcmObjective,
+    Plan,
     Province,
     Relation,
     future_date_error,
@@ -108,6 +113,7 @@ class ReviewForm(forms.Form):
         required=False,
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}, format="%d/%m/%Y"),
+        error_messages={"invalid": DATE_INVALID},
     )
     provinces = forms.ModelMultipleChoiceField(
         Province.objects.order_by("era", *BY_NAME),  # the 34 units of today first
@@ -309,5 +315,18 @@ def _save(model_admin, request, context):
     if result.status == DUPLICATE:
         messages.warning(request, result.message)
     else:
+        _log_addition(request, document)
         messages.success(request, _("Đã lưu bản nháp «%(title)s».") % {"title": document.title})
     return redirect(url)
+
+
+def _log_addition(request, document):
+    """Note the import in the document's history and the admin's recent actions, as a document
+    added by its form is: who brought the text in, and when."""
+    model = {"plan": Plan, "conference": Conference, "article": Article}[document.kind]
+    LogEntry.objects.log_actions(
+        user_id=request.user.pk,
+        queryset=model.objects.filter(pk=document.pk),
+        action_flag=ADDITION,
+        change_message=[{"added": {}}],
+    )

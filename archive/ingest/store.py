@@ -48,9 +48,15 @@ SELECT
     (SELECT id FROM archive_document
      WHERE content_hash = %(digest)s OR (%(url)s <> '' AND source_url = %(url)s)
      ORDER BY id LIMIT 1),
-    (SELECT document_ptr_id FROM archive_plan
-     WHERE number_normalized = %(number)s AND number_year IS NOT DISTINCT FROM %(year)s
-       AND issuer_id IS NOT DISTINCT FROM %(issuer)s
+    (SELECT p.document_ptr_id FROM archive_plan AS p JOIN archive_document AS d
+       ON d.id = p.document_ptr_id
+     WHERE p.number_normalized = %(number)s AND p.number_year IS NOT DISTINCT FROM %(year)s
+       AND (p.issuer_id = %(issuer)s
+            -- No issuer known: one plan if of the same provinces (87/KH-UBND of Hòa Bình is
+            -- not Yên Bái's, whose issuers the catalogue may both lack).
+            OR %(issuer)s IS NULL AND p.issuer_id IS NULL
+               AND d.facet_provinces @> %(provinces)s::bigint[]
+               AND d.facet_provinces <@ %(provinces)s::bigint[])
      ORDER BY 1 LIMIT 1),
     ARRAY(SELECT slug FROM archive_document WHERE slug LIKE %(prefix)s)
 """
@@ -70,6 +76,7 @@ def _lookup(extraction, digest, slug=None):
                 "number": own.normalized if own else None,
                 "year": own.year if own else None,
                 "issuer": extraction.issuer.pk if own and extraction.issuer else None,
+                "provinces": sorted({province.pk for province in extraction.provinces}),
                 # "_" in a slug is a LIKE wildcard: a few more slugs may come back, which only
                 # the exact comparison in unique_slug() decides about.
                 "prefix": f"{slug}%" if slug else None,

@@ -20,6 +20,9 @@ TITLES = [
     [("admin:archive_plan_add", "#id_title"), ("admin:archive_agency_add", "#id_name")],
 )
 def test_a_slug_is_filled_in_as_the_server_spells_it(page, live_server, log_in, admin_page, source):
+    # A number's slash separates as its hyphen does: "402/QĐ-TTg" gave "402qd-ttg".
+    expected = "ke-hoach-thuc-hien-quyet-dinh-402-qd-ttg-tren-dia-ban-tinh-dong-thap"
+    assert vn_slugify(TITLES[0]) == expected
     log_in(page, live_server)
     page.goto(live_server.url + reverse(admin_page))
     for title in TITLES:
