@@ -19,7 +19,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Lookup, Value
+from django.db.models import F, Lookup, Q, Value
 from django.db.models.functions import Coalesce, Left, NullIf
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -49,10 +49,13 @@ FACETS = [
 
 # The years a search may name: anything else is a typing slip.
 YEARS = range(1900, 2101)
+# The year facet's value for the documents with no date (conferences the seed texts name
+# without one): None among the years chosen, "khong-ro" in the address and the counts.
+UNKNOWN_YEAR = "khong-ro"
 
 
 class YearsField(forms.Field):
-    """Several years from repeated parameters (year=2020&year=2025)."""
+    """Several years from repeated parameters (year=2020&year=2025), None for UNKNOWN_YEAR."""
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {"invalid": _("«%(value)s» không phải một năm (ví dụ 2020).")}
@@ -61,19 +64,27 @@ class YearsField(forms.Field):
         years = []
         for item in value or []:
             item = str(item).strip()
+            if item == UNKNOWN_YEAR:
+                years.append(None)
+                continue
             if not ascii_digits(item) or int(item) not in YEARS:
                 raise forms.ValidationError(
                     self.error_messages["invalid"], code="invalid", params={"value": item[:20]}
                 )
             years.append(int(item))
-        return sorted(set(years))
+        return sorted(set(years), key=lambda year: (year is None, year))
 
 
 class YearsFilter(django_filters.Filter):
     field_class = YearsField
 
     def filter(self, queryset, value):
-        return queryset.filter(date__year__in=value) if value else queryset
+        if not value:
+            return queryset
+        condition = Q(date__year__in=[year for year in value if year is not None])
+        if None in value:
+            condition |= Q(date__isnull=True)
+        return queryset.filter(condition)
 
 
 class PeriodField(forms.DateField):
@@ -345,9 +356,9 @@ UNION ALL SELECT 'province', unit::text, count(*) FROM (
 UNION ALL SELECT 'agency', agency::text, count(*) FROM (
     SELECT unnest(facet_agencies) AS agency FROM hits WHERE {without_agency}) AS agencies
     GROUP BY agency
-UNION ALL SELECT 'year', year::text, n FROM (
+UNION ALL SELECT 'year', COALESCE(year::text, '{unknown_year}'), n FROM (
     SELECT date_part('year', date)::int AS year, count(*) AS n FROM hits
-    WHERE date IS NOT NULL AND {without_year} GROUP BY 1) AS years
+    WHERE {without_year} GROUP BY 1) AS years
 UNION ALL SELECT 'objective', objective::text, count(*) FROM (
     SELECT unnest(facet_objectives) AS objective FROM hits WHERE {without_objective})
     AS objectives GROUP BY objective
@@ -371,8 +382,12 @@ def facet_conditions(filterset):
         )
     if data.get("agency"):
         conditions["agency"] = ("facet_agencies && %s::bigint[]", [[a.pk for a in data["agency"]]])
-    if data.get("year"):
-        conditions["year"] = ("date_part('year', date)::int = ANY(%s)", [list(data["year"])])
+    if years := data.get("year"):
+        known = [year for year in years if year is not None]
+        conditions["year"] = (
+            "(date_part('year', date)::int = ANY(%s) OR %s AND date IS NULL)",
+            [known, None in years],
+        )
     if data.get("objective"):
         conditions["objective"] = (
             "facet_objectives && %s::bigint[]",
@@ -422,6 +437,7 @@ def facet_statement(filterset, template=None, among=None, rows=("", [])):
         flags="".join(flags),
         at_most_one_failing=at_most_one_failing(),
         province_column=province_column,
+        unknown_year=UNKNOWN_YEAR,
         passing_all=passing(),
         **{f"without_{name}": passing(name) for name in FACET_NAMES},
     )
@@ -456,8 +472,9 @@ def total(filterset, counts):
 # answered from one row. Pages beyond CACHED_IDS are ranked again.
 CACHED_IDS, CACHED_SNIPPETS = 100, 20
 # Part of the key: bump it when the cached entry's shape changes, or what a query finds (the
-# synonyms' groups), so a deploy never reads an entry written by the previous code.
-RESULTS_FORMAT = 13
+# synonyms' groups) or counts (14: the undated documents' year value), so a deploy never reads
+# an entry written by the previous code.
+RESULTS_FORMAT = 14
 
 
 def search_generation():
@@ -578,6 +595,8 @@ def _label(name, item):
 def _selected(filterset, name):
     """Return the selected values of a facet as the keys its counts use (ids, kinds, years)."""
     value = filterset.form.cleaned_data.get(name) or []
+    if name == "year":
+        return [UNKNOWN_YEAR if year is None else str(year) for year in value]
     return [str(item.pk) if name in ID_FACETS else str(item) for item in value]
 
 
@@ -586,7 +605,7 @@ def facet_values(filterset, name, keys):
     if name == "kind":
         return {key: (key, Document.Kind(key).label) for key in keys if key in Document.Kind.values}
     if name == "year":
-        return {key: (key, key) for key in keys}
+        return {key: (key, gettext("Chưa rõ năm") if key == UNKNOWN_YEAR else key) for key in keys}
     table, field = ID_FACETS[name]
     choices = filterset.references.choices(name, table, field, functools.partial(_label, name))
     return {key: choices[key] for key in keys if key in choices}
@@ -619,8 +638,8 @@ def _order(name, counts, labels):
     objectives in their own order, other values biggest first, ties in dictionary order."""
     if name == "kind":
         return [key for key in Document.Kind.values if key in counts]
-    if name == "year":
-        return sorted(counts, reverse=True)
+    if name == "year":  # newest first, the undated last
+        return sorted(counts, key=lambda key: (key != UNKNOWN_YEAR, key), reverse=True)
     if name == "objective":
         return sorted(counts, key=lambda key: int(labels.get(key, ("0",))[0]))
     return sorted(

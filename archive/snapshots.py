@@ -366,8 +366,8 @@ def _cells_kept(cells, kinds, years):
         kind_kept, year_kept = not kinds or kind in kinds, not years or year in years
         if year_kept and total:
             counts["kind"][kind] += total
-        if kind_kept and year is not None and total:
-            counts["year"][str(year)] += total
+        if kind_kept and total:
+            counts["year"][filters.UNKNOWN_YEAR if year is None else str(year)] += total
         if kind_kept and year_kept:
             for name, values in cell_counts.items():
                 counts[name].update(values)

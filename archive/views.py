@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from . import overview, reference, search
 from .filters import (
     SORT_CHOICES,
+    UNKNOWN_YEAR,
     DocumentFilter,
     chosen_values,
     facet_groups,
@@ -782,6 +783,7 @@ def province_detail(request, slug):
             "totals": [(kind, totals.get(kind, 0)) for kind, _label in kinds],
             "tagged_total": sum(totals.values()),
             "sections": sections,
+            "unknown_year": UNKNOWN_YEAR,  # the year filter's value for the undated row
         },
     )
 

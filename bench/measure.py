@@ -10,7 +10,13 @@ import time
 from django.db.models import Count
 from django.http import QueryDict
 
-from archive.filters import DocumentFilter, facet_counts_by_value, facet_groups, results_page
+from archive.filters import (
+    UNKNOWN_YEAR,
+    DocumentFilter,
+    facet_counts_by_value,
+    facet_groups,
+    results_page,
+)
 from archive.models import Document, Plan
 from archive.snapshots import term_frequencies, title_phrases
 from archive.text import fold
@@ -170,6 +176,8 @@ def recount(q, filters):
         documents = filterset.queryset_without(name).order_by()
         rows = documents.values_list(lookup).annotate(n=Count("pk", distinct=True))
         counts[name] = {str(value): n for value, n in rows if value is not None}
+    if undated := filterset.queryset_without("year").filter(date__isnull=True).count():
+        counts["year"][UNKNOWN_YEAR] = undated
     # A province counts the documents tagged with it or with a unit merged into it. Gathered
     # from one read of the tag rows: a query per merged province (34 of them, each a DISTINCT
     # over whole rows) took an hour for the query set at a million documents.

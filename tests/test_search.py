@@ -1013,6 +1013,25 @@ def test_a_facet_is_counted_without_its_own_filter_so_a_choice_can_be_widened(cl
     }  # only plans, all years
 
 
+def test_the_undated_documents_are_a_year_value_of_their_own(client, corpus):
+    """Five of the demo's conferences have no date: no year value counted them, so a search
+    narrowed to years lost them without a word, and nothing could list them."""
+    ConferenceFactory(slug="khong-ngay", title="Diễn đàn di cư", date=None, place="Tokyo")
+    status, payload = api(client)
+    years = [item["value"] for item in payload["facets"]["year"]]
+    assert years == ["2024", "2023", "2022", "2021", "2020", "khong-ro"]  # the undated last
+    assert payload["facets"]["year"][-1]["label"] == "Chưa rõ năm"
+    assert slugs(client, year="khong-ro") == ["khong-ngay"]
+    assert set(slugs(client, year=["khong-ro", "2021"])) == {"khong-ngay", "kh-402"}
+    status, payload = api(client, q="di cư", year="khong-ro")
+    assert payload["count"] == 1 and facet(payload, "year")["khong-ro"] == (1, True)
+    assert facet(payload, "kind") == {"conference": (1, False)}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("archive:search"), {"year": "khong-ro"}).content.decode()
+    assert "Year unknown" in english
+    assert client.get(reverse("archive:api-search"), {"year": "khong"}).status_code == 400
+
+
 def test_a_selected_value_with_no_match_stays_visible(client, corpus):
     status, payload = api(client, kind="conference", q="quyết định")
     assert payload["count"] == 0

@@ -16,7 +16,7 @@ from django.urls import reverse
 from archive import filters, snapshots
 from archive.models import Document, Province, SlowSearch
 
-from .factories import ArticleFactory, PlanFactory
+from .factories import ArticleFactory, ConferenceFactory, PlanFactory
 from .test_search import corpus  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,8 @@ NARROWED = [
     {"kind": ["plan"], "year": ["2020"]},
     {"kind": ["plan", "article"], "year": ["2020", "2024"]},
     {"year": ["2021"]},
+    {"year": ["khong-ro"]},  # the undated documents (filters.UNKNOWN_YEAR)
+    {"kind": ["conference", "article"], "year": ["2024", "khong-ro"]},
 ]
 
 
@@ -67,6 +69,7 @@ def write_everything(docs):
     ArticleFactory(
         title="Tin mới: mua bán người", date=datetime.date(2020, 1, 1), provinces=[can_tho]
     )
+    ConferenceFactory(title="Hội thảo về di cư, chưa rõ ngày", date=None, provinces=[can_tho])
     retitled = docs["kh402"]
     retitled.title = "Kế hoạch phòng, chống di cư trái phép"
     retitled.save()  # now matches "di cư"
@@ -87,6 +90,7 @@ def another_transaction_commits():
 
 def test_every_kind_of_write_is_corrected_exactly(corpus):  # noqa: F811
     another_transaction_commits()
+    ConferenceFactory(title="Diễn đàn di cư quốc tế", date=None, place="New York")  # no year
     for parameters in SEARCHES:
         snapshots.build(snapshots.filterset_for(parameters))
     for parameters in SEARCHES:
