@@ -298,7 +298,7 @@ class DocumentLists:
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
-        prefixes, names = _join_rows()
+        prefixes, names = map(set, _join_rows())  # copies: _join_rows is cached
         if self.model is not Document:
             # A plan's own Document row (multi-table inheritance) is the plan, not a second
             # thing deleted: "Văn bản: 1" and "Tài liệu (mọi loại): 1" read as two.

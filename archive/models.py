@@ -690,11 +690,14 @@ class Plan(Document):
         verbose_name = _("văn bản (kế hoạch, quyết định...)")
         verbose_name_plural = pgettext_lazy("plural", "văn bản (kế hoạch, quyết định...)")
         constraints = [
-            # An issuer numbers its texts once a year. Without one, nothing says two plans
-            # of one number are one: 87/KH-UBND is every province's (nulls are distinct).
+            # An issuer numbers its texts once a year (a number without its year, undated,
+            # once). Without an issuer nothing says two plans of one number are one:
+            # 87/KH-UBND is every province's.
             models.UniqueConstraint(
                 fields=["issuer", "number_year", "number_normalized"],
                 name="plan_number_unique_per_issuer_year",
+                nulls_distinct=False,
+                condition=Q(issuer__isnull=False),
                 violation_error_message=_(
                     "Cơ quan này đã có một văn bản mang số, ký hiệu này trong cùng năm."
                 ),

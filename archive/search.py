@@ -1179,13 +1179,14 @@ _CLASSES = {char: f"[{''.join(sorted(forms))}]" for char, forms in _FORMS.items(
 
 def word_patterns(query):
     """Return a PostgreSQL regex per word of a plain query, matching it in any accents and
-    case as a whole word; none for a query with operators (phrases, OR, excluded words)."""
+    case as a whole word, and one per term with other names matching any of them; none for a
+    query with operators (phrases, OR, excluded words)."""
     if query.uses_operators:
         return []
     text = _headline_text(query)
     patterns = []
     for name, others in query.equivalents:  # found if any of its names is, as a phrase
-        text = text.replace(name, " ")
+        text = re.sub(rf"(?<![\w/-]){re.escape(name)}(?![\w/-])", " ", text, count=1)
         names = (r"\W+".join(map(_folded_letters, WORD.findall(fold(n)))) for n in [name, *others])
         patterns.append(rf"\m(?:{'|'.join(names)})\M")
     words = sorted({fold(word) for word in _plain_words(text)})

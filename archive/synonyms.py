@@ -35,6 +35,7 @@ GROUPS = [
 
 
 def _key(phrase):
+    """Return a name's words, folded: how a query's words are compared with it."""
     return tuple(WORD.findall(fold(nfc(phrase))))
 
 
@@ -42,23 +43,28 @@ def _key(phrase):
 _NAMES = {_key(name): group for group in GROUPS for name in group}
 _LONGEST = max(map(len, _NAMES))
 _BARE = re.compile(r"^[\W_]+|[\W_]+$")
+_APART = (",", ";", ":", ".")  # after a word, what sets it apart from the next
 
 
 def equivalents_in(text):
     """Return [(a name as typed, the other names of its group)] for the names a query's words
-    hold whole, the longest first ("di cư trái phép", not a shorter name inside it)."""
+    hold whole, the longest first ("di cư trái phép", not a shorter name inside it), each group
+    once (the first name typed of it), none across a comma ("buôn, bán người")."""
     tokens = text.split()
     folded = [tuple(WORD.findall(fold(token))) for token in tokens]
-    found, at = [], 0
+    found, groups, at = [], set(), 0
     while at < len(tokens):
         for size in range(min(_LONGEST, len(tokens) - at), 0, -1):
             words = sum(folded[at : at + size], ())
             group = _NAMES.get(words) if all(folded[at : at + size]) else None
-            if group is not None:
+            if group is None or any(t.endswith(_APART) for t in tokens[at : at + size - 1]):
+                continue
+            if group not in groups:
                 typed = _BARE.sub("", " ".join(tokens[at : at + size]))  # "(UBND)": UBND
                 found.append((typed, [name for name in group if _key(name) != words]))
-                at += size
-                break
+                groups.add(group)
+            at += size
+            break
         else:
             at += 1
     return found

@@ -506,6 +506,9 @@ def test_a_deletion_lists_what_goes_with_it_in_vietnamese(staff_client, objects)
     plan_page = staff_client.get(reverse("admin:archive_plan_delete", args=[plan.pk]))
     assert "Tài liệu (mọi loại): 1" not in plan_page.content.decode()
     assert "<li>Tài liệu: " not in plan_page.content.decode()
+    # From the list of every kind, the document deleted is the Document row: still named.
+    every_kind = reverse("admin:archive_document_delete", args=[plan.pk])
+    assert "<li>Tài liệu: " in staff_client.get(every_kind).content.decode()
 
 
 def test_the_history_names_a_changed_field_in_the_readers_language(staff_client, objects):

@@ -218,3 +218,24 @@ def test_a_number_typed_that_the_archive_holds_is_a_duplicate(demo, staff_client
     again = staff_client.post(URL, data, follow=True)
     assert "không nhập lại" in again.content.decode()
     assert again.redirect_chain[-1][0] == saved.url
+
+
+def test_an_issuer_the_catalogue_lacks_can_be_added_from_the_review(demo, staff_client):
+    """Found by a review: the page listed Hòa Bình's committee as missing from the catalogue
+    (as «Ủy ban nhân dân Hòa Bình»: «tỉnh» dropped) and offered no way to add it."""
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH HOÀ BÌNH\nSố: 87/KH-UBND\nHoà Bình, ngày 12 tháng 6 năm 2020\n\n"
+        "KẾ HOẠCH\nTriển khai Thỏa thuận toàn cầu về di cư\n\nCác sở, ngành thực hiện.\n"
+    )
+    response = analyse(staff_client, text=text)
+    assert response.context["review"]["issuer"].value() is None
+    html = response.content.decode()
+    assert "admin/js/admin/RelatedObjectLookups.js" in html  # the pop-up's scripts
+    link = re.search(
+        r'id="add_id_issuer"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*id="add_id_issuer"', html
+    )
+    address = [part for part in link.groups() if part][0].replace("&amp;", "&")
+    assert address.startswith(reverse("admin:archive_agency_add") + "?_to_field=id&_popup=1&")
+    form = staff_client.get(address).context["adminform"].form
+    assert form.initial["name"] == "Ủy ban nhân dân tỉnh Hoà Bình"
+    assert form.initial["slug"] == "uy-ban-nhan-dan-tinh-hoa-binh"

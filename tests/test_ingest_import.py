@@ -222,6 +222,12 @@ def test_one_number_without_a_known_issuer_is_one_plan_per_province(demo):
     again = document_import(text=plan("Yên Bái", 3) + "Thêm một dòng.\n", catalogue=Catalogue())
     assert again.status == DUPLICATE and again.by_number
     assert again.document.pk == second.document.pk
+    # Neither issuer nor province read: nothing says two texts of one number are one plan.
+    bare = "ỦY BAN NHÂN DÂN\nSố: 88/KH-UBND\n\nKẾ HOẠCH\nVề di cư\n\nThực hiện {}.\n"
+    texts = (bare.format("năm 2020"), bare.format("năm 2021"))
+    results = [document_import(text=text, catalogue=Catalogue()) for text in texts]
+    assert [result.status for result in results] == [IMPORTED, IMPORTED]
+    assert not results[0].document.provinces.exists()
 
 
 def test_a_plan_without_a_valid_number_writes_nothing(demo):

@@ -647,6 +647,11 @@ def test_each_name_of_a_group_is_read_whole_with_the_others():
             assert synonyms.equivalents_in(name) == [(name, others)], name
             assert synonyms.equivalents_in(f"({name.lower()}),") == [(name.lower(), others)]
     assert synonyms.equivalents_in("1614/KH-UBND mua bán") == []  # a number's part is none
+    # A group once, by the first of its names typed; no name across a comma.
+    assert synonyms.equivalents_in("UBND tỉnh, ubnd huyện, Ủy ban nhân dân") == [
+        ("UBND", ["Ủy ban nhân dân"])
+    ]
+    assert synonyms.equivalents_in("buôn, bán người") == []
 
 
 def test_a_number_among_words_finds_the_texts_citing_it_and_the_documents_linked(client, db):

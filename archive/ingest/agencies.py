@@ -155,6 +155,10 @@ class AgencyMatcher:
             ):
                 continue
             names = self._places_after(text, match.end(), places)
+            # "tỉnh"/"thành phố" as written after the head: an unknown body is named as the
+            # catalogue names one ("Ủy ban nhân dân tỉnh Hòa Bình", not "… dân Hòa Bình").
+            unit = re.match(r"\s+(tỉnh|thành phố)\b", text[match.end() :], re.IGNORECASE)
+            unit = unit[1].lower() if unit else None
             if not names:
                 if not re.match(r"\s+(?:tỉnh|thành phố)\b", text[match.end() :]):
                     if head not in ("Sở Ngoại vụ", "Sở Nội vụ", "Sở Tư pháp"):
@@ -163,7 +167,7 @@ class AgencyMatcher:
             for index, (name, start, end) in enumerate(names):
                 agency = self.provincial.get((head, fold(name)))
                 if agency is None:
-                    candidates.append(f"{head} {name}")
+                    candidates.append(" ".join(filter(None, [head, unit, name])))
                     continue
                 # The first body spans its head; those listed after it, their province only.
                 found.append(FoundAgency(agency, match.start() if index == 0 else start, end))

@@ -72,8 +72,12 @@ class Catalogue:
             return agency.name
         first = number.issuer.split("-")[0]
         if first in PROVINCIAL_ABBREVIATIONS and province_name:
-            province = next((p for p in self.provinces if p.name == province_name), None)
-            where = province.full_name if province else province_name
+            # Either tone placement: the text's "Hòa Bình" is the table's "Hoà Bình".
+            named = fold(province_name)
+            province = next((p for p in self.provinces if fold(p.name) == named), None)
+            if province is None:
+                return f"{PROVINCIAL_ABBREVIATIONS[first]} {province_name}"
+            where = province.full_name  # "Tỉnh Hoà Bình": "… tỉnh Hoà Bình"
             return f"{PROVINCIAL_ABBREVIATIONS[first]} {where[:1].lower()}{where[1:]}"
         return number.issuer
 

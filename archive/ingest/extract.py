@@ -117,6 +117,7 @@ class Extraction:
     conference: dict | None = None
     own_number: NumberFound | None = None
     issuer: object = None
+    issuer_named: str = ""  # the header's issuer when the catalogue has no such agency
     document_type: object = None
     notes: list = field(default_factory=list)
     text: str = ""  # title and body as analysed; spans below index into it
@@ -309,8 +310,9 @@ def _set_plan_header(result, catalogue, header, header_text, main_province):
     except DocumentNumberError as error:
         result.notes.append(str(error))
         parsed = None
-    issuers, _candidates = catalogue.agency_matcher.find(header_text, [], main_province)
+    issuers, candidates = catalogue.agency_matcher.find(header_text, [], main_province)
     result.issuer = issuers[0].agency if issuers else None
+    result.issuer_named = candidates[0] if candidates and not issuers else ""
     if parsed:
         own = next((n for n in result.numbers if n.normalized == parsed.normalized), None)
         if own is None:
@@ -327,6 +329,9 @@ def _set_plan_header(result, catalogue, header, header_text, main_province):
             result.issuer or own.issuer_agency or catalogue.issuer(parsed, main_province)
         )
         own.issuer = own.issuer_agency.name if own.issuer_agency else parsed.issuer
+        if not own.issuer_agency:  # "UBND" and the province: "Ủy ban nhân dân tỉnh Hòa Bình"
+            named = catalogue.issuer_name(parsed, main_province)
+            result.issuer_named = named if named != parsed.issuer else result.issuer_named
         own.year = own.year or (result.date.year if result.date else None)
         result.own_number = own
         result.issuer = own.issuer_agency

@@ -6,13 +6,14 @@ through document_import, as the command does.
 """
 
 from django import forms
-from django.contrib import messages
-from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -21,8 +22,6 @@ from ..models import (
     BY_NAME,
     DATE_INVALID,
     Agency,
-    Article,
-    Conference,
     GcmObjective,
     Plan,
     Province,
@@ -31,6 +30,8 @@ from ..models import (
     number_year_error,
 )
 from ..numbers import DocumentNumberError, parse_number
+from ..text import vn_slugify
+from .agencies import PROVINCIAL_HEADS
 from .catalogue import Catalogue
 from .dates import FoundDate
 from .decode import MAX_BYTES, IngestError, decode_bytes, normalize_text
@@ -229,6 +230,39 @@ def held_objectives(extraction):
     return [(number, held[number]) for number in sorted(extraction.objectives) if number in held]
 
 
+class _AddNamed(RelatedFieldWidgetWrapper):
+    """Django's "+" beside a list (a pop-up adding an agency that lands in the list chosen), the
+    pop-up's name and address filled in with the name read from the text."""
+
+    def __init__(self, *args, named="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.named = named
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.named:
+            initial = {"name": self.named, "slug": vn_slugify(self.named)}
+            if self.named.startswith(tuple(PROVINCIAL_HEADS.values())):  # "Ủy ban nhân dân tỉnh…"
+                initial["kind"] = Agency.Kind.PROVINCIAL
+            context["url_params"] += f"&{urlencode(initial)}"
+        return context
+
+
+def _issuer_addable(review, request, extraction):
+    """Let an editor who may add agencies add the issuer the catalogue lacks from the review:
+    the page named it and offered no way to use it (saving without one, or leaving the page)."""
+    if not request.user.has_perm("archive.add_agency"):
+        return
+    field = review.fields["issuer"]
+    field.widget = _AddNamed(
+        field.widget,
+        Plan._meta.get_field("issuer").remote_field,
+        admin.site,
+        can_add_related=True,
+        named=extraction.issuer_named,
+    )
+
+
 def import_view(model_admin, request):
     """Show the text form, the review of an extraction, or save the reviewed draft."""
     if not (
@@ -239,6 +273,7 @@ def import_view(model_admin, request):
         **model_admin.admin_site.each_context(request),
         "title": _("Nhập từ văn bản"),
         "opts": model_admin.model._meta,
+        "media": model_admin.media,  # the "+" pop-up's scripts (RelatedObjectLookups)
     }
     if request.method == "POST" and "save" in request.POST:
         return _save(model_admin, request, context)
@@ -257,6 +292,7 @@ def _review(request, context, data, review=None):
             initial=review_initial(extraction, text, data.get("source_url")),
             extraction=extraction,
         )
+    _issuer_addable(review, request, extraction)
     digest = content_hash(extraction.title, extraction.body_text)
     duplicate, by_number = find_duplicate(extraction, digest)
     return TemplateResponse(
@@ -315,18 +351,7 @@ def _save(model_admin, request, context):
     if result.status == DUPLICATE:
         messages.warning(request, result.message)
     else:
-        _log_addition(request, document)
+        # In its history and the admin's recent actions, as one added by its form.
+        model_admin.log_addition(request, document, [{"added": {}}])
         messages.success(request, _("Đã lưu bản nháp «%(title)s».") % {"title": document.title})
     return redirect(url)
-
-
-def _log_addition(request, document):
-    """Note the import in the document's history and the admin's recent actions, as a document
-    added by its form is: who brought the text in, and when."""
-    model = {"plan": Plan, "conference": Conference, "article": Article}[document.kind]
-    LogEntry.objects.log_actions(
-        user_id=request.user.pk,
-        queryset=model.objects.filter(pk=document.pk),
-        action_flag=ADDITION,
-        change_message=[{"added": {}}],
-    )

@@ -53,8 +53,8 @@ SELECT
      WHERE p.number_normalized = %(number)s AND p.number_year IS NOT DISTINCT FROM %(year)s
        AND (p.issuer_id = %(issuer)s
             -- No issuer known: one plan if of the same provinces (87/KH-UBND of Hòa Bình is
-            -- not Yên Bái's, whose issuers the catalogue may both lack).
-            OR %(issuer)s IS NULL AND p.issuer_id IS NULL
+            -- not Yên Bái's, whose issuers the catalogue may both lack); none read, not one.
+            OR %(issuer)s IS NULL AND p.issuer_id IS NULL AND %(provinces)s::bigint[] <> '{}'
                AND d.facet_provinces @> %(provinces)s::bigint[]
                AND d.facet_provinces <@ %(provinces)s::bigint[])
      ORDER BY 1 LIMIT 1),

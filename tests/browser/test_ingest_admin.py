@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from archive.models import Article
+from archive.models import Article, Plan
 
 SEED_003 = Path(__file__).parents[1] / "data" / "ingest" / "seed_003_794bb8f233882032.txt"
 
@@ -45,3 +45,29 @@ def test_paste_review_correct_and_save_a_draft(page, demo_site, log_in, screensh
     article = Article.objects.get(title="Hậu Giang triển khai Thỏa thuận GCM (bản nháp)")
     assert article.status == "draft"
     assert list(article.outgoing_links.values_list("relation", flat=True)) == ["dua_tin"]
+
+
+def test_an_issuer_missing_from_the_catalogue_is_added_from_the_review(page, demo_site, log_in):
+    """The review named Hòa Bình's committee as missing and offered no way to add it: Django's
+    "+" opens the agency form filled in with the name read, and the agency saved is chosen."""
+    log_in(page, demo_site)
+    page.goto(demo_site.url + reverse("admin:archive_document_import"))
+    page.get_by_label("Văn bản").fill(
+        "ỦY BAN NHÂN DÂN\nTỈNH HOÀ BÌNH\nSố: 87/KH-UBND\nHoà Bình, ngày 12 tháng 6 năm 2020\n\n"
+        "KẾ HOẠCH\nTriển khai Thỏa thuận toàn cầu về di cư\n\nCác sở, ngành thực hiện.\n"
+    )
+    page.get_by_role("button", name="Phân tích").click()
+    page.locator("#ingest-text").wait_for()
+    with page.expect_popup() as opened:
+        page.locator("#add_id_issuer").click()
+    popup = opened.value
+    popup.wait_for_load_state()
+    assert popup.input_value("#id_name") == "Ủy ban nhân dân tỉnh Hoà Bình"
+    assert popup.input_value("#id_kind") == "provincial"
+    popup.locator("input[name=_save]").click()
+    page.wait_for_function("document.querySelector('#id_issuer').value !== ''")
+    chosen = page.locator("#id_issuer option:checked").inner_text()
+    assert chosen == "Ủy ban nhân dân tỉnh Hoà Bình"
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.wait_for_url(re.compile(r"/admin/archive/plan/\d+/change/"))
+    assert Plan.objects.get(number="87/KH-UBND").issuer.name == "Ủy ban nhân dân tỉnh Hoà Bình"
