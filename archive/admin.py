@@ -73,7 +73,13 @@ class HistoryNames(admin.ModelAdmin):
     """A ModelAdmin whose history names a changed field by its verbose name, which both
     languages translate. Django logs a form's label, capfirst(verbose_name) untranslated
     ("Trạng thái"), and translates it as the history is read: a msgid of ours is the verbose
-    name, "trạng thái", so the English history said "Changed Trạng thái"."""
+    name, "trạng thái", so the English history said "Changed Trạng thái".
+
+    Its date fields say what a date is typed as, and what to do with one known only by its
+    month (models.DATE_INVALID), where Django's said «Nhập một ngày hợp lệ.»."""
+
+    # Merged into Django's defaults for a DateField (its calendar widget stays).
+    formfield_overrides = {models.DateField: {"error_messages": {"invalid": DATE_INVALID}}}
 
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)
@@ -344,6 +350,7 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
     save_on_top = True
     # Django 6's default now: a source URL typed without a scheme is taken as https.
     formfield_overrides = {
+        **HistoryNames.formfield_overrides,
         models.URLField: {"assume_scheme": "https"},
         models.TextField: {"form_class": TextWithLineEnds, "widget": widgets.AdminTextareaWidget},
     }
@@ -352,9 +359,6 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
         form = super().get_form(request, obj, **kwargs)
         if "date" in form.base_fields:
             form.base_fields["date"].label = self.date_label
-        for field in form.base_fields.values():
-            if isinstance(field, forms.DateField):
-                field.error_messages = {**field.error_messages, "invalid": DATE_INVALID}
         return form
 
     def save_related(self, request, form, formsets, change):

@@ -265,6 +265,7 @@ def results_html(request, filterset):
             "place_hints": (hints := place_hints(request, filterset)),
             "agency_hints": agency_hints(request, filterset),
             "equivalent_hints": equivalent_hints(request, filterset),
+            "undated_in_period": undated_in_period(filterset),
         }
         if not page.paginator.count and not _only_places(filterset.parsed_query, hints):
             # A name alone that found nothing has its page offered, not titles like it.
@@ -272,6 +273,13 @@ def results_html(request, filterset):
         return render_to_string("archive/_search_results.html", context, request)
 
     return mark_safe(rendered(request, filterset, "html", render))  # noqa: S308 (our template)
+
+
+def undated_in_period(filterset):
+    """Return whether the undated documents are chosen with a period, which holds none of them:
+    the page says so, or «Chưa rõ năm» would count 0 with nothing to tell why."""
+    data = filterset.form.cleaned_data
+    return None in (data.get("year") or ()) and bool(data.get("date_from") or data.get("date_to"))
 
 
 def year_hint(request, filterset):

@@ -302,6 +302,9 @@ def test_dates_that_cannot_be_right_are_refused(staff_client, objects):
     month = staff_client.post(url, document_form(**fields, number="9/KH-UBND", date="05/2020"))
     content = month.content.decode()
     assert "Hãy nhập một ngày dạng ngày/tháng/năm, ví dụ 30/07/2020. Nếu chỉ biết tháng" in content
+    province = {"name": "Tỉnh X", "slug": "tinh-x", "valid_from": "07/2025"}
+    province = staff_client.post(reverse("admin:archive_province_add"), province)
+    assert "Hãy nhập một ngày dạng ngày/tháng/năm" in province.content.decode()  # every admin's
     ahead = staff_client.post(url, document_form(**fields, number="9/KH-UBND", date=tomorrow))
     shown = date_format(tomorrow, "SHORT_DATE_FORMAT")
     assert f"Ngày {shown} chưa đến: chỉ hội nghị mới được ghi ngày sắp tới." in (

@@ -1031,6 +1031,15 @@ def test_the_undated_documents_are_a_year_value_of_their_own(client, corpus):
     status, payload = api(client, q="di cư", year="khong-ro")
     assert payload["count"] == 1 and facet(payload, "year")["khong-ro"] == (1, True)
     assert facet(payload, "kind") == {"conference": (1, False)}
+    # With a period, which holds no undated document, the page says why they are not there.
+    page = client.get(reverse("archive:search"), {"year": "khong-ro", "date_from": "2020"})
+    hint = re.search(r'class="muted period-hint">(.*?)</p>', page.content.decode(), re.S)[1]
+    assert "Tài liệu chưa rõ năm không thuộc khoảng thời gian nào." in hint
+    assert html.unescape(re.search(r'href="([^"]+)"', hint)[1]) == "?year=khong-ro"
+    assert (
+        "period-hint"
+        not in client.get(reverse("archive:search"), {"year": "khong-ro"}).content.decode()
+    )
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(reverse("archive:search"), {"year": "khong-ro"}).content.decode()
     assert "Year unknown" in english
