@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import search, synonyms
 from .numbers import DocumentNumberError, normalize_number, parse_number
 from .text import WORD, fold, nfc, strip_controls
 
@@ -226,6 +226,18 @@ class Agency(NfcTextMixin, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        """Refuse a second entry of an agency under another spelling ("UBND tỉnh Hoà Bình" for
+        "Ủy ban nhân dân tỉnh Hòa Bình"): a different slug let it in, and the facets then
+        counted one body's documents under two names."""
+        super().clean()
+        key = synonyms.written_whole(self.name or "")
+        others = Agency.objects.exclude(pk=self.pk).only("name")
+        if twin := next((a for a in others if synonyms.written_whole(a.name) == key), None):
+            raise ValidationError(
+                {"name": _("Đã có cơ quan «%(name)s» trong danh mục.") % {"name": twin.name}}
+            )
 
     @property
     def short_name(self):

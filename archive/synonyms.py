@@ -68,3 +68,14 @@ def equivalents_in(text):
         else:
             at += 1
     return found
+
+
+def written_whole(text):
+    """Return the text with each name of a group written as the group's longest ("UBND tỉnh
+    Hòa Bình": "Ủy ban nhân dân tỉnh Hòa Bình"), folded, its words one space apart: the key by
+    which two ways of writing one agency's name are told to be one (models.Agency.clean)."""
+    words = " ".join(WORD.findall(fold(nfc(text))))
+    for name, others in equivalents_in(words):
+        whole = max([name, *others], key=lambda n: (len(_key(n)), len(n)))
+        words = re.sub(rf"(?<!\S){re.escape(name)}(?!\S)", " ".join(_key(whole)), words)
+    return words

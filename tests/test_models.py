@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from archive.models import Conference, Document, DocumentLink, Plan, Province, Relation
+from archive.models import Agency, Conference, Document, DocumentLink, Plan, Province, Relation
 
 from .factories import (
     AgencyFactory,
@@ -336,3 +336,18 @@ def test_a_directed_link_is_refused_the_other_way_round(db):
     DocumentLink(source=decision, relation=Relation.BASED_ON, target=plan).full_clean()
     DocumentLink.objects.create(source=plan, relation=Relation.RELATED, target=decision)
     DocumentLink(source=decision, relation=Relation.RELATED, target=plan).full_clean()
+
+
+def test_an_agency_entered_again_under_another_spelling_is_refused(db):
+    """Found by a review: "UBND tỉnh Hòa Bình" was saved beside "Ủy ban nhân dân tỉnh Hòa Bình"
+    (another slug), and the facets counted one body under two names."""
+    held = AgencyFactory(name="Ủy ban nhân dân tỉnh Hòa Bình", slug="ubnd-hoa-binh")
+    for name in ("UBND tỉnh Hoà Bình", "Uỷ ban nhân dân  tỉnh HOÀ BÌNH", "ubnd tinh hoa binh"):
+        twin = Agency(name=name, slug="khac", kind=Agency.Kind.PROVINCIAL)
+        with pytest.raises(ValidationError) as refused:
+            twin.full_clean()
+        assert refused.value.message_dict["name"] == [
+            "Đã có cơ quan «Ủy ban nhân dân tỉnh Hòa Bình» trong danh mục."
+        ], name
+    Agency(name="Sở Ngoại vụ tỉnh Hòa Bình", slug="sngv", kind=Agency.Kind.PROVINCIAL).full_clean()
+    held.full_clean()  # itself is no twin
