@@ -9,16 +9,14 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db.models import F
 from django.utils.formats import date_format
 
-from .models import Document, Plan
+from .models import Document, plan_of
 
 
 def document_label(document):
     """Name a document by what tells look-alikes apart, before its title: a plan's number or
     another document's kind, and its date ("402/QĐ-TTg · 20/03/2020 · Kế hoạch triển khai…").
     Many provinces' plans share a title but for its last words, which a picker cuts off."""
-    plan = document if isinstance(document, Plan) else None
-    if document.kind == Document.Kind.PLAN and plan is None:
-        plan = getattr(document, "plan", None)
+    plan = plan_of(document)
     parts = [
         plan.number if plan and plan.number else document.get_kind_display(),
         date_format(document.date, "SHORT_DATE_FORMAT") if document.date else None,

@@ -982,15 +982,7 @@ REVERSE_LABELS = {
 
 # The relations that read one way only: a plan carries out a decision, which cannot carry out
 # the plan (Liên quan and Nhắc đến may stand both ways).
-DIRECTED = {
-    Relation.BASED_ON,
-    Relation.IMPLEMENTS,
-    Relation.AMENDS,
-    Relation.REPLACES,
-    Relation.REPEALS,
-    Relation.REVIEWS,
-    Relation.REPORTS,
-}
+DIRECTED = set(Relation) - {Relation.RELATED, Relation.MENTIONS}
 
 # Which kinds may stand at each end of a relation; links between legal texts join plans only.
 _LEGAL = {Document.Kind.PLAN}
@@ -1008,11 +1000,16 @@ RELATION_KINDS = {
 }
 
 
+def plan_of(document):
+    """Return the Plan a document is (itself, or its plan row), or None for another kind."""
+    if isinstance(document, Plan):
+        return document
+    return getattr(document, "plan", None) if document.kind == Document.Kind.PLAN else None
+
+
 def _named(document):
     """Return a plan's number, else the document's title in quotes."""
-    plan = document if isinstance(document, Plan) else None
-    if plan is None and document.kind == Document.Kind.PLAN:
-        plan = getattr(document, "plan", None)
+    plan = plan_of(document)
     return plan.number if plan and plan.number else f"«{document.title}»"
 
 
@@ -1118,6 +1115,7 @@ class DocumentLink(models.Model):
             )
 
     def _reverse_exists(self):
+        """Return whether the target already links to the source by the same relation."""
         return bool(self.source_id and self.target_id) and (
             DocumentLink.objects.filter(
                 source_id=self.target_id, relation=self.relation, target_id=self.source_id

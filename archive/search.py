@@ -1035,8 +1035,8 @@ def headlines(query, ids):
         )
         rows = cursor.fetchall()
     found = {pk: (title, snippet) for pk, title, snippet, _start, _end in rows}
-    if query.equivalents:
-        found = {pk: [_names_whole(part, query) for part in pair] for pk, pair in found.items()}
+    if names_whole := _names_whole(query):
+        found = {pk: [names_whole(part) for part in pair] for pk, pair in found.items()}
     if typed := _typed_spellings(query):
         found = {pk: _marks_as_typed(*marked, typed) for pk, marked in found.items()}
     found = _numbers_made_whole(found)
@@ -1111,25 +1111,32 @@ def _marks_as_typed(title, snippet, typed):
     return _MARKED.sub(as_typed, title), FRAGMENT_DELIMITER.join(kept or shown)
 
 
-def _names_whole(text, query):
-    """Return the text without the marks on another name's words standing alone: ts_headline
-    marks each word of a phrase it is asked, so "Liên hợp quốc" for "LHQ" marked the "hợp" of
-    "di cư hợp pháp" and "Ủy ban nhân dân" for "UBND" the "ban" of "ban hành"."""
-    alone = {fold(word) for word in _plain_words(" ".join(other_names(query)))}
+def _names_whole(query):
+    """Return a function taking the marks off another name's words standing alone in a text,
+    or None when the query has none: ts_headline marks each word of a phrase it is asked, so
+    "Liên hợp quốc" for "LHQ" marked the "hợp" of "di cư hợp pháp" and "Ủy ban nhân dân" for
+    "UBND" the "ban" of "ban hành". Built once for a page's titles and snippets."""
+    others = other_names(query)
+    alone = {fold(word) for word in _plain_words(" ".join(others))}
     alone -= {fold(word) for word in query.words}
     if not alone:
-        return text
+        return None
+    between = f"[^\\w{START_MARK}{STOP_MARK}]+"
     names = (
-        r"[^\w\x02\x03]+".join(f"{START_MARK}{_folded_letters(word)}{STOP_MARK}" for word in words)
-        for words in (WORD.findall(fold(name)) for name in other_names(query))
+        between.join(f"{START_MARK}{_folded_letters(word)}{STOP_MARK}" for word in words)
+        for words in (WORD.findall(fold(name)) for name in others)
     )
-    pieces = re.split(f"((?:{'|'.join(names)}))", text)  # the names marked whole, kept
+    marked_whole = re.compile(f"((?:{'|'.join(names)}))")  # split on, and kept
 
     def unmarked(match):
         return match.group(1) if fold(match.group(1)) in alone else match.group(0)
 
-    pieces[::2] = [_MARKED.sub(unmarked, piece) for piece in pieces[::2]]
-    return "".join(pieces)
+    def names_whole(text):
+        pieces = marked_whole.split(text)
+        pieces[::2] = [_MARKED.sub(unmarked, piece) for piece in pieces[::2]]
+        return "".join(pieces)
+
+    return names_whole
 
 
 # A fragment of a snippet ending in the part of a number before its first Đ ("… Quyết định số

@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='plan',
-            constraint=models.UniqueConstraint(fields=('issuer', 'number_year', 'number_normalized'), name='plan_number_unique_per_issuer_year', violation_error_message='Cơ quan này đã có một văn bản mang số, ký hiệu này trong cùng năm.'),
+            constraint=models.UniqueConstraint(condition=models.Q(('issuer__isnull', False)), fields=('issuer', 'number_year', 'number_normalized'), name='plan_number_unique_per_issuer_year', nulls_distinct=False, violation_error_message='Cơ quan này đã có một văn bản mang số, ký hiệu này trong cùng năm.'),
         ),
     ]
