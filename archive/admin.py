@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import reference, search
+from . import periods, reference, search
 from .adminsite import document_label
 from .filters import DocumentFilter, search_generation
 from .models import (
@@ -332,8 +332,29 @@ class ProvinceFilter(admin.SimpleListFilter):
         return queryset.filter(facet_units__contains=[int(self.value())])
 
 
+class PartiallyDatedForm(forms.ModelForm):
+    """A document's form whose date may be a month or a year alone (periods.PartialDateField):
+    shown as it was typed (05/2026), and saved with what of it is known."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.date and "date" in self.fields:
+            self.initial["date"] = periods.PartialDate.of(
+                self.instance.date, self.instance.date_precision
+            )
+
+    def clean(self):
+        data = super().clean()
+        if "date" in data:  # a date refused is not there: nothing to keep
+            precision = getattr(data["date"], "precision", periods.Precision.DAY)
+            self.instance.date_precision = precision
+        return data
+
+
 class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
     """What the admins of plans, conferences and articles share."""
+
+    form = PartiallyDatedForm
 
     # The label of the shared `date` field for this kind ("Ngày ban hành" for a plan).
     date_label = _("Ngày")
@@ -355,11 +376,20 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
         models.TextField: {"form_class": TextWithLineEnds, "widget": widgets.AdminTextareaWidget},
     }
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "date":  # a month or a year when only that is known
+            kwargs.update(form_class=periods.PartialDateField, error_messages={})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if "date" in form.base_fields:
             form.base_fields["date"].label = self.date_label
         return form
+
+    @admin.display(description=_("ngày"), ordering="date")
+    def dated(self, document):
+        return document.date_shown
 
     def save_related(self, request, form, formsets, change):
         """Keep the involved agencies in the agency facet (Document.agencies), so an editor
@@ -407,7 +437,7 @@ class PlanAdmin(DocumentKindAdmin):
     date_label = _("Ngày ban hành")
     # Narrow enough for a laptop's screen beside the two sidebars: the number says the type,
     # the issuer is named short ("UBND Hậu Giang"); both, and the validity, are filters.
-    list_display = ["numbered", "title", "issued_by", "date", "status"]
+    list_display = ["numbered", "title", "issued_by", "dated", "status"]
     list_display_links = ["numbered", "title"]
     list_filter = ["status", "document_type", "validity", ProvinceFilter, "issuer"]
     list_select_related = ["issuer__province"]
@@ -445,7 +475,7 @@ class ConferenceSessionInline(admin.TabularInline):
 @admin.register(Conference)
 class ConferenceAdmin(DocumentKindAdmin):
     date_label = _("Ngày bắt đầu")
-    list_display = ["title", "date", "end_date", "place", "is_abroad", "status"]
+    list_display = ["title", "dated", "end_date", "place", "is_abroad", "status"]
     list_filter = ["status", "is_abroad", ProvinceFilter, "organisers"]
     autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "organisers", "participants"]
     inlines = [ConferenceSessionInline, OutgoingLinkInline, IncomingLinkInline]
@@ -464,7 +494,7 @@ class ConferenceAdmin(DocumentKindAdmin):
 @admin.register(Article)
 class ArticleAdmin(DocumentKindAdmin):
     date_label = _("Ngày đăng")
-    list_display = ["title", "publication", "author", "date", "status"]
+    list_display = ["title", "publication", "author", "dated", "status"]
     list_filter = ["status", "publication", ProvinceFilter, "agencies"]
     also_searched = ["publication", "author"]
     fieldsets = [

@@ -7,7 +7,6 @@ replace `admin.site`), so `archive/admin.py` registers on it as usual.
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db.models import F
-from django.utils.formats import date_format
 
 from .models import Document, plan_of
 
@@ -19,7 +18,7 @@ def document_label(document):
     plan = plan_of(document)
     parts = [
         plan.number if plan and plan.number else document.get_kind_display(),
-        date_format(document.date, "SHORT_DATE_FORMAT") if document.date else None,
+        document.date_shown,  # «tháng 5/2026» for a date known by its month alone
         document.title,
     ]
     return " · ".join(str(part) for part in parts if part)

@@ -5,12 +5,10 @@ on the arrays the database keeps on each document row (migration 0004): no join,
 is never counted twice, and one statement counts every facet (facet_counts).
 """
 
-import calendar
 import datetime
 import functools
 import hashlib
 import json
-import re
 import time
 from functools import cached_property
 
@@ -26,7 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
 
-from . import reference, search
+from . import periods, reference, search
 from .models import REVERSE_LABELS, Agency, Document, DocumentType, GcmObjective, Province, Relation
 from .text import ascii_digits, vietnamese_key
 
@@ -48,7 +46,7 @@ FACETS = [
 
 
 # The years a search may name: anything else is a typing slip.
-YEARS = range(1900, 2101)
+YEARS = periods.YEARS
 # The year facet's value for the documents with no date (conferences the seed texts name
 # without one): None among the years chosen, "khong-ro" in the address and the counts.
 UNKNOWN_YEAR = "khong-ro"
@@ -94,7 +92,6 @@ class PeriodField(forms.DateField):
     default_error_messages = {
         "invalid": _("«%(value)s» không phải một ngày (ví dụ 31/12/2020, 12/2020 hoặc 2020).")
     }
-    MONTH_OR_YEAR = re.compile(r"(?:(\d{1,2})\s*[/.-]\s*)?(\d{4})|(\d{4})\s*[/-]\s*(\d{1,2})")
 
     def __init__(self, *, end=False, **kwargs):
         self.end = end
@@ -103,7 +100,10 @@ class PeriodField(forms.DateField):
     def to_python(self, value):
         if isinstance(value, str) and not value.isascii():  # "٢٠٢٠": digits to Python only
             raise self._invalid(value)
-        period = self.MONTH_OR_YEAR.fullmatch(value.strip()) if isinstance(value, str) else None
+        try:
+            period = periods.month_or_year(value) if isinstance(value, str) else None
+        except ValueError:
+            raise self._invalid(value) from None
         if period is None:
             try:
                 day = super().to_python(value)
@@ -112,14 +112,7 @@ class PeriodField(forms.DateField):
             if day and day.year not in YEARS:
                 raise self._invalid(value)
             return day
-        month_text, year = period[1] or period[4], int(period[2] or period[3])
-        month = int(month_text or 0)
-        if year not in YEARS or month_text and not 1 <= month <= 12:
-            raise self._invalid(value)
-        if month:
-            last = calendar.monthrange(year, month)[1]
-            return datetime.date(year, month, last if self.end else 1)
-        return datetime.date(year, 12, 31) if self.end else datetime.date(year, 1, 1)
+        return period.last_day() if self.end else datetime.date(period.year, period.month, 1)
 
     def _invalid(self, value):
         return forms.ValidationError(
@@ -129,6 +122,17 @@ class PeriodField(forms.DateField):
 
 class PeriodFilter(django_filters.DateFilter):
     field_class = PeriodField
+
+    def filter(self, qs, value):
+        if not value or self.lookup_expr != "gte":
+            return super().filter(qs, value)
+        # A date known by its month or year alone, kept as its first day, lies in the period
+        # when its month or year reaches the start: «tháng 5/2026» is in a period from 15/05/2026.
+        return self.get_method(qs)(
+            Q(date__gte=value)
+            | Q(date_precision=periods.Precision.MONTH, date__gte=value.replace(day=1))
+            | Q(date_precision=periods.Precision.YEAR, date__gte=value.replace(month=1, day=1))
+        )
 
 
 class SearchForm(forms.Form):
@@ -472,9 +476,9 @@ def total(filterset, counts):
 # answered from one row. Pages beyond CACHED_IDS are ranked again.
 CACHED_IDS, CACHED_SNIPPETS = 100, 20
 # Part of the key: bump it when the cached entry's shape changes, or what a query finds (the
-# synonyms' groups) or counts (14: the undated documents' year value), so a deploy never reads
-# an entry written by the previous code.
-RESULTS_FORMAT = 14
+# synonyms' groups) or counts (14: the undated documents' year value) or renders (15: a date
+# known by its month or year), so a deploy never reads an entry written by the previous code.
+RESULTS_FORMAT = 15
 
 
 def search_generation():
@@ -740,7 +744,16 @@ def results_page(filterset, number, size):
 # What the result list shows of a document (_result.html, the API's result_json): not its body
 # nor its stored vectors (kilobytes each), nor the columns it never shows (each row's two
 # timestamps were parsed for nothing); a browse result's excerpt is cut in the database.
-LISTED_FIELDS = ("kind", "title", "slug", "date", "status", "facet_provinces", "facet_agencies")
+LISTED_FIELDS = (
+    "kind",
+    "title",
+    "slug",
+    "date",
+    "date_precision",  # a month or a year shown as known (periods.shown)
+    "status",
+    "facet_provinces",
+    "facet_agencies",
+)
 EXCERPT_CHARS = 1000  # enough for the 40 words shown
 
 

@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import search, synonyms
+from . import periods, search, synonyms
 from .numbers import DocumentNumberError, normalize_number, parse_number
 from .text import WORD, fold, nfc, strip_controls
 
@@ -476,7 +476,20 @@ class Document(NfcTextMixin, models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text=_("Ngày ban hành (văn bản), ngày khai mạc (hội nghị) hoặc ngày đăng (bài viết)."),
+        help_text=_(
+            "Ngày ban hành (văn bản), ngày khai mạc (hội nghị) hoặc ngày đăng (bài viết). Nếu "
+            "chỉ biết tháng hoặc năm, hãy nhập 05/2026 hoặc 2026."
+        ),
+    )
+    # What of `date` is known: a month or a year is kept as its first day (archive/periods.py).
+    # Set from what the admin's date input was typed as; a database default keeps COPY valid.
+    date_precision = models.CharField(
+        _("độ chính xác của ngày"),
+        max_length=5,
+        choices=periods.Precision.choices,
+        default=periods.Precision.DAY,
+        db_default=periods.Precision.DAY,
+        editable=False,
     )
     status = models.CharField(
         _("trạng thái"),
@@ -572,6 +585,15 @@ class Document(NfcTextMixin, models.Model):
         ordering = [models.F("date").desc(nulls_last=True), "-created_at"]
         verbose_name = _("tài liệu")
         verbose_name_plural = pgettext_lazy("plural", "tài liệu (mọi loại)")
+        constraints = [
+            # A month or a year is kept as its first day: it sorts and counts as its period.
+            models.CheckConstraint(
+                condition=Q(date_precision=periods.Precision.DAY)
+                | Q(date_precision=periods.Precision.MONTH, date__day=1)
+                | Q(date_precision=periods.Precision.YEAR, date__month=1, date__day=1),
+                name="document_partial_date_first_day",
+            ),
+        ]
         indexes = [
             models.Index(fields=["kind", "status"], name="document_kind_status"),
             # A write queues its lexemes in the index's pending list, which every search reads
@@ -606,6 +628,11 @@ class Document(NfcTextMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.date is None:  # nothing known: no precision to keep for a later date
+            self.date_precision = periods.Precision.DAY
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(f"archive:{self.kind}", kwargs={"slug": self.slug})
 
@@ -629,10 +656,16 @@ class Document(NfcTextMixin, models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    @property
+    def date_shown(self):
+        """Return the date as pages show it («30/07/2020», «tháng 5/2026»), or None."""
+        return periods.shown(self.date, self.date_precision) if self.date else None
+
     def clean(self):
         super().clean()
-        if self.date and not self.MAY_BE_AHEAD and (error := future_date_error(self.date)):
-            raise ValidationError({"date": error})
+        if self.date and not self.MAY_BE_AHEAD:
+            if error := future_date_error(self.date, self.date_precision):
+                raise ValidationError({"date": error})
 
     @property
     def specific(self):
@@ -809,10 +842,14 @@ DATE_INVALID = _(
 )
 
 
-def future_date_error(date):
+def future_date_error(date, precision=periods.Precision.DAY):
     """Return why a document other than a conference cannot have this date, or None."""
     if date <= timezone.localdate():
         return None
+    if precision != periods.Precision.DAY:  # «tháng 12/2026», not its first day
+        return _("«%(period)s» chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.") % {
+            "period": periods.shown(date, precision)
+        }
     return _("Ngày %(date)s chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.") % {
         "date": date_format(date, "SHORT_DATE_FORMAT")
     }

@@ -19,7 +19,7 @@ from django.db.models.expressions import Window
 from django.db.models.functions import ExtractYear, RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from . import tilemap
+from . import periods, tilemap
 from .filters import search_generation
 from .models import (
     REVERSE_LABELS,
@@ -394,22 +394,32 @@ class Event:
     document: Document | None = None
     note: str = ""
     own: bool = False  # the document's own date rather than another document's
+    precision: str = periods.Precision.DAY  # a document's date may be a month or a year
+
+    @property
+    def shown(self):
+        return periods.shown(self.date, self.precision) if self.date else None
+
+    @property
+    def iso(self):
+        """The date for <time datetime>: a month as 2026-05, a year as 2026."""
+        return periods.iso(self.date, self.precision) if self.date else None
 
 
 def own_events(document):
     """Return the dates a document carries itself: issued, in force, held, published."""
-    specific = document.specific
+    specific, precision = document.specific, document.date_precision
     if document.kind == Document.Kind.PLAN:
-        events = [Event(document.date, _("Ban hành"), own=True)]
+        events = [Event(document.date, _("Ban hành"), own=True, precision=precision)]
         if specific.effective_date:
             events.append(Event(specific.effective_date, _("Có hiệu lực"), own=True))
         return events
     if document.kind == Document.Kind.CONFERENCE:
-        events = [Event(document.date, _("Khai mạc"), own=True)]
+        events = [Event(document.date, _("Khai mạc"), own=True, precision=precision)]
         if specific.end_date and specific.end_date != document.date:
             events.append(Event(specific.end_date, _("Bế mạc"), own=True))
         return events
-    return [Event(document.date, _("Đăng"), own=True)]
+    return [Event(document.date, _("Đăng"), own=True, precision=precision)]
 
 
 def timeline(document, incoming):
@@ -418,7 +428,13 @@ def timeline(document, incoming):
     `incoming` are the links to the document its page already read (views.visible_links).
     """
     events = own_events(document) + [
-        Event(link.source.date, REVERSE_LABELS[link.relation], link.source, link.note)
+        Event(
+            link.source.date,
+            REVERSE_LABELS[link.relation],
+            link.source,
+            link.note,
+            precision=link.source.date_precision,
+        )
         for link in incoming
         if link.relation in TIMELINE_RELATIONS
     ]

@@ -35,7 +35,7 @@ from django.utils.translation import (
 )
 from django.utils.translation import gettext as _
 
-from . import overview, reference, search
+from . import overview, periods, reference, search
 from .filters import (
     SORT_CHOICES,
     UNKNOWN_YEAR,
@@ -485,6 +485,8 @@ def result_json(request, document):
         "url": request.build_absolute_uri(document.get_absolute_url()),
         "number": document.listed_number,
         "date": document.date.isoformat() if document.date else None,
+        # A month or a year known alone is dated its first day: "month", "year" or "day".
+        "date_precision": document.date_precision,
         "snippet": str(highlight(document.snippet)),
         # Which link to a document the query's number names found it ("Triển khai thực hiện
         # 402/QĐ-TTg"), as the page says.
@@ -560,7 +562,7 @@ def csv_rows(documents, request, writer):
                 plan.document_type.label if plan and plan.document_type_id else "",
                 plan.number if plan else "",
                 document.title,
-                document.date.strftime("%d/%m/%Y") if document.date else "",
+                periods.typed(document.date, document.date_precision) if document.date else "",
                 document.date.isoformat() if document.date else "",
                 "; ".join(str(province) for province in document.provinces.all()),
                 "; ".join(agency.name for agency in document.agencies.all()),

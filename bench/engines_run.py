@@ -81,7 +81,9 @@ def changed_since_snapshots(documents=CHANGED):
     draw), in a transaction rolled back at the end."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE archive_document SET title = title || ' (sửa đổi)', date = date + 366 "
+            # A year, not 366 days: a date known by its month stays its month's first day.
+            "UPDATE archive_document SET title = title || ' (sửa đổi)', "
+            "date = (date + interval '1 year')::date "
             "WHERE id IN (SELECT id FROM archive_document WHERE status = 'published' "
             "ORDER BY md5(id::text) LIMIT %s)",
             [documents],

@@ -298,13 +298,15 @@ def test_dates_that_cannot_be_right_are_refused(staff_client, objects):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     url = reverse("admin:archive_plan_add")
     fields = {"title": "Kế hoạch", "slug": "kh-ngay", "validity": "khong_xac_dinh"}
-    # A month alone is no day: the message says the form and what to do instead.
-    month = staff_client.post(url, document_form(**fields, number="9/KH-UBND", date="05/2020"))
+    # No such month: the message says the forms a date is typed in (a month or a year alone is
+    # one: tests/test_periods.py).
+    month = staff_client.post(url, document_form(**fields, number="9/KH-UBND", date="13/2020"))
     content = month.content.decode()
-    assert "Hãy nhập một ngày dạng ngày/tháng/năm, ví dụ 30/07/2020. Nếu chỉ biết tháng" in content
+    assert "Hãy nhập một ngày dạng ngày/tháng/năm, ví dụ 30/07/2020; nếu chỉ biết tháng" in content
+    # Every admin's other dates are days: a month alone is refused, saying what to do.
     province = {"name": "Tỉnh X", "slug": "tinh-x", "valid_from": "07/2025"}
     province = staff_client.post(reverse("admin:archive_province_add"), province)
-    assert "Hãy nhập một ngày dạng ngày/tháng/năm" in province.content.decode()  # every admin's
+    assert "ví dụ 30/07/2020. Nếu chỉ biết tháng" in province.content.decode()
     ahead = staff_client.post(url, document_form(**fields, number="9/KH-UBND", date=tomorrow))
     shown = date_format(tomorrow, "SHORT_DATE_FORMAT")
     assert f"Ngày {shown} chưa đến: chỉ hội nghị mới được ghi ngày sắp tới." in (

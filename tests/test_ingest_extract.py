@@ -412,3 +412,15 @@ def test_conference_report_proposes_a_conference_when_none_is_held(catalogue):
     assert report.target is None
     assert report.create["date"] == datetime.date(2023, 12, 13)
     assert report.create["place"] == "TP. Hồ Chí Minh" and report.create["is_abroad"] is False
+
+
+def test_a_conference_known_by_its_month_is_no_day_to_match(catalogue):
+    """The IMRF is held in May 2026, dated its first day (archive/periods.py): a meeting of
+    1/5/2026 in New York is not taken for it."""
+    text = (
+        "Hội nghị về di cư tại New York\n\n"
+        "Ngày 1/5/2026, tại New York, Mỹ, Hội nghị quốc tế về di cư lao động đã khai mạc."
+    )
+    result = extract(text, catalogue)
+    assert result.conference["date"] == datetime.date(2026, 5, 1)
+    assert "target" not in result.conference

@@ -1121,15 +1121,17 @@ def test_api_answers_the_documented_shape(client, corpus):
         "url",
         "number",
         "date",
+        "date_precision",
         "snippet",
         "links",
         "provinces",
         "agencies",
     }
-    assert (result["kind"], result["number"], result["date"]) == (
+    assert (result["kind"], result["number"], result["date"], result["date_precision"]) == (
         "plan",
         "1614/KH-UBND",
         "2020-07-30",
+        "day",
     )
     assert result["provinces"] == ["Hậu Giang (trước 2025)"]
     assert result["url"].endswith("/van-ban/kh-1614/")

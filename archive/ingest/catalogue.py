@@ -112,7 +112,9 @@ class Catalogue:
         if self._conferences is None:
             self._conferences = [
                 {**row, "folded_title": _title_key(row["title"])}
-                for row in Conference.objects.values("id", "slug", "title", "date", "place")
+                for row in Conference.objects.values(
+                    "id", "slug", "title", "date", "date_precision", "place"
+                )
             ]
         return self._conferences
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..models import Relation
 from ..numbers import DocumentNumberError, parse_number
+from ..periods import Precision
 from ..text import fold, squash_spaces
 from .citations import find_citations
 from .clean import clean_page
@@ -438,7 +439,8 @@ def _reported_conference(result, catalogue, places):
         "is_abroad": abroad,
     }
     for held in catalogue.conferences():
-        if not held["date"] or not date:
+        # Held on a day: one known by its month alone (dated its first) is no day to match.
+        if not held["date"] or held["date_precision"] != Precision.DAY or not date:
             continue
         same_day = (held["date"].month, held["date"].day) == (date.month, date.day)
         if date.year and held["date"].year != date.year:
