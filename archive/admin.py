@@ -510,8 +510,9 @@ class ArticleAdmin(DocumentKindAdmin):
 class DocumentAdmin(DocumentLists, admin.ModelAdmin):
     """Every document in one list, for the autocomplete of links; edits go to the kind's admin."""
 
-    list_display = ["title", "kind", "date", "status"]
+    list_display = ["title", "kind", "dated", "status"]
     list_filter = ["kind", "status"]
+    dated = DocumentKindAdmin.dated  # «tháng 5/2026», as the kinds' lists
     date_hierarchy = "date"
     search_fields = ["title"]  # shows the box; DocumentLists searches
     actions = [publish, unpublish]

@@ -45,6 +45,8 @@ def test_an_editor_enters_a_conference_known_by_its_month(staff_client):
     assert 'value="05/2026"' in staff_client.get(change).content.decode()  # as it was typed
     listed = staff_client.get(reverse("admin:archive_conference_changelist")).content.decode()
     assert "tháng 5/2026" in listed and "01/05/2026" not in listed
+    every = staff_client.get(reverse("admin:archive_document_changelist")).content.decode()
+    assert "tháng 5/2026" in every  # the list of every kind too
     # A link's picker names it so too.
     picked = autocomplete(staff_client, "documentlink", "target", "Diễn đàn")
     assert picked == ["Hội nghị · tháng 5/2026 · Diễn đàn Rà soát Di cư quốc tế"]
