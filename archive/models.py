@@ -659,7 +659,7 @@ class Document(NfcTextMixin, models.Model):
     @property
     def date_shown(self):
         """Return the date as pages show it («30/07/2020», «tháng 5/2026»), or None."""
-        return periods.shown(self.date, self.date_precision) if self.date else None
+        return periods.shown(self.date, self.date_precision)
 
     def clean(self):
         super().clean()

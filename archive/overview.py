@@ -398,12 +398,12 @@ class Event:
 
     @property
     def shown(self):
-        return periods.shown(self.date, self.precision) if self.date else None
+        return periods.shown(self.date, self.precision)
 
     @property
     def iso(self):
         """The date for <time datetime>: a month as 2026-05, a year as 2026."""
-        return periods.iso(self.date, self.precision) if self.date else None
+        return periods.iso(self.date, self.precision)
 
 
 def own_events(document):

@@ -67,7 +67,10 @@ def month_or_year(text):
 
 
 def shown(day, precision=Precision.DAY):
-    """Return a date as pages show it: «30/07/2020», «tháng 7/2020» or «năm 2020»."""
+    """Return a date as pages show it: «30/07/2020», «tháng 7/2020» or «năm 2020»; None for
+    no date."""
+    if day is None:
+        return None
     if precision == Precision.YEAR:
         return gettext("năm %(year)d") % {"year": day.year}
     if precision == Precision.MONTH:
@@ -86,7 +89,9 @@ def typed(day, precision=Precision.DAY):
 
 
 def iso(day, precision=Precision.DAY):
-    """Return a date in ISO 8601 to its precision: 2020-07-30, 2020-07 or 2020."""
+    """Return a date in ISO 8601 to its precision: 2020-07-30, 2020-07 or 2020; None for none."""
+    if day is None:
+        return None
     if precision == Precision.YEAR:
         return f"{day:%Y}"
     if precision == Precision.MONTH:
