@@ -351,6 +351,10 @@ class PartiallyDatedForm(forms.ModelForm):
         return data
 
 
+def _as_known(field):
+    return "date_as_known" if field == "date" else field
+
+
 class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
     """What the admins of plans, conferences and articles share."""
 
@@ -381,11 +385,29 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
             kwargs.update(form_class=periods.PartialDateField, error_messages={})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date as a viewer reads it (get_fieldsets): «tháng 5/2026», under the kind's label.
+        self.date_as_known = admin.display(description=self.date_label)(
+            lambda document: document.date_shown or self.get_empty_value_display()
+        )
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if "date" in form.base_fields:
             form.base_fields["date"].label = self.date_label
         return form
+
+    def get_fieldsets(self, request, obj=None):
+        """A page only to read (the viewers' group) shows a month or a year as known: Django
+        would show the stored first day («01/05/2026»)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [_as_known(field) for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
 
     @admin.display(description=_("ngày"), ordering="date")
     def dated(self, document):

@@ -907,3 +907,20 @@ def test_an_editor_in_the_group_can_use_the_admin_but_not_delete(
         client.get(reverse("admin:archive_plan_delete", args=[objects["plan"].pk])).status_code
         == 403
     )
+
+
+def test_a_viewer_reads_a_month_as_known(client, django_user_model):
+    """The page only to read showed the stored first day («01/05/2026») of «tháng 5/2026»."""
+    from django.contrib.auth.models import Group
+
+    viewer = django_user_model.objects.create_user("nguoidoc", password="x", is_staff=True)
+    viewer.groups.add(Group.objects.get(name="Người xem"))
+    client.force_login(viewer)
+    conference = ConferenceFactory(date=datetime.date(2026, 5, 1), date_precision="month")
+    page = client.get(reverse("admin:archive_conference_change", args=[conference.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'name="date"' not in html  # only to read
+    assert "Ngày bắt đầu" in html and "tháng 5/2026" in html and "01/05/2026" not in html
+    undated = ArticleFactory(date=None)
+    html = client.get(reverse("admin:archive_article_change", args=[undated.pk])).content.decode()
+    assert "Ngày đăng" in html and "None" not in html

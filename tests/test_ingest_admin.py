@@ -146,8 +146,9 @@ def test_the_review_refuses_the_dates_the_documents_form_would(demo, staff_clien
     assert response.status_code == 200
     (error,) = response.context["review"].errors["date"]
     assert error.endswith("chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.")
-    month = staff_client.post(URL, data | {"date": "07/2020"}).context["review"].errors["date"]
-    assert month[0].startswith("Hãy nhập một ngày dạng ngày/tháng/năm")
+    slip = staff_client.post(URL, data | {"date": "13/2020"}).context["review"].errors["date"]
+    assert slip[0].startswith("Hãy nhập một ngày dạng ngày/tháng/năm")
+    assert "tháng/năm (05/2026) hoặc năm (2026)" in slip[0]  # what else may be typed
     # A number holding its year, and a date of another year.
     plan = {"kind": "plan", "number": "25/2020/QĐ-UBND", "date": "2021-03-01"}
     response = staff_client.post(URL, data | plan)
@@ -157,6 +158,26 @@ def test_the_review_refuses_the_dates_the_documents_form_would(demo, staff_clien
     ]
     assert not Document.objects.exclude(content_hash="").exists()
     assert staff_client.post(URL, data | plan | {"date": "2020-03-01"}).status_code == 302
+
+
+def test_the_review_takes_a_month_or_a_year_when_only_that_is_known(demo, staff_client):
+    """A text dated «tháng 7/2020» was saved undated: the review took days only."""
+    data = review_data(analyse(staff_client, text=SEED_003))
+    ahead = datetime.date.today() + datetime.timedelta(days=400)
+    response = staff_client.post(URL, data | {"date": f"{ahead:%m/%Y}"})
+    assert response.context["review"].errors["date"] == [
+        f"«tháng {ahead.month}/{ahead.year}» chưa đến: chỉ hội nghị mới được ghi ngày sắp tới."
+    ]
+    assert f'name="date" value="{ahead:%m/%Y}"' in response.content.decode()  # as typed
+    assert not Document.objects.exclude(content_hash="").exists()
+    assert staff_client.post(URL, data | {"date": "07/2020"}).status_code == 302
+    article = Article.objects.get(content_hash__gt="")
+    assert (article.date, article.date_precision) == (datetime.date(2020, 7, 1), "month")
+    assert article.date_shown == "tháng 7/2020"
+    article.delete()
+    assert staff_client.post(URL, data | {"date": "2020"}).status_code == 302
+    article = Article.objects.get(content_hash__gt="")
+    assert (article.date, article.date_precision) == (datetime.date(2020, 1, 1), "year")
 
 
 def test_a_number_typed_in_the_review_makes_the_plan(demo, staff_client):

@@ -5,6 +5,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ..periods import Precision, iso
+
 _FULL_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 # 30/7/2020, 20-3-2020, 31.07.2020; not inside a number such as 30/2020/NĐ-CP.
 _FULL_DIGITS = re.compile(r"(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\w/-])")
@@ -35,6 +37,8 @@ class FoundDate:
     start: int
     end: int
     inferred: bool = False
+    # A month or a year alone (its first day) when an editor typed only that (05/2026).
+    precision: str = Precision.DAY
 
     @property
     def date(self):
@@ -42,9 +46,10 @@ class FoundDate:
         return datetime.date(self.year, self.month, self.day) if self.year else None
 
     def isoformat(self):
-        """Return YYYY-MM-DD, or ISO 8601's yearless --MM-DD."""
+        """Return YYYY-MM-DD (YYYY-MM, YYYY for a month or a year), or ISO 8601's yearless
+        --MM-DD."""
         if self.year:
-            return self.date.isoformat()
+            return iso(self.date, self.precision)
         return f"--{self.month:02d}-{self.day:02d}"
 
     def with_year(self, year):

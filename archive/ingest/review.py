@@ -18,9 +18,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from .. import periods
 from ..models import (
     BY_NAME,
-    DATE_INVALID,
     Agency,
     GcmObjective,
     Plan,
@@ -108,13 +108,14 @@ class ReviewForm(forms.Form):
         help_text=gettext_lazy("Của văn bản; bài viết không cần."),
     )
     # Written as staff write dates, not a browser's date box, which follows the browser's
-    # language (an English one showed 03/12/2021 for 12 March).
-    date = forms.DateField(
+    # language (an English one showed 03/12/2021 for 12 March); a month or a year alone when
+    # only that is known (05/2026), as in the document's own form.
+    date = periods.PartialDateField(
         label=gettext_lazy("Ngày"),
         required=False,
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}, format="%d/%m/%Y"),
-        error_messages={"invalid": DATE_INVALID},
+        help_text=gettext_lazy("Nếu chỉ biết tháng hoặc năm, hãy nhập 05/2026 hoặc 2026."),
     )
     provinces = forms.ModelMultipleChoiceField(
         Province.objects.order_by("era", *BY_NAME),  # the 34 units of today first
@@ -174,7 +175,9 @@ class ReviewForm(forms.Form):
             parsed = parse_number(number) if number else None
         except DocumentNumberError:
             parsed = None  # said on the number's field
-        error = future_date_error(date) or (parsed and number_year_error(parsed, date))
+        error = future_date_error(date, date.precision) or (
+            parsed and number_year_error(parsed, date)
+        )
         if error:
             self.add_error("date", error)
 
@@ -328,7 +331,9 @@ def _save(model_admin, request, context):
         "kind": data["kind"],
         "number": data["number"],
         "issuer": data["issuer"],
-        "date": FoundDate(date.day, date.month, date.year, 0, 0) if date else None,
+        "date": FoundDate(date.day, date.month, date.year, 0, 0, precision=date.precision)
+        if date
+        else None,
         "provinces": list(data["provinces"]),
         "agencies": list(data["agencies"]),
         "objectives": [o.number for o in data["objectives"]],

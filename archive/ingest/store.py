@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Article, Document, DocumentLink, Plan, untyped_number_error
 from ..numbers import parse_number
+from ..periods import Precision
 from ..text import squash_spaces, vn_slugify
 from .decode import IngestError
 from .extract import PLAN, NumberFound, extract
@@ -118,6 +119,7 @@ def _build(extraction, status, source_url, digest, slug):
         "summary": extraction.summary,
         "body": extraction.body_text,
         "date": extraction.date.date if extraction.date else None,
+        "date_precision": extraction.date.precision if extraction.date else Precision.DAY,
         "status": status,
         "source_url": (source_url or extraction.source_url)[:500],
         "content_hash": digest,
