@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
+from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -1237,6 +1238,23 @@ def test_the_page_shows_a_message_for_bad_parameters(client, corpus):
     assert '<option value="oldest" selected>' in content
     assert response.context["filterset"].form["date_from"].value() == "hôm qua"
     assert 'value="hôm qua"' in content
+
+
+def test_a_refused_condition_can_be_dropped_keeping_the_rest(client, corpus):
+    """A date typo emptied the page, and its one way out («Bắt đầu lại») dropped the words and
+    the facets too: each refused condition links to the same search without it."""
+    asked = {"q": "di cư", "kind": "plan", "date_from": "31/02/2020", "sort": "oldest"}
+    response = client.get(reverse("archive:search"), asked)
+    assert response.status_code == 400
+    (link,) = re.findall(r'class="drop-refused" href="([^"]+)"', response.content.decode())
+    dropped = QueryDict(html.unescape(link).lstrip("?"))
+    assert dropped.dict() == {"q": "di cư", "kind": "plan", "sort": "oldest"}
+    assert client.get(reverse("archive:search") + html.unescape(link)).status_code == 200
+    # A period ending before it starts: the end is dropped, the start kept.
+    reversed_period = asked | {"date_from": "2025", "date_to": "2020"}
+    page = client.get(reverse("archive:search"), reversed_period).content.decode()
+    (link,) = re.findall(r'class="drop-refused" href="([^"]+)"', page)
+    assert QueryDict(html.unescape(link).lstrip("?")).dict() == asked | {"date_from": "2025"}
 
 
 def test_a_page_beyond_the_last_shows_the_last_page(client, corpus):
