@@ -12,6 +12,7 @@ import re
 
 from django import forms
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -67,14 +68,14 @@ def month_or_year(text):
 
 
 def shown(day, precision=Precision.DAY):
-    """Return a date as pages show it: «30/07/2020», «tháng 7/2020» or «năm 2020»; None for
-    no date."""
+    """Return a date as pages show it: «30/07/2020», «tháng 7/2020» or «năm 2020» (in English
+    «July 2020», «2020»); None for no date."""
     if day is None:
         return None
     if precision == Precision.YEAR:
         return gettext("năm %(year)d") % {"year": day.year}
-    if precision == Precision.MONTH:
-        return gettext("tháng %(month)d/%(year)d") % {"month": day.month, "year": day.year}
+    if precision == Precision.MONTH:  # «tháng 5/2026»; in English «May 2026», not «5/2026»
+        return date_format(day, "YEAR_MONTH_FORMAT")
     return f"{day:%d/%m/%Y}"
 
 
