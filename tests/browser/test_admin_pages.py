@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from archive.models import GcmObjective
 from archive.text import vn_slugify
 
 from ..factories import AgencyFactory, PlanFactory
@@ -53,3 +54,38 @@ def test_a_list_of_plans_and_a_plans_page_fit_a_laptop(page, live_server, log_in
     )
     tools = page.locator(".object-tools").bounding_box()
     assert name["right"] <= tools["x"] or tools["y"] >= name["bottom"]
+
+
+def test_a_title_and_its_tags_can_be_read_in_the_form(page, live_server, log_in):
+    """The title box showed 38 characters of a 120-character title, and each GCM objective's
+    chip was cut («Mục tiêu 1: Thu thập, sử dụng dữ li…»), the clear-all cross over it."""
+    title = "Kế hoạch triển khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự"
+    plan = PlanFactory(number="121/KH-UBND", title=title)
+    names = {
+        1: "Thu thập, sử dụng dữ liệu chính xác và tổng hợp làm cơ sở cho việc xây dựng chính "
+        "sách dựa trên bằng chứng",
+        2: "Giảm thiểu các yếu tố bất lợi và nguyên nhân mang tính cơ cấu buộc người dân phải "
+        "rời bỏ quốc gia gốc",
+    }
+    for number, name in names.items():
+        plan.objectives.add(
+            GcmObjective.objects.create(
+                number=number, title_en="-", short_label_en="-", title_vi=name
+            )
+        )
+    log_in(page, live_server)
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server.url + reverse("admin:archive_plan_change", args=[plan.pk]))
+        if width == 1280:  # the whole title; at 1024 the navigation beside it leaves less
+            title_box = page.locator("#id_title")
+            assert title_box.evaluate("input => input.scrollWidth <= input.clientWidth")
+        chips = page.locator(".field-objectives .select2-selection__choice")
+        assert chips.count() == 2
+        for chip in chips.all():
+            assert chip.evaluate("c => c.scrollWidth <= c.clientWidth"), width  # not cut
+        picker = page.locator(".field-objectives .select2-container").bounding_box()
+        assert picker["x"] + picker["width"] <= width  # on the page
+        if width == 1280:  # the links' table (pickers of its own) keeps its delete column
+            delete = page.locator(".inline-group th", has_text="XÓA").first.bounding_box()
+            assert delete["x"] + delete["width"] <= width
