@@ -7,7 +7,7 @@ through document_import, as the command does.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,6 +22,7 @@ from .. import periods
 from ..models import (
     BY_NAME,
     Agency,
+    Document,
     GcmObjective,
     Plan,
     Province,
@@ -121,19 +122,16 @@ class ReviewForm(forms.Form):
         Province.objects.order_by("era", *BY_NAME),  # the 34 units of today first
         label=gettext_lazy("Tỉnh, thành phố"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     agencies = forms.ModelMultipleChoiceField(
         Agency.objects.order_by(*BY_NAME),
         label=gettext_lazy("Cơ quan, tổ chức"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     objectives = forms.ModelMultipleChoiceField(
         GcmObjective.objects.all(),
         label=gettext_lazy("Mục tiêu GCM"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     links = forms.MultipleChoiceField(
         label=gettext_lazy("Liên kết đề xuất"),
@@ -266,6 +264,16 @@ def _issuer_addable(review, request, extraction):
     )
 
 
+def _tag_pickers(review):
+    """Give the provinces, agencies and objectives the pickers of the document's own form: in
+    a plain multiple select (97 provinces) what the extraction chose lay out of sight, and one
+    click without Ctrl silently dropped every other choice."""
+    for name in ("provinces", "agencies", "objectives"):
+        field = review.fields[name]
+        field.widget = AutocompleteSelectMultiple(Document._meta.get_field(name), admin.site)
+        field.widget.choices = field.choices
+
+
 def import_view(model_admin, request):
     """Show the text form, the review of an extraction, or save the reviewed draft."""
     if not (
@@ -296,6 +304,8 @@ def _review(request, context, data, review=None):
             extraction=extraction,
         )
     _issuer_addable(review, request, extraction)
+    _tag_pickers(review)
+    context = {**context, "media": context["media"] + review.media}
     digest = content_hash(extraction.title, extraction.body_text)
     duplicate, by_number = find_duplicate(extraction, digest)
     return TemplateResponse(

@@ -36,6 +36,17 @@ def test_paste_review_correct_and_save_a_draft(page, demo_site, log_in, screensh
     assert page.locator("#ingest-numbers").inner_text().count("1614/KH-UBND") == 1
     screenshot(page, "ingest-review")
 
+    # The tags found are chips of the document form's pickers (a plain multiple select hid
+    # them below its fold, and a click without Ctrl dropped every other choice); one more is
+    # added by typing its name.
+    provinces = page.locator("#id_provinces + .select2")
+    assert provinces.locator(".select2-selection__choice").all_inner_texts() == [
+        "×Hậu Giang (trước 2025)"
+    ]
+    provinces.locator(".select2-search__field").fill("Cần")
+    page.locator(".select2-results__option", has_text="Cần Thơ").first.click()
+    assert provinces.locator(".select2-selection__choice").count() == 2
+
     page.get_by_label("Tiêu đề").fill("Hậu Giang triển khai Thỏa thuận GCM (bản nháp)")
     page.get_by_label(re.compile("Hội thảo về chính sách hỗ trợ phụ nữ")).uncheck()
     page.get_by_role("button", name="Lưu bản nháp").click()
@@ -45,6 +56,7 @@ def test_paste_review_correct_and_save_a_draft(page, demo_site, log_in, screensh
     article = Article.objects.get(title="Hậu Giang triển khai Thỏa thuận GCM (bản nháp)")
     assert article.status == "draft"
     assert list(article.outgoing_links.values_list("relation", flat=True)) == ["dua_tin"]
+    assert sorted(map(str, article.provinces.all())) == ["Cần Thơ", "Hậu Giang (trước 2025)"]
 
 
 def test_an_issuer_missing_from_the_catalogue_is_added_from_the_review(page, demo_site, log_in):
