@@ -642,6 +642,12 @@ class Document(NfcTextMixin, models.Model):
         return self.agencies.all()
 
     @property
+    def objectives_unofficial(self):
+        """Return whether a GCM objective the page names is a working translation: said once
+        under the list, each such name marked (nine notes, one a name, cluttered it)."""
+        return any(objective.unofficial for objective in self.objectives.all())
+
+    @property
     def lead(self):
         """Return the summary shown above the text, none when the text opens with it (an
         imported article's summary is its first paragraph, which its page showed twice) or

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from archive.models import Document, DocumentLink, Relation
+from archive.models import Document, DocumentLink, Plan, Relation
 
 from .factories import (
     AgencyFactory,
@@ -235,3 +235,16 @@ def test_language_switch_gives_english(client, chain):
     assert "Migration policy archive" in content
     vietnamese = client.post(reverse("set_language"), {"language": "vi", "next": "/"}, follow=True)
     assert "Lưu trữ chính sách di cư" in vietnamese.content.decode()
+
+
+def test_working_translations_of_objectives_are_said_once(client, demo):
+    """Each objective's name carried «(dịch không chính thức)», nine times a page."""
+    plan = Plan.objects.get(number="1614/KH-UBND")
+    unofficial = [o for o in plan.objectives.all() if not o.title_vi_official]
+    assert len(unofficial) >= 2
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert page.count('class="unofficial-mark"') == len(unofficial)
+    assert page.count("* Bản dịch làm việc, không chính thức") == 1
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(plan.get_absolute_url()).content.decode()  # the UN's own names
+    assert 'class="unofficial-mark"' not in english and "working translation" not in english
