@@ -63,8 +63,9 @@
     list.replaceChildren.apply(list, suggestions.map(option));
     active = -1;
     input.removeAttribute("aria-activedescendant");
-    status.textContent = suggestions.length
-      ? input.dataset.suggestCount.replace("{count}", suggestions.length) : "";
+    // One suggestion is said apart: "1 suggestions" in English.
+    status.textContent = suggestions.length === 1 ? input.dataset.suggestOne
+      : suggestions.length ? input.dataset.suggestCount.replace("{count}", suggestions.length) : "";
     if (suggestions.length) open(); else close();
   }
 
