@@ -19,7 +19,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q, Value
 from django.db.models.functions import Greatest, Lower, Replace
 from django.urls import reverse
 from django.utils import timezone
@@ -87,6 +87,21 @@ def numbers_as_tokens(column):
     )
 
 
+class ProvinceManager(NaturalKeyManager):
+    """Provinces, each old unit saying whether it continues unchanged as a unit of today."""
+
+    def get_queryset(self):
+        units = self.model._base_manager
+        # Lạng Sơn before 2025 is Lạng Sơn now, alone: the same name, its successor's only
+        # predecessor. Cần Thơ before 2025 is not: today's Cần Thơ took in two more.
+        same_name = Exists(units.filter(pk=OuterRef("merged_into"), name=OuterRef("name")))
+        shared = Exists(
+            units.filter(merged_into=OuterRef("merged_into")).exclude(pk=OuterRef("pk"))
+        )
+        continued = ExpressionWrapper(same_name & ~shared, output_field=models.BooleanField())
+        return super().get_queryset().annotate(continued=continued)
+
+
 class Province(NfcTextMixin, models.Model):
     """A province-level unit of one era: the 63 before 1 July 2025 or the 34 after it.
 
@@ -129,7 +144,7 @@ class Province(NfcTextMixin, models.Model):
     )
 
     natural_key_fields = ("era", "code")
-    objects = NaturalKeyManager()
+    objects = ProvinceManager()
 
     class Meta:
         ordering = ["-era", "name"]
@@ -147,6 +162,20 @@ class Province(NfcTextMixin, models.Model):
         if self.era == self.Era.BEFORE_2025:
             return _("%(name)s (trước 2025)") % {"name": self.name}
         return self.name
+
+    @property
+    def shown(self):
+        """Return the name the site's pages give the unit: an old unit that continues unchanged
+        (Lạng Sơn) as it is named today, without «(trước 2025)», which read as a unit that no
+        longer exists, beside the search's facet naming it «Lạng Sơn». The admin keeps the era
+        (__str__): both units are there to choose from."""
+        return self.name if self.continues else str(self)
+
+    @property
+    def continues(self):
+        """Return whether this old unit is a unit of today unchanged (ProvinceManager); False
+        for a unit not read through it (Province(...), a select_related of another model)."""
+        return getattr(self, "continued", False)
 
     def natural_key(self):
         return (self.era, self.code)

@@ -914,3 +914,28 @@ def test_the_archives_titles_say_they_are_vietnamese_on_every_list(client, demo)
         page = client.get(url).content.decode()
         assert 'class="doc-title" lang="vi"' in page or 'lang="vi" href' in page, url
         assert not re.search(r'<a class="doc-title"(?! lang="vi")', page), url
+
+
+def test_an_old_unit_that_continues_unchanged_is_named_as_today(client, demo):
+    """Lạng Sơn's plan was tagged «Lạng Sơn (trước 2025)», read as a unit gone, beside the
+    facet's «Lạng Sơn»; a unit merged or taken in keeps saying so."""
+    lang_son = Province.objects.get(era="63", name="Lạng Sơn")
+    can_tho = Province.objects.get(era="63", name="Cần Thơ")  # today's took in two more
+    assert lang_son.continues and not can_tho.continues
+    assert (lang_son.shown, can_tho.shown) == ("Lạng Sơn", "Cần Thơ (trước 2025)")
+    assert str(lang_son) == "Lạng Sơn (trước 2025)"  # the admin's pickers hold both eras
+    plan = Plan.objects.get(number="130/KH-UBND")
+    assert list(plan.provinces.all()) == [lang_son]
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert ">Lạng Sơn</a>" in page and "Lạng Sơn (trước 2025)" not in page
+    results = client.get(reverse("archive:search"), {"q": "130/KH-UBND"}).content.decode()
+    assert ">Lạng Sơn</a>" in results and "Lạng Sơn (trước 2025)" not in results
+    decision = Plan.objects.get(number="402/QĐ-TTg").get_absolute_url()
+    coverage = client.get(decision).content.decode()
+    assert "130/KH-UBND" in coverage and "của Lạng Sơn (trước 2025)" not in coverage
+    assert "của Hậu Giang (trước 2025)" in coverage  # taken in by Cần Thơ: said
+    index = client.get(reverse("archive:provinces")).content.decode()
+    row = re.search(r'<th scope="row"><a [^>]*>Lạng Sơn</a></th>\s*<td>(.*?)</td>', index)
+    assert "giữ nguyên" in row[1]
+    row = re.search(r'<th scope="row"><a [^>]*>Cần Thơ</a></th>\s*<td>(.*?)</td>', index)
+    assert "Hậu Giang" in row[1] and "giữ nguyên" not in row[1]
