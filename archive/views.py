@@ -173,9 +173,24 @@ def bind_search(request):
     )
 
 
-# The page's order menu: its first entry leaves the order to the search (the most relevant first,
-# the newest when nothing is typed), so words typed on a page browsing newest first are ranked.
-SORT_MENU = [("", gettext_lazy("Mặc định")), *SORT_CHOICES]
+def sort_menu(query):
+    """Return the page's order menu. Its first entry leaves the order to the search, named for
+    what it is: the most relevant first when words are typed, else the newest (words typed on
+    a page browsing newest first are then ranked). «Mặc định» beside «Liên quan nhất» offered
+    one order twice."""
+    default = "relevance" if query.text else "newest"
+    labels = dict(SORT_CHOICES)
+    others = [
+        (value, label) for value, label in SORT_CHOICES if value not in (default, "relevance")
+    ]
+    return [("", labels[default]), *others]
+
+
+def chosen_sort(filterset):
+    """Return the order asked for unless it is the search's own ("" then)."""
+    sort = filterset.form.cleaned_data.get("sort") or ""
+    default = "relevance" if filterset.parsed_query.text else "newest"
+    return "" if sort in ("", "relevance", default) else sort
 
 
 def search_page(request):
@@ -185,8 +200,8 @@ def search_page(request):
         "filterset": filterset,
         # The form keeps what was valid of a refused search, so the user mends only the rest.
         "query": filterset.parsed_query,
-        "sort": filterset.form.cleaned_data.get("sort") or "",
-        "sort_choices": SORT_MENU,
+        "sort": chosen_sort(filterset),
+        "sort_choices": sort_menu(filterset.parsed_query),
         "chosen": chosen_values(filterset),
     }
     if not valid:
@@ -266,6 +281,8 @@ def results_html(request, filterset):
             "agency_hints": agency_hints(request, filterset),
             "equivalent_hints": equivalent_hints(request, filterset),
             "undated_in_period": undated_in_period(filterset),
+            # An order asked for is shown among the conditions: the menu is folded again.
+            "sort_chosen": dict(SORT_CHOICES).get(chosen_sort(filterset)),
         }
         if not page.paginator.count and not _only_places(filterset.parsed_query, hints):
             # A name alone that found nothing has its page offered, not titles like it.

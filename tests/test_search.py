@@ -1495,14 +1495,37 @@ def test_facet_links_keep_the_state_and_reset_the_page(client, corpus):
 
 
 def test_the_order_menu_leaves_a_typed_query_ranked(client, corpus):
-    """Browsing lists the newest first by default; the menu shows "Mặc định" (its first entry),
-    not "Mới nhất", so words typed next on that page are ranked, not sorted by date."""
+    """Browsing lists the newest first by default; the menu's first entry («Mới nhất» there)
+    sends no order, so words typed next on that page are ranked, not sorted by date. It was
+    «Mặc định», beside a «Liên quan nhất» that gave the same order."""
     browse = client.get(reverse("archive:search"))
     dates = [doc.date for doc in browse.context["page"].object_list]
     assert dates == sorted(dates, reverse=True)
-    assert '<option value="" selected>Mặc định</option>' in browse.content.decode()
-    chosen = client.get(reverse("archive:search"), {"sort": "newest"}).content.decode()
-    assert '<option value="newest" selected>' in chosen
+    menu = re.search(r'<select name="sort">(.*?)</select>', browse.content.decode())[1]
+    assert menu == (
+        '<option value="" selected>Mới nhất</option><option value="oldest">Cũ nhất</option>'
+    )
+    typed = client.get(reverse("archive:search"), {"q": "di cư"}).content.decode()
+    assert re.search(r'<select name="sort">(.*?)</select>', typed)[1] == (
+        '<option value="" selected>Liên quan nhất</option><option value="newest">Mới nhất</option>'
+        '<option value="oldest">Cũ nhất</option>'
+    )
+    chosen = client.get(reverse("archive:search"), {"q": "di cư", "sort": "newest"})
+    assert '<option value="newest" selected>' in chosen.content.decode()
+
+
+def test_an_order_asked_for_is_shown_among_the_conditions(client, corpus):
+    """The menu folds again after a search: nothing on the page said the list was oldest
+    first."""
+    asked = {"q": "di cư", "kind": "plan", "sort": "oldest"}
+    content = client.get(reverse("archive:search"), asked).content.decode()
+    chip = re.search(r'<li><a href="([^"]+)" title="Bỏ điều kiện này">Sắp xếp: Cũ nhất', content)
+    assert QueryDict(html.unescape(chip[1]).lstrip("?")).dict() == {"q": "di cư", "kind": "plan"}
+    assert '<details class="more-options" open>' in content
+    # The search's own order is no condition: none shown.
+    for own in ({"q": "di cư", "sort": "relevance"}, {"sort": "newest"}, {"sort": "relevance"}):
+        content = client.get(reverse("archive:search"), own).content.decode()
+        assert "Sắp xếp: " not in content, own
 
 
 def test_the_merged_units_switch_shows_for_a_unit_that_took_in_others_and_can_be_undone(
