@@ -503,6 +503,20 @@ def test_timeline_shows_force_amendment_and_report_undated_last(client, demo):
     assert all(title != "Dự thảo thay thế" for _, title in labels)
 
 
+def test_a_timeline_of_one_event_is_not_shown(client, demo):
+    """An undated workshop's timeline held «chưa rõ ngày — Khai mạc» alone."""
+    alone = ConferenceFactory(title="Hội thảo không rõ ngày", date=None)
+    response = client.get(alone.get_absolute_url())
+    assert response.context["timeline"] == []
+    assert "Dòng thời gian" not in response.content.decode()
+    dated = ConferenceFactory(title="Hội thảo có ngày", date=datetime.date(2024, 3, 5))
+    assert client.get(dated.get_absolute_url()).context["timeline"] == []  # said above
+    report = ArticleFactory(title="Tin hội thảo", date=datetime.date(2024, 3, 6))
+    DocumentLink.objects.create(source=report, relation=Relation.REPORTS, target=dated)
+    timeline = client.get(dated.get_absolute_url()).context["timeline"]
+    assert [event.document for event in timeline] == [None, report.document_ptr]
+
+
 # ---------------------------------------------------------------------------------------------
 # Matrix and objectives
 # ---------------------------------------------------------------------------------------------
