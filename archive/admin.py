@@ -371,6 +371,8 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
     actions = [publish, unpublish]
     # The fields naming the agencies a document involves: its issuer, organisers, participants.
     involved_fields = []
+    # Says that save_related tags those: an editor read the list as asking for them twice.
+    agencies_help = None
     readonly_fields = ["created_at", "updated_at"]
     save_on_top = True
     # Django 6's default now: a source URL typed without a scheme is taken as https.
@@ -396,6 +398,8 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
         form = super().get_form(request, obj, **kwargs)
         if "date" in form.base_fields:
             form.base_fields["date"].label = self.date_label
+        if self.agencies_help and "agencies" in form.base_fields:
+            form.base_fields["agencies"].help_text = self.agencies_help
         return form
 
     def get_fieldsets(self, request, obj=None):
@@ -476,6 +480,10 @@ class PlanAdmin(DocumentKindAdmin):
     ]
 
     involved_fields = ["issuer"]
+    agencies_help = _(
+        "Mọi cơ quan liên quan. Cơ quan ban hành được tự thêm vào đây khi lưu: chỉ cần thêm các "
+        "cơ quan khác được nhắc đến."
+    )
 
     # Sorted by its ordinal as a number: as text, "1614/KH-UBND" came before "402/QĐ-TTg".
     @admin.display(description=_("số, ký hiệu"), ordering=NUMBER_ORDINAL)
@@ -511,6 +519,10 @@ class ConferenceAdmin(DocumentKindAdmin):
     ]
 
     involved_fields = ["organisers", "participants"]
+    agencies_help = _(
+        "Mọi cơ quan liên quan. Cơ quan tổ chức và cơ quan tham dự được tự thêm vào đây khi lưu: "
+        "chỉ cần thêm các cơ quan khác được nhắc đến."
+    )
 
 
 @admin.register(Article)

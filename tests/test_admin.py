@@ -400,6 +400,21 @@ def test_conference_with_sessions_and_organisers(staff_client, objects):
     assert list(conference.agencies.all()) == [organiser]
 
 
+def test_the_agency_list_says_who_is_tagged_on_saving(staff_client, objects):
+    """A conference's 24 participants were listed again under «Cơ quan, tổ chức», read as
+    asking for them twice."""
+    help_texts = {}
+    for kind, document in (("plan", PlanFactory()), ("conference", ConferenceFactory())):
+        page = staff_client.get(reverse(f"admin:archive_{kind}_change", args=[document.pk]))
+        help_texts[kind] = page.context["adminform"].form.fields["agencies"].help_text
+    assert "Cơ quan ban hành được tự thêm vào đây khi lưu" in help_texts["plan"]
+    assert "Cơ quan tổ chức và cơ quan tham dự được tự thêm" in help_texts["conference"]
+    article = ArticleFactory()
+    page = staff_client.get(reverse("admin:archive_article_change", args=[article.pk]))
+    help_text = page.context["adminform"].form.fields["agencies"].help_text
+    assert "tự thêm" not in help_text  # an article has no such role
+
+
 def test_the_agency_facet_follows_who_issues_and_who_takes_part(staff_client, objects):
     """The issuer, organisers and participants are tagged for the editor; one that leaves its
     role leaves the tags, one still in its role stays, and the editor is told either way."""
