@@ -208,3 +208,21 @@ def test_agency_index_leads_to_an_agency(page, demo_site, screenshot):
     page.get_by_role("link", name="Bộ Công an", exact=True).click()
     assert page.locator("h1").inner_text().startswith("Bộ Công an")
     assert page.locator("#section-attended + ul .doc-item").count() > 0
+
+
+def test_the_header_is_one_row_on_a_phone(page, demo_site):
+    """Its links wrapped to three lines, the header a third of every screen (290 px)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_site.url + "/tim-kiem/?q=di+cư")
+    assert page.locator(".site-header").bounding_box()["height"] <= 120
+    assert scroll_width(page) <= 390  # the row scrolls, not the page
+    nav = page.get_by_role("navigation", name="Điều hướng chính")
+    assert nav.evaluate("nav => nav.scrollWidth > nav.clientWidth")
+    language = page.locator("#language-select")
+    language.scroll_into_view_if_needed()  # at the row's end, reached by scrolling it
+    box = language.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 390
+    language.select_option("en")
+    page.get_by_role("button", name="Đổi").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
