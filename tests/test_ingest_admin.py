@@ -206,6 +206,18 @@ def test_the_review_shows_a_plans_number_and_issuer_to_correct(demo, staff_clien
     assert plan.number == "66/KH-UBND" and plan.document_type.abbreviation == "KH"
 
 
+def test_the_review_shows_the_header_it_read_the_number_and_date_from(demo, staff_client):
+    """The analysed text left out a plan's header lines: the editor could not see where the
+    number, issuer and date were read from."""
+    text = (DATA / "plan_ca_mau_65.txt").read_text(encoding="utf-8")
+    html = analyse(staff_client, text=text).content.decode()
+    header = re.search(r'<dl class="ingest-header" id="ingest-header">(.*?)</dl>', html, re.S)[1]
+    assert re.search(r"<dt>Số, ký hiệu</dt><dd>65/KH-UBND</dd>", header)
+    assert "CÀ MAU" in header and "năm 2020" in header
+    article = analyse(staff_client, text=SEED_003).content.decode()  # a news page: none
+    assert 'id="ingest-header"' not in article
+
+
 def test_a_number_typed_that_the_archive_holds_is_a_duplicate(demo, staff_client):
     """The duplicate lookup read the typed number's year as none (1614/KH-UBND names none), so
     the insert met the unique constraint and the editor read PostgreSQL's message."""

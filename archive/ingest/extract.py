@@ -123,6 +123,7 @@ class Extraction:
     notes: list = field(default_factory=list)
     text: str = ""  # title and body as analysed; spans below index into it
     spans: list = field(default_factory=list)  # (start, end, category, label)
+    header: object = None  # a plan's header (clean.PlanHeader), read apart from the text
 
     @property
     def body_text(self):
@@ -171,7 +172,7 @@ def extract(text, catalogue):
         publication=_publication(page.dropped),
     )
     result.text = f"{page.title}\n\n{page.body_text}" if page.body else page.title
-    header = page.header
+    header = result.header = page.header
     header_text = "\n".join([*(header.issuer_lines if header else [])])
     places = catalogue.places.find(result.text)
     header_places = catalogue.places.find(header_text) if header_text else []
