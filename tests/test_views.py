@@ -248,3 +248,17 @@ def test_working_translations_of_objectives_are_said_once(client, demo):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(plan.get_absolute_url()).content.decode()  # the UN's own names
     assert 'class="unofficial-mark"' not in english and "working translation" not in english
+
+
+def test_vietnamese_names_say_so_on_english_pages(client, demo):
+    """An agency's official name and a link's note stay Vietnamese on English pages: without
+    lang="vi" a screen reader read them with an English voice."""
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    plan = Plan.objects.get(number="1614/KH-UBND")
+    page = client.get(plan.get_absolute_url()).content.decode()
+    issuer = plan.issuer
+    assert f'<a lang="vi" href="/co-quan/{issuer.slug}/">{issuer.name}</a>' in page
+    note = plan.outgoing_links.exclude(note="").first().note
+    assert f'<span class="note" lang="vi">{note}</span>' in page
+    results = client.get(reverse("archive:search"), {"q": "1614"}).content.decode()
+    assert '<a class="tag tag-agency" lang="vi"' in results
