@@ -174,3 +174,14 @@ def test_search_page_on_a_phone(page, demo_site, screenshot):
     assert facets.bounding_box()["y"] < 844 / 2  # scrolled to it
     page.set_viewport_size({"width": 1280, "height": 900})
     assert not page.get_by_role("link", name="Bộ lọc").is_visible()  # beside the results
+
+
+def test_nothing_found_takes_the_whole_width(page, demo_site):
+    """With no facets the message stood in the right column beside 290 px of nothing."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(demo_site.url + "/tim-kiem/?q=xyzzyqwerty")
+    results = page.locator("#results").bounding_box()
+    form = page.locator("form.search-form").bounding_box()
+    assert abs(results["x"] - form["x"]) <= 2 and results["width"] >= form["width"] - 4
+    page.goto(demo_site.url + "/tim-kiem/?q=di+cư")  # found: the facets' column beside
+    assert page.locator("#results").bounding_box()["x"] > form["x"] + 250
