@@ -391,7 +391,7 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
         super().__init__(*args, **kwargs)
         # The date as a viewer reads it (get_fieldsets): «tháng 5/2026», under the kind's label.
         self.date_as_known = admin.display(description=self.date_label)(
-            lambda document: document.date_shown or self.get_empty_value_display()
+            lambda document: self.dated(document) or self.get_empty_value_display()
         )
 
     def get_form(self, request, obj=None, **kwargs):

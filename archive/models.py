@@ -19,7 +19,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q, Value
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Greatest, Lower, Replace
 from django.urls import reverse
 from django.utils import timezone
@@ -88,18 +88,21 @@ def numbers_as_tokens(column):
 
 
 class ProvinceManager(NaturalKeyManager):
-    """Provinces, each old unit saying whether it continues unchanged as a unit of today."""
+    """Provinces, each old unit that continues unchanged as a unit of today naming it."""
 
     def get_queryset(self):
         units = self.model._base_manager
         # Lạng Sơn before 2025 is Lạng Sơn now, alone: the same name, its successor's only
         # predecessor. Cần Thơ before 2025 is not: today's Cần Thơ took in two more.
-        same_name = Exists(units.filter(pk=OuterRef("merged_into"), name=OuterRef("name")))
+        successor = units.filter(pk=OuterRef("merged_into"), name=OuterRef("name"))
         shared = Exists(
             units.filter(merged_into=OuterRef("merged_into")).exclude(pk=OuterRef("pk"))
         )
-        continued = ExpressionWrapper(same_name & ~shared, output_field=models.BooleanField())
-        return super().get_queryset().annotate(continued=continued)
+        continued_as = Case(
+            When(~shared, then=Subquery(successor.values("slug")[:1])),
+            output_field=models.CharField(),
+        )
+        return super().get_queryset().annotate(continued_as=continued_as)
 
 
 class Province(NfcTextMixin, models.Model):
@@ -175,7 +178,13 @@ class Province(NfcTextMixin, models.Model):
     def continues(self):
         """Return whether this old unit is a unit of today unchanged (ProvinceManager); False
         for a unit not read through it (Province(...), a select_related of another model)."""
-        return getattr(self, "continued", False)
+        return bool(getattr(self, "continued_as", None))
+
+    @property
+    def page_slug(self):
+        """Return the slug of the page a tag of this unit opens: today's unit for an old one
+        that continues unchanged (the old page is headed «trước 1/7/2025»)."""
+        return getattr(self, "continued_as", None) or self.slug
 
     def natural_key(self):
         return (self.era, self.code)

@@ -424,8 +424,8 @@ def own_events(document):
 
 def timeline(document, incoming):
     """Return the events of a document's life in date order, undated ones last; none when
-    there is one alone, the document's own issue or opening, which its page says above (an
-    undated workshop's timeline was «chưa rõ ngày — Khai mạc»).
+    they are only its own (its issue, coming into force, opening and closing), which its page
+    says above (an undated workshop's timeline was «chưa rõ ngày — Khai mạc»).
 
     `incoming` are the links to the document its page already read (views.visible_links).
     """
@@ -440,7 +440,7 @@ def timeline(document, incoming):
         for link in incoming
         if link.relation in TIMELINE_RELATIONS
     ]
-    if len(events) < 2:
+    if all(event.own for event in events):
         return []
     return sorted(events, key=lambda e: (e.date is None, e.date, not e.own))
 

@@ -33,7 +33,7 @@ class References:
             setattr(self, name, {row.pk: row for row in model.objects.all()})
         # What a result's tags link to, reversed once per generation instead of once per tag.
         for row in self.provinces.values():
-            row.page_url = reverse("archive:province", args=[row.slug])
+            row.page_url = reverse("archive:province", args=[row.page_slug])
         for row in self.agencies.values():
             row.page_url = reverse("archive:agency", args=[row.slug])
             row.province = self.provinces.get(row.province_id)  # read from here, not queried
@@ -57,19 +57,15 @@ class References:
 
     def _group_mergers(self):
         """Tell the current units that took in another (Cần Thơ took Hậu Giang and Sóc Trăng)
-        from the old units that only changed era (Lạng Sơn before 2025 is Lạng Sơn now): a
-        facet listing both showed one province twice with one count, and the choice of the
-        tagged unit alone changed nothing for them."""
-        successors = {}
-        for row in self.provinces.values():
-            if row.merged_into_id in self.provinces:
-                successors.setdefault(row.merged_into_id, []).append(row)
-        self.merging_units, self.renamed_units = set(), set()
-        for pk, olds in successors.items():
-            if len(olds) == 1 and olds[0].name == self.provinces[pk].name:
-                self.renamed_units.add(olds[0].pk)
-            else:
-                self.merging_units.add(pk)
+        from the old units that only changed era (Lạng Sơn before 2025 is Lạng Sơn now,
+        Province.continues): a facet listing both showed one province twice with one count,
+        and the choice of the tagged unit alone changed nothing for them."""
+        self.renamed_units = {pk for pk, row in self.provinces.items() if row.continues}
+        self.merging_units = {
+            row.merged_into_id
+            for row in self.provinces.values()
+            if row.merged_into_id in self.provinces and not row.continues
+        }
 
     def choices(self, facet, table, field, label):
         """Return {id as text: (the row's `field` as text, label(row))} of a facet's table.

@@ -173,24 +173,25 @@ def bind_search(request):
     )
 
 
-def sort_menu(query):
+def _own_sort(filterset):
+    """Return the order a search takes when none is asked for (DocumentFilter.chosen_sort)."""
+    return "newest" if filterset.parsed_query.is_empty else "relevance"
+
+
+def sort_menu(filterset):
     """Return the page's order menu. Its first entry leaves the order to the search, named for
     what it is: the most relevant first when words are typed, else the newest (words typed on
     a page browsing newest first are then ranked). «Mặc định» beside «Liên quan nhất» offered
     one order twice."""
-    default = "relevance" if query.text else "newest"
-    labels = dict(SORT_CHOICES)
-    others = [
-        (value, label) for value, label in SORT_CHOICES if value not in (default, "relevance")
-    ]
-    return [("", labels[default]), *others]
+    own, labels = _own_sort(filterset), dict(SORT_CHOICES)
+    others = [item for item in SORT_CHOICES if item[0] not in (own, "relevance")]
+    return [("", labels[own]), *others]
 
 
-def chosen_sort(filterset):
-    """Return the order asked for unless it is the search's own ("" then)."""
-    sort = filterset.form.cleaned_data.get("sort") or ""
-    default = "relevance" if filterset.parsed_query.text else "newest"
-    return "" if sort in ("", "relevance", default) else sort
+def asked_sort(filterset):
+    """Return the order asked for when it is not the search's own, else ""."""
+    chosen = filterset.chosen_sort
+    return "" if chosen == _own_sort(filterset) else chosen
 
 
 def search_page(request):
@@ -200,8 +201,8 @@ def search_page(request):
         "filterset": filterset,
         # The form keeps what was valid of a refused search, so the user mends only the rest.
         "query": filterset.parsed_query,
-        "sort": chosen_sort(filterset),
-        "sort_choices": sort_menu(filterset.parsed_query),
+        "sort": asked_sort(filterset),
+        "sort_choices": sort_menu(filterset),
         "chosen": chosen_values(filterset),
     }
     if not valid:
@@ -282,7 +283,7 @@ def results_html(request, filterset):
             "equivalent_hints": equivalent_hints(request, filterset),
             "undated_in_period": undated_in_period(filterset),
             # An order asked for is shown among the conditions: the menu is folded again.
-            "sort_chosen": dict(SORT_CHOICES).get(chosen_sort(filterset)),
+            "sort_chosen": dict(SORT_CHOICES).get(asked_sort(filterset)),
         }
         if not page.paginator.count and not _only_places(filterset.parsed_query, hints):
             # A name alone that found nothing has its page offered, not titles like it.

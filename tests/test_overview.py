@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from archive import overview, tilemap
+from archive import overview, reference, tilemap
 from archive.filters import search_generation
 from archive.models import (
     Agency,
@@ -509,12 +509,14 @@ def test_a_timeline_of_one_event_is_not_shown(client, demo):
     response = client.get(alone.get_absolute_url())
     assert response.context["timeline"] == []
     assert "Dòng thời gian" not in response.content.decode()
-    dated = ConferenceFactory(title="Hội thảo có ngày", date=datetime.date(2024, 3, 5))
+    dated = ConferenceFactory(
+        title="Hội thảo có ngày", date=datetime.date(2024, 3, 5), end_date=datetime.date(2024, 3, 6)
+    )
     assert client.get(dated.get_absolute_url()).context["timeline"] == []  # said above
     report = ArticleFactory(title="Tin hội thảo", date=datetime.date(2024, 3, 6))
     DocumentLink.objects.create(source=report, relation=Relation.REPORTS, target=dated)
     timeline = client.get(dated.get_absolute_url()).context["timeline"]
-    assert [event.document for event in timeline] == [None, report.document_ptr]
+    assert [event.document for event in timeline] == [None, None, report.document_ptr]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -738,12 +740,13 @@ def test_search_results_and_home_link_their_provinces_and_agencies(client, demo)
     )
     for agency in plan.agencies.all()[:4]:
         assert (
-            f'class="tag tag-agency" href="{reverse("archive:agency", args=[agency.slug])}"'
+            f'class="tag tag-agency" lang="vi" href="{reverse("archive:agency", args=[agency.slug])}"'
             in first
         )
     home = client.get(reverse("archive:home")).content.decode()
     latest = Document.objects.published().latest_first().prefetch_related("provinces")[:20]
-    tagged = {province.slug for document in latest for province in document.provinces.all()}
+    # An old unit that continues unchanged (Lạng Sơn) links today's unit (Province.page_slug).
+    tagged = {province.page_slug for document in latest for province in document.provinces.all()}
     assert tagged
     for slug in tagged:
         assert f'<a class="tag" href="{reverse("archive:province", args=[slug])}">' in home
@@ -940,10 +943,17 @@ def test_an_old_unit_that_continues_unchanged_is_named_as_today(client, demo):
     assert str(lang_son) == "Lạng Sơn (trước 2025)"  # the admin's pickers hold both eras
     plan = Plan.objects.get(number="130/KH-UBND")
     assert list(plan.provinces.all()) == [lang_son]
+    # Its tag opens today's Lạng Sơn, which holds it, not the page headed «trước 1/7/2025».
+    today = reverse("archive:province", args=[Province.objects.get(era="34", name="Lạng Sơn").slug])
     page = client.get(plan.get_absolute_url()).content.decode()
-    assert ">Lạng Sơn</a>" in page and "Lạng Sơn (trước 2025)" not in page
+    assert f'href="{today}">Lạng Sơn</a>' in page and "Lạng Sơn (trước 2025)" not in page
     results = client.get(reverse("archive:search"), {"q": "130/KH-UBND"}).content.decode()
-    assert ">Lạng Sơn</a>" in results and "Lạng Sơn (trước 2025)" not in results
+    assert f'href="{today}">Lạng Sơn</a>' in results and "Lạng Sơn (trước 2025)" not in results
+    hau_giang = Province.objects.get(era="63", name="Hậu Giang")  # merged: its own page
+    assert hau_giang.page_slug == hau_giang.slug and not hau_giang.continues
+    # The search's facet lists such a unit once, by the same rule.
+    references = reference.references(search_generation())
+    assert lang_son.pk in references.renamed_units and can_tho.pk not in references.renamed_units
     decision = Plan.objects.get(number="402/QĐ-TTg").get_absolute_url()
     coverage = client.get(decision).content.decode()
     assert "130/KH-UBND" in coverage and "của Lạng Sơn (trước 2025)" not in coverage

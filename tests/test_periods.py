@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Conference, Document
+from archive.models import Conference, Document, DocumentLink, Relation
 from archive.periods import PartialDate, Precision, month_or_year
 
 from .factories import ArticleFactory, ConferenceFactory
@@ -111,6 +111,8 @@ def dated():
 
 def test_pages_show_a_date_as_far_as_it_is_known(client, dated):
     imrf = dated["imrf"]
+    # Reported on: its timeline is shown (its opening alone is not one).
+    DocumentLink.objects.create(source=dated["april"], relation=Relation.REPORTS, target=imrf)
     page = client.get(imrf.get_absolute_url()).content.decode()
     assert "<dd>tháng 5/2026</dd>" in page and "01/05/2026" not in page
     assert '<time datetime="2026-05">tháng 5/2026</time>' in page  # the timeline

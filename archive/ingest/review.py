@@ -7,7 +7,11 @@ through document_import, as the command does.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -115,7 +119,9 @@ class ReviewForm(forms.Form):
         label=gettext_lazy("Ngày"),
         required=False,
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}, format="%d/%m/%Y"),
+        widget=forms.DateInput(
+            attrs={"placeholder": "dd/mm/yyyy, mm/yyyy, yyyy", "size": 10}, format="%d/%m/%Y"
+        ),
         help_text=gettext_lazy("Nếu chỉ biết tháng hoặc năm, hãy nhập 05/2026 hoặc 2026."),
     )
     provinces = forms.ModelMultipleChoiceField(
@@ -265,12 +271,15 @@ def _issuer_addable(review, request, extraction):
 
 
 def _tag_pickers(review):
-    """Give the provinces, agencies and objectives the pickers of the document's own form: in
-    a plain multiple select (97 provinces) what the extraction chose lay out of sight, and one
-    click without Ctrl silently dropped every other choice."""
+    """Give the issuer, provinces, agencies and objectives the pickers of the document's own
+    form: in a plain multiple select (97 provinces) what the extraction chose lay out of
+    sight, and one click without Ctrl silently dropped every other choice."""
+    pickers = {"issuer": (AutocompleteSelect, Plan)}
     for name in ("provinces", "agencies", "objectives"):
+        pickers[name] = (AutocompleteSelectMultiple, Document)
+    for name, (widget, model) in pickers.items():
         field = review.fields[name]
-        field.widget = AutocompleteSelectMultiple(Document._meta.get_field(name), admin.site)
+        field.widget = widget(model._meta.get_field(name), admin.site)
         field.widget.choices = field.choices
 
 
@@ -303,8 +312,8 @@ def _review(request, context, data, review=None):
             initial=review_initial(extraction, text, data.get("source_url")),
             extraction=extraction,
         )
-    _issuer_addable(review, request, extraction)
     _tag_pickers(review)
+    _issuer_addable(review, request, extraction)  # around the issuer's picker
     context = {**context, "media": context["media"] + review.media}
     digest = content_hash(extraction.title, extraction.body_text)
     duplicate, by_number = find_duplicate(extraction, digest)
