@@ -282,7 +282,8 @@ def results_html(request, filterset):
             "agency_hints": agency_hints(request, filterset),
             "equivalent_hints": equivalent_hints(request, filterset),
             "undated_in_period": undated_in_period(filterset),
-            # An order asked for is shown among the conditions: the menu is folded again.
+            # An order asked for is listed with the conditions in force, which can remove it:
+            # nothing else on the page said the list was oldest first.
             "sort_chosen": dict(SORT_CHOICES).get(asked_sort(filterset)),
         }
         if not page.paginator.count and not _only_places(filterset.parsed_query, hints):
