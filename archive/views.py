@@ -10,6 +10,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F
@@ -60,7 +61,7 @@ from .models import (
     Relation,
 )
 from .numbers import YEARS
-from .templatetags.archive_tags import highlight
+from .templatetags.archive_tags import highlight, query_with
 from .text import ascii_digits, vietnamese_key
 
 HOME_PAGE_SIZE = 20
@@ -206,10 +207,33 @@ def search_page(request):
         "chosen": chosen_values(filterset),
     }
     if not valid:
-        context["errors"] = form_errors(filterset.form)
+        context["errors"] = [
+            (*error, without_refused(request.GET, filterset.form, error[0]))
+            for error in form_errors(filterset.form)
+        ]
         return render(request, "archive/search.html", context, status=400)
     context["results_html"] = results_html(request, filterset)
     return render(request, "archive/search.html", context)
+
+
+def without_refused(params, form, name):
+    """Return "?..." of the search without what its form refused of a parameter: the values its
+    field refuses alone when it holds several (province=can-tho&province=typo keeps Cần Thơ),
+    else the parameter; None for an error of no parameter sent."""
+    if name not in params:
+        return None
+    values, field = params.getlist(name), form.fields.get(name)
+    several = len(values) > 1 and getattr(field.widget, "allow_multiple_selected", False)
+    kept = [value for value in values if _accepts(field, value)] if several else []
+    return query_with(params, {name: kept})
+
+
+def _accepts(field, value):
+    try:
+        field.clean([value])
+    except ValidationError:
+        return False
+    return True
 
 
 # A refused value is quoted in its message; a message is cut to this length, so a parameter of
@@ -763,7 +787,13 @@ def locator_map(province):
     """Return a small map marking the unit (an old unit's successor) among the 34."""
     here = province.pk if province.is_current else province.merged_into_id
     current = Province.objects.filter(era=Province.Era.FROM_2025)
-    legend = [("here", _("Đơn vị này") if province.is_current else _("Đơn vị kế thừa"))]
+    # Named: an old unit's map showed a square captioned «Đơn vị kế thừa» and nothing else.
+    if province.is_current:
+        legend = [("here", _("Đơn vị này: %(name)s") % {"name": province.name})]
+    elif successor := province.merged_into:
+        legend = [("here", _("Đơn vị kế thừa: %(name)s") % {"name": successor.name})]
+    else:  # an old unit whose successor was never entered: nothing is marked
+        legend = []
 
     def describe(unit):
         return ("here" if unit.pk == here else "c0"), unit.name, ""

@@ -672,10 +672,18 @@ def test_map_offers_the_plans_most_implemented_that_the_user_may_see(client, sta
 
 
 def test_province_page_marks_the_unit_or_its_successor_on_a_small_map(client, demo):
-    for slug, marked in [("can-tho", "can-tho"), ("soc-trang-truoc-2025", "can-tho")]:
-        tiles = client.get(reverse("archive:province", args=[slug])).context["map"].tiles
-        assert [tile.unit.slug for tile in tiles if tile.css == "here"] == [marked]
-        assert len(tiles) == 34
+    cases = [
+        ("can-tho", "can-tho", "Đơn vị này: Cần Thơ"),
+        ("soc-trang-truoc-2025", "can-tho", "Đơn vị kế thừa: Cần Thơ"),  # named, not a square
+    ]
+    for slug, marked, caption in cases:
+        tile_map = client.get(reverse("archive:province", args=[slug])).context["map"]
+        assert [tile.unit.slug for tile in tile_map.tiles if tile.css == "here"] == [marked]
+        assert len(tile_map.tiles) == 34
+        assert tile_map.legend == [("here", caption)]
+    Province.objects.filter(slug="soc-trang-truoc-2025").update(merged_into=None)
+    orphan = client.get(reverse("archive:province", args=["soc-trang-truoc-2025"]))
+    assert orphan.status_code == 200 and orphan.context["map"].legend == []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ _TOUCHING_MARKS = re.compile(f"{STOP_MARK}([-/]?){START_MARK}")
 _CUT_NUMBER = re.compile(f"({START_MARK}[^{STOP_MARK}]*/[^{STOP_MARK}]*){STOP_MARK}([Đđ][\\w/-]*)")
 
 
-def _query(params, replaced):
+def query_with(params, replaced):
     """Return "?..." of the request's parameters with some replaced ({name: [values]}), no page.
 
     Built from the parameters' lists, not a QueryDict copy (a deep copy each): a results page
@@ -50,13 +50,13 @@ def toggle_url(context, name, value):
     params = context["request"].GET
     values = params.getlist(name)
     chosen = [v for v in values if v != value] if value in values else [*values, value]
-    return _query(params, {name: chosen})
+    return query_with(params, {name: chosen})
 
 
 @register.simple_tag(takes_context=True)
 def without_url(context, *names):
     """Return the current search URL without the named parameters, back on page 1."""
-    return _query(context["request"].GET, dict.fromkeys(names, []))
+    return query_with(context["request"].GET, dict.fromkeys(names, []))
 
 
 @register.simple_tag(takes_context=True)
