@@ -330,11 +330,17 @@ class DocumentFilter(django_filters.FilterSet):
         return self.results["total"]
 
     @property
+    def own_sort(self):
+        """Return the order used when none is asked for: the most relevant first; a browse has
+        nothing to rank, so the newest first."""
+        return "newest" if self.parsed_query.is_empty else "relevance"
+
+    @property
     def chosen_sort(self):
-        """Return the order used: the one asked for, else the most relevant first; a browse has
-        nothing to rank, so the newest first (one key for both ways of asking)."""
-        chosen = self.form.cleaned_data.get("sort") or "relevance"
-        return "newest" if chosen == "relevance" and self.parsed_query.is_empty else chosen
+        """Return the order used: the one asked for, else its own (relevance asked of a browse
+        is its own too: one key for both ways of asking)."""
+        asked = self.form.cleaned_data.get("sort")
+        return self.own_sort if asked in (None, "", "relevance") else asked
 
     def ordered_qs(self):
         """Return the filtered documents in the chosen order."""

@@ -111,7 +111,8 @@ def mark_origin(documents, province, units):
     names = {unit.pk: unit for unit in units}
     for document in documents:
         tagged = [names[pk] for pk in document.facet_provinces if pk in names]
-        document.via_units = [unit for unit in tagged if unit.pk != province.pk]
+        # An old unit that continues unchanged (Lạng Sơn) is this unit: no «qua …».
+        document.via_units = [u for u in tagged if u.pk != province.pk and not u.continues]
         document.via_agency = not tagged
 
 
@@ -331,8 +332,10 @@ def coverage(chain_documents, provinces, era):
             unit_ids.add(doc.plan.issuer.province_id)
         for unit in filter(None, (by_id.get(pk) for pk in unit_ids)):
             if era == Province.Era.FROM_2025:
-                # An old unit's plan counts for the unit it merged into, marked as such.
-                target, via = (unit, None) if unit.is_current else (unit.merged_into, unit)
+                # An old unit's plan counts for the unit it merged into, marked as such
+                # unless the old unit continues unchanged as it (Lạng Sơn: its own plan).
+                via = None if unit.is_current or unit.continues else unit
+                target = unit if unit.is_current else unit.merged_into
             elif unit.is_current:
                 continue  # a plan of a current unit came after the 63 units ceased to exist
             else:

@@ -174,17 +174,12 @@ def bind_search(request):
     )
 
 
-def _own_sort(filterset):
-    """Return the order a search takes when none is asked for (DocumentFilter.chosen_sort)."""
-    return "newest" if filterset.parsed_query.is_empty else "relevance"
-
-
 def sort_menu(filterset):
     """Return the page's order menu. Its first entry leaves the order to the search, named for
     what it is: the most relevant first when words are typed, else the newest (words typed on
     a page browsing newest first are then ranked). «Mặc định» beside «Liên quan nhất» offered
     one order twice."""
-    own, labels = _own_sort(filterset), dict(SORT_CHOICES)
+    own, labels = filterset.own_sort, dict(SORT_CHOICES)
     others = [item for item in SORT_CHOICES if item[0] not in (own, "relevance")]
     return [("", labels[own]), *others]
 
@@ -192,7 +187,7 @@ def sort_menu(filterset):
 def asked_sort(filterset):
     """Return the order asked for when it is not the search's own, else ""."""
     chosen = filterset.chosen_sort
-    return "" if chosen == _own_sort(filterset) else chosen
+    return "" if chosen == filterset.own_sort else chosen
 
 
 def search_page(request):
