@@ -7,6 +7,7 @@ typed: documents containing the accented words exactly (a second vector in the `
 configuration), the words as an adjacent phrase, and plans whose number was asked for.
 """
 
+import html
 import operator
 import re
 from contextlib import contextmanager
@@ -169,9 +170,16 @@ def _plain_words(text):
     return WORD.findall(re.sub(r'(?<!\S)-"[^"]*"|(?<!\S)-\S+|\bOR\b', " ", text))
 
 
+# A character reference copied with a web page's source ("Lào &amp; Campuchia", "Tp.&nbsp;Hồ
+# Chí Minh"): only one closed by ";", as html.unescape also reads "&copy" and "&lt" unclosed.
+_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+
+
 def clean_query(raw):
-    """Return the query as NFC text without control characters, capped in length."""
-    text = nfc(as_seen(raw or "")).translate(DASHES)  # Word's dashes too: "215/KH–UBND"
+    """Return the query as NFC text without control characters or character references,
+    capped in length."""
+    text = _REFERENCE.sub(lambda match: html.unescape(match.group(0)), raw or "")
+    text = nfc(as_seen(text)).translate(DASHES)  # Word's dashes too: "215/KH–UBND"
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
     truncated = len(text) > MAX_QUERY_LENGTH

@@ -251,6 +251,9 @@ def test_a_number_in_a_sentence_is_still_found(client, corpus):
         assert slugs(client, q=q)[0] == "kh-1614", q
     # Copied from a PDF, with an Icelandic Ð drawn as Đ.
     assert slugs(client, q="402/Q\u00d0-TTg")[0] == "qd-402"
+    # Copied with a web page's source: its character references read as the characters.
+    assert slugs(client, q="Kế&nbsp;hoạch 1614&#47;KH&#x2D;UBND")[0] == "kh-1614"
+    assert parse_query("Lào &amp; Campuchia &copy &bogus;").text == "Lào & Campuchia &copy &bogus;"
 
 
 def test_hyphens_join_words_as_people_write_them(client, db):
