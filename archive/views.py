@@ -716,6 +716,9 @@ def plan_chain_context(plan, user, era, *, always_cover=False):
         "coverage": rows,
         "coverage_era": era,
         "coverage_done": sum(1 for row in rows if row.plans),
+        # Named in one line below the table, not a row each: most units have none, and 27 (56 of
+        # the 63) rows saying so pushed the rows with plans apart down a page twice the screen.
+        "coverage_none": [row.unit for row in rows if not row.plans],
         "map": overview.tile_map(
             provinces, lambda unit: coverage_tile(covered[unit.pk]), COVERAGE_LEGEND
         ),

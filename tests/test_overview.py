@@ -431,6 +431,14 @@ def test_coverage_of_the_34_units_folds_old_units_into_new_ones(client, demo):
     content = response.content.decode()
     assert f"{response.context['coverage_done']}/34 tỉnh, thành phố" in content
     assert "của Hậu Giang (trước 2025)" in content
+    # A row for each unit with a plan; the units without one named in a line below, as links.
+    table = re.search(r'<table class="data-table coverage-table">.*?</table>', content, re.S)
+    named = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', table.group(0))
+    assert named == [unit.name for unit in overview.alphabetical(expected)]
+    none = re.search(r'<p class="coverage-none">.*?</p>', content, re.S).group(0)
+    assert f"Chưa có trong lưu trữ ({34 - len(expected)}):" in none
+    assert '<a href="/tinh-thanh/ha-noi/">Hà Nội</a>' in none
+    assert none.count("<a ") == 34 - len(expected)
 
 
 def test_coverage_switches_to_the_63_units_of_the_plans_time(client, demo):

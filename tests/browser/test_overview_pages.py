@@ -56,7 +56,9 @@ def test_plan_page_chain_coverage_and_timeline(page, demo_site, screenshot):
     screenshot(page, "overview-plan-402")
     page.get_by_role("link", name="63 tỉnh, thành phố (trước 1/7/2025)").click()
     page.wait_for_url(re.compile("era=63"))
-    assert page.locator(".coverage-table tbody tr").count() == 63
+    # A row for each old unit with a plan, the others named below the table: 63 in all.
+    rows = page.locator(".coverage-table tbody tr").count()
+    assert rows + page.locator(".coverage-none a").count() == 63 and rows > 1
     row = page.locator(".coverage-table tr", has_text="Hậu Giang")
     assert "Đã ban hành" in row.inner_text()
     # The coverage map is a map of links: the Cần Thơ tile opens Cần Thơ's page.
@@ -191,7 +193,7 @@ def test_overview_pages_work_without_javascript(browser, demo_site, screenshot):
         page.goto(demo_site.url + PLAN_402)
         page.get_by_role("link", name="63 tỉnh, thành phố (trước 1/7/2025)").click()
         page.wait_for_url(re.compile("era=63"))
-        assert page.locator(".coverage-table tbody tr").count() == 63
+        assert page.locator(".coverage-none a").count() > 50
         page.goto(demo_site.url + "/ma-tran/")
         page.locator("details.objective-key summary").click()
         assert page.locator("details.objective-key li").first.is_visible()
