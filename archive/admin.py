@@ -37,6 +37,7 @@ from .models import (
     Plan,
     Province,
     SlowSearch,
+    untold_twin,
 )
 from .overview import alphabetical
 from .text import line_ends
@@ -351,6 +352,25 @@ class PartiallyDatedForm(forms.ModelForm):
         return data
 
 
+class PlanForm(PartiallyDatedForm):
+    def clean(self):
+        data = super().clean()
+        # Plan.clean refuses a number its issuer has used that year; without an issuer, a twin
+        # nothing tells apart (entered twice, «1614/kh-ubnd» beside 1614/KH-UBND) was saved.
+        if data.get("number") and not data.get("issuer") and "provinces" in data:
+            number, date, provinces = data["number"], data.get("date"), data["provinces"]
+            if twin := untold_twin(number, date, provinces, exclude=self.instance.pk):
+                self.add_error(
+                    "issuer",
+                    _(
+                        "Đã có văn bản số %(number)s trong cùng năm: «%(title)s». Nếu đây là "
+                        "một văn bản khác, hãy chọn cơ quan ban hành hoặc tỉnh, thành phố của nó."
+                    )
+                    % {"number": twin.number, "title": twin.title},
+                )
+        return data
+
+
 def _as_known(field):
     return "date_as_known" if field == "date" else field
 
@@ -460,6 +480,7 @@ NUMBER_ORDINAL = Cast(
 
 @admin.register(Plan)
 class PlanAdmin(DocumentKindAdmin):
+    form = PlanForm
     date_label = _("Ngày ban hành")
     # Narrow enough for a laptop's screen beside the two sidebars: the number says the type,
     # the issuer is named short ("UBND Hậu Giang"); both, and the validity, are filters.

@@ -899,6 +899,31 @@ def future_date_error(date, precision=periods.Precision.DAY):
     }
 
 
+def untold_twin(number, date, provinces, exclude=None):
+    """Return a plan of this number and year that a plan without an issuer could not be told
+    apart from on any page: one of the same provinces, or any when it names none; else None.
+    Without an issuer two plans of a number may be two provinces' (87/KH-UBND), as the
+    importer reads them too (ingest/store.py); with neither issuer nor province nothing does."""
+    try:
+        parsed = parse_number(number)
+    except DocumentNumberError:
+        return None  # Plan.clean says why
+    wanted = {province.pk for province in provinces}
+    twins = (
+        Plan.objects.filter(
+            number_normalized=parsed.normalized,
+            number_year=parsed.year or (date.year if date else None),
+        )
+        .exclude(pk=exclude)
+        .only("number", "title")
+        .prefetch_related("provinces")
+    )
+    return next(
+        (twin for twin in twins if not wanted or wanted == {p.pk for p in twin.provinces.all()}),
+        None,
+    )
+
+
 def number_year_error(parsed, date):
     """Return why a document with this number cannot be issued on this date, or None."""
     if not parsed.year or parsed.year == date.year:

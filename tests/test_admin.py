@@ -348,11 +348,30 @@ def test_a_second_plan_of_one_number_names_the_first(staff_client, objects):
         "Đã có văn bản số 15/KH-UBND của cùng cơ quan ban hành trong cùng năm: «Kế hoạch đã có»."
         in content
     )
-    # Without an issuer nothing says the two are one: each province numbers its own plans.
-    PlanFactory(number="16/KH-UBND", date=datetime.date(2024, 1, 5), issuer=None)
-    data |= {"number": "16/KH-UBND", "issuer": ""}
+    # Without an issuer the provinces tell them apart: each province numbers its own plans.
+    first = PlanFactory(
+        number="16/KH-UBND", date=datetime.date(2024, 1, 5), issuer=None, title="Kế hoạch 16"
+    )
+    first.provinces.set([objects["province"]])
+    other = ProvinceFactory(era="63", code="15", name="Yên Bái", slug="yen-bai-truoc-2025")
+    data |= {"number": "16/kh-ubnd", "issuer": ""}
+    # Neither issuer nor province, or the same provinces: nothing on a page tells it apart.
+    for provinces in ([], [objects["province"].pk]):
+        response = staff_client.post(
+            reverse("admin:archive_plan_add"), data | {"provinces": provinces}
+        )
+        assert response.status_code == 200
+        assert (
+            "Đã có văn bản số 16/KH-UBND trong cùng năm: «Kế hoạch 16». Nếu đây là một văn bản "
+            "khác, hãy chọn cơ quan ban hành hoặc tỉnh, thành phố của nó."
+        ) in response.content.decode()
+    data["provinces"] = [other.pk]
     assert staff_client.post(reverse("admin:archive_plan_add"), data).status_code == 302
     assert Plan.objects.filter(number="16/KH-UBND", issuer=None).count() == 2
+    # Its own page saved again is not its own twin.
+    saved = Plan.objects.get(number="16/KH-UBND", provinces=other)
+    change = reverse("admin:archive_plan_change", args=[saved.pk])
+    assert staff_client.post(change, data | {"slug": saved.slug}).status_code == 302
 
 
 def test_conference_ending_before_it_starts_is_refused(staff_client, objects):
