@@ -99,6 +99,16 @@ def test_plan_page_shows_links_both_ways(client, chain):
     assert "20/03/2020" in content
 
 
+def test_a_document_without_text_says_so(client, db):
+    """Entered by its number and date alone, a plan's page showed an empty box."""
+    bare = PlanFactory(number="77/KH-UBND", summary="", body="")
+    said = "Lưu trữ chưa có toàn văn hay tóm tắt của tài liệu này."
+    assert said in client.get(bare.get_absolute_url()).content.decode()
+    for text in ({"summary": "Tóm tắt."}, {"body": "Toàn văn."}):
+        plan = PlanFactory(**text)
+        assert said not in client.get(plan.get_absolute_url()).content.decode()
+
+
 def test_provincial_plan_page_names_the_national_plan_it_implements(client, chain):
     response = client.get(chain["provincial"].get_absolute_url())
     content = response.content.decode()

@@ -4,11 +4,12 @@ Each test looks at what a person sees (and that nothing scrolls sideways on a ph
 screenshot to test-artifacts/ for a human to look at.
 """
 
+import datetime
 import re
 
 import pytest
 
-from archive.models import Document, Province
+from archive.models import Document, DocumentLink, Plan, Province, Relation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -152,6 +153,37 @@ def test_overview_pages_fit_a_phone_in_english(page, demo_site, screenshot, path
     assert page.locator("html").get_attribute("lang") == "en"
     assert scroll_width(page) <= 390, f"{path} scrolls sideways on a phone in English"
     screenshot(page, "overview-phone-en-" + path.strip("/").replace("/", "-"))
+
+
+def test_a_long_number_breaks_inside_its_box_and_a_short_one_stays_whole(
+    page, demo_site, screenshot
+):
+    """A joint plan's number (1234/KH-BCĐ138/CP-SNgV-SLĐTBXH) ran past a phone's edge: its
+    page, its row in 402/QĐ-TTg's coverage and its search result scrolled sideways."""
+    joint = Plan.objects.create(
+        title="Kế hoạch liên tịch về phối hợp quản lý di cư",
+        slug="ke-hoach-lien-tich",
+        number="1234/KH-BCĐ138/CP-SNgV-SLĐTBXH",
+        date=datetime.date(2020, 9, 1),
+        status=Document.Status.PUBLISHED,
+    )
+    joint.provinces.set([Province.objects.get(slug="hau-giang-truoc-2025")])
+    national = Plan.objects.get(number="402/QĐ-TTg")
+    DocumentLink.objects.create(source=joint, relation=Relation.IMPLEMENTS, target=national)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in (joint.get_absolute_url(), PLAN_402, "/tim-kiem/?q=1234"):
+        page.goto(demo_site.url + path)
+        assert scroll_width(page) <= 390, f"{path} scrolls sideways on a phone"
+    screenshot(page, "overview-phone-long-number")
+    # A number that fits its box stays whole, moved to the next line rather than cut at a
+    # hyphen: in the coverage's narrow column on a phone, and anywhere on a wide screen.
+    for width, numbers in ((390, ["1614/KH-UBND"]), (1280, ["1614/KH-UBND", joint.number])):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(demo_site.url + PLAN_402)
+        for number in numbers:
+            shown = page.locator(".coverage-table .number", has_text=number)
+            line = shown.evaluate("n => parseFloat(getComputedStyle(n).lineHeight)")
+            assert shown.bounding_box()["height"] < 1.5 * line, f"{number} broken at {width}"
 
 
 def test_a_documents_key_facts_come_before_its_text_on_a_phone(page, demo_site, screenshot):
