@@ -7,8 +7,9 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR
-from django.db import models, transaction
+from django.db import DataError, models, transaction
 from django.db.models import F, Func, IntegerField, Value
 from django.db.models.functions import Cast
 from django.forms.models import BaseInlineFormSet
@@ -70,7 +71,24 @@ def _field_names():
         }
 
 
-class HistoryNames(admin.ModelAdmin):
+class GuardedLookups(admin.ModelAdmin):
+    """A ModelAdmin whose list answers a hand-edited address without a 500: the address's own
+    lookups (?title__regex=(, ?kind=%00) and searches (a NUL byte, which PostgreSQL refuses in
+    text) that the database refuses give the whole list, as Django's own bad lookups do."""
+
+    def get_changelist_instance(self, request):
+        try:
+            with transaction.atomic():  # the list's count and page are read here
+                return super().get_changelist_instance(request)
+        except DataError as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_search_results(self, request, queryset, search_term):
+        # The link pickers' search too (Django's autocomplete view asks this).
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+
+class HistoryNames(GuardedLookups):
     """A ModelAdmin whose history names a changed field by its verbose name, which both
     languages translate. Django logs a form's label, capfirst(verbose_name) untranslated
     ("Trạng thái"), and translates it as the history is read: a msgid of ours is the verbose
@@ -328,7 +346,7 @@ class ProvinceFilter(admin.SimpleListFilter):
         return [(str(unit.pk), unit.name) for unit in alphabetical(current)]
 
     def queryset(self, request, queryset):
-        if not (self.value() or "").isdecimal():
+        if self.value() not in {value for value, _name in self.lookup_choices}:
             return queryset  # none chosen, or an address edited by hand: the whole list
         return queryset.filter(facet_units__contains=[int(self.value())])
 
@@ -562,7 +580,7 @@ class ArticleAdmin(DocumentKindAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(DocumentLists, admin.ModelAdmin):
+class DocumentAdmin(DocumentLists, GuardedLookups):
     """Every document in one list, for the autocomplete of links; edits go to the kind's admin."""
 
     list_display = ["title", "kind", "dated", "status"]
@@ -591,7 +609,7 @@ class DocumentAdmin(DocumentLists, admin.ModelAdmin):
 
 
 @admin.register(SlowSearch)
-class SlowSearchAdmin(admin.ModelAdmin):
+class SlowSearchAdmin(GuardedLookups):
     """What was slow to search, most often first: the nightly build keeps the top ones fast."""
 
     list_display = ["search", "chosen_filters", "count", "time", "last_searched"]

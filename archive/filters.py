@@ -65,7 +65,8 @@ class YearsField(forms.Field):
             if item == UNKNOWN_YEAR:
                 years.append(None)
                 continue
-            if not ascii_digits(item) or int(item) not in YEARS:
+            # A year has four digits; int() refuses a string of 4,300 (a 500, not a message).
+            if not ascii_digits(item) or len(item) > 4 or int(item) not in YEARS:
                 raise forms.ValidationError(
                     self.error_messages["invalid"], code="invalid", params={"value": item[:20]}
                 )

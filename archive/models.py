@@ -56,6 +56,12 @@ class NfcTextMixin:
                 if isinstance(value, str):
                     setattr(self, field.attname, nfc(strip_controls(value)))
 
+    def clean_fields(self, exclude=None):
+        # As it will be stored: a title of invisible characters only («\u200b») is empty, and
+        # refused as such, not saved as one no page can show.
+        self.normalize_text()
+        super().clean_fields(exclude)
+
     def save(self, *args, **kwargs):
         self.normalize_text()
         super().save(*args, **kwargs)

@@ -78,6 +78,13 @@ if ARCHIVE_LOGIN_REQUIRED:
     MIDDLEWARE.append("django.contrib.auth.middleware.LoginRequiredMiddleware")
 
 ROOT_URLCONF = "archive.urls"
+# The import's review sends its text back with the form, URL-encoded: up to three bytes for each
+# byte of the 5 MB a file may hold (ingest/decode.py). Django's 2.5 MB refused the save of any
+# text over about 1.4 MB, after its analysis had been shown.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# A form sent after its session's token changed (a long edit, a second tab logged out): the site's
+# own page, in the user's language, saying what to do (Django's is English).
+CSRF_FAILURE_VIEW = "archive.views.csrf_failure"
 WSGI_APPLICATION = "archive.wsgi.application"
 LOGIN_URL = "admin:login"
 

@@ -40,4 +40,6 @@ urlpatterns = [
 ]
 
 # An address no view answers: the site's own page, in the user's language (Django's is English).
+handler400 = views.bad_request
+handler403 = views.forbidden
 handler404 = views.not_found

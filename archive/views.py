@@ -10,7 +10,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F
@@ -444,11 +444,14 @@ def positive_int(params, name, default, maximum=None):
     raw = params.get(name)
     if raw in (None, ""):
         return default
-    if not ascii_digits(raw) or int(raw) < 1:
+    if not ascii_digits(raw) or not raw.strip("0"):
         raise ValueError(_("«%(value)s» không phải số nguyên dương.") % {"value": raw[:20]})
-    if maximum and int(raw) > maximum:
+    # Past any page: int() refuses a string of 4,300 digits, with Python's English for a message.
+    digits = raw.lstrip("0")
+    value = int(digits) if len(digits) <= 18 else 10**18
+    if maximum and value > maximum:
         raise ValueError(_("Tối đa %(maximum)s.") % {"maximum": maximum})
-    return int(raw)
+    return value
 
 
 def api_search(request):
@@ -688,6 +691,35 @@ def not_found(request, exception):
         request,
         _("Không có trang nào ở địa chỉ này. Tài liệu có thể đã bị gỡ, hoặc địa chỉ bị gõ sai."),
         404,
+    )
+
+
+def bad_request(request, exception):
+    """Django's 400 (a request too big, too many parameters, a forged host) in the site's page."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        message = _("Dữ liệu gửi đi quá lớn (tối đa %(limit)s MB); không có gì được lưu.")
+        message %= {"limit": limit}
+    elif isinstance(exception, TooManyFieldsSent):
+        message = _("Yêu cầu có quá nhiều tham số; không có gì được lưu.")
+    else:
+        message = _("Yêu cầu không hợp lệ.")
+    return message_page(request, message, 400)
+
+
+def forbidden(request, exception):
+    return message_page(request, _("Bạn không có quyền xem trang này."), 403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with a token that no longer holds: nothing was saved; say how to send it."""
+    return message_page(
+        request,
+        _(
+            "Biểu mẫu đã hết hạn (phiên làm việc đã đổi, chẳng hạn sau khi đăng nhập lại ở thẻ "
+            "khác); không có gì được lưu. Hãy quay lại, tải lại trang rồi gửi lại."
+        ),
+        403,
     )
 
 

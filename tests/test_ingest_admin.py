@@ -137,6 +137,13 @@ def test_a_plan_without_a_number_asks_for_one(demo, staff_client):
     assert not Document.objects.exclude(content_hash="").exists()
 
 
+def test_a_title_of_invisible_characters_only_is_refused(demo, staff_client):
+    data = review_data(analyse(staff_client, text=SEED_003))
+    response = staff_client.post(URL, data | {"title": "\u200b \u2060"})
+    assert response.context["review"].errors["title"] == ["Trường này là bắt buộc."]
+    assert not Document.objects.exclude(content_hash="").exists()
+
+
 def test_the_review_refuses_the_dates_the_documents_form_would(demo, staff_client):
     """A date in the future was saved as a draft, whose admin form then refused every edit
     until the date was corrected."""

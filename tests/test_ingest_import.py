@@ -1,5 +1,6 @@
 """Importing files: decoding, bad input, drafts, duplicates, the command and its JSON."""
 
+import codecs
 import json
 import unicodedata
 from pathlib import Path
@@ -78,6 +79,10 @@ def test_nfd_text_is_composed_and_said_so():
         (b"\x7fELF\x02\x01\x01\x00\x00\x00binary", "nhị phân"),
         (b"\x81\x8d\x8f\x90\x9d" * 20, "bảng mã"),
         (b"a" * (5 * 1024 * 1024 + 1), "5 MB"),
+        # Bytes that say their encoding and do not decode by it: cut short, a lone surrogate.
+        ("Kế hoạch di cư".encode("utf-16") + b"\x00", "Tệp hỏng.*UTF-16"),
+        (("Kế hoạch di cư. " * 5).encode("utf-16-le") + b"\x00\xd8a\x00", "Tệp hỏng.*UTF-16-LE"),
+        (codecs.BOM_UTF8 + "Kế hoạch".encode() + b"\xff\xfe", "Tệp hỏng.*UTF-8 .vị trí 12"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(data, message):

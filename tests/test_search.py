@@ -1183,6 +1183,24 @@ def test_digits_that_are_not_ascii_are_refused_not_a_crash(client, corpus, value
     assert client.get(reverse("archive:search-csv"), {"year": value}).status_code == 400
 
 
+def test_numbers_of_thousands_of_digits_are_refused_not_a_crash(client, corpus):
+    """int() refuses a string of 4,300 digits: "year=999…" gave a 500 on every search address,
+    and "page=999…" Python's English ("Exceeds the limit…") for a message."""
+    huge = "9" * 5000
+    status, payload = api(client, year=huge)
+    assert (status, payload["parameter"]) == (400, "year") and "không phải một năm" in payload[
+        "error"
+    ]
+    for name in ("archive:search", "archive:search-csv"):
+        assert client.get(reverse(name), {"year": huge}).status_code == 400
+    status, payload = api(client, page_size=huge)
+    assert (status, payload) == (400, {"error": "Tối đa 100.", "parameter": "page_size"})
+    status, payload = api(client, page=huge)
+    assert (status, payload["parameter"]) == (400, "page") and "Exceeds" not in payload["error"]
+    # Zeros before a number change nothing.
+    assert api(client, page="0" * 5000 + "1")[0] == 200
+
+
 def test_an_empty_parameter_asks_for_no_filter(client, corpus):
     """An emptied select or a hand-edited link sends "province=": it was refused as a choice
     that does not exist, in a garbled sentence."""

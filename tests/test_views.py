@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from archive.models import Document, DocumentLink, Plan, Relation
@@ -236,6 +237,27 @@ def test_an_unknown_address_gets_the_sites_own_404(client, db, settings):
     content = response.content.decode()
     assert "Không có trang nào ở địa chỉ này" in content
     assert f'href="{reverse("archive:search")}"' in content  # a way on
+
+
+def test_refused_requests_get_the_sites_own_page_saying_nothing_was_saved(client, db, settings):
+    """Django answered a request too big, too many parameters or an expired form in English."""
+    settings.DEBUG = False
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    response = client.post(reverse("set_language"), {"body": "x" * 2 * 1024 * 1024})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Dữ liệu gửi đi quá lớn (tối đa 1 MB); không có gì được lưu." in content
+    assert f'href="{reverse("archive:search")}"' in content  # the site's page, a way on
+    query = "&".join(f"p{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.post(
+        reverse("set_language"), query, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "Yêu cầu có quá nhiều tham số" in response.content.decode()
+    guarded = Client(enforce_csrf_checks=True)
+    response = guarded.post(reverse("admin:login"), {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "Biểu mẫu đã hết hạn" in response.content.decode()
 
 
 def test_language_switch_gives_english(client, chain):

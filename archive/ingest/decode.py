@@ -33,14 +33,28 @@ def _looks_utf16(data):
     return None
 
 
+def _declared(data):
+    """Return (text, encoding) of a file whose bytes say their encoding (a byte order mark, or
+    UTF-16's zero bytes), None otherwise, or raise IngestError when they do not decode so."""
+    if data.startswith(codecs.BOM_UTF8):
+        encoding, data = "utf-8", data[3:]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif not (encoding := _looks_utf16(data)):
+        return None
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as error:  # cut short (an odd length), or a lone surrogate
+        raise IngestError(
+            _("Tệp hỏng: có byte không đọc được theo bảng mã %(encoding)s (vị trí %(at)s).")
+            % {"encoding": encoding.upper(), "at": error.start}
+        ) from error
+
+
 def _decode(data):
     """Return (text, encoding) or raise IngestError."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8"), "utf-8"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    if codec := _looks_utf16(data):
-        return data.decode(codec), codec
+    if declared := _declared(data):
+        return declared
     if b"\x00" in data:
         raise IngestError(_("Tệp nhị phân, không phải văn bản (có byte NUL)."))
     try:

@@ -35,7 +35,7 @@ from ..models import (
     number_year_error,
 )
 from ..numbers import DocumentNumberError, parse_number
-from ..text import vn_slugify
+from ..text import strip_controls, vn_slugify
 from .agencies import PROVINCIAL_HEADS
 from .catalogue import Catalogue
 from .dates import FoundDate
@@ -93,10 +93,18 @@ class TextForm(forms.Form):
         return data
 
 
+class SeenText(forms.CharField):
+    """A line as it will be stored (text.strip_controls): a title of invisible characters only
+    is empty, and refused as such, not saved as one no page can show."""
+
+    def to_python(self, value):
+        return super().to_python(strip_controls(value) if isinstance(value, str) else value)
+
+
 class ReviewForm(forms.Form):
     text = forms.CharField(widget=forms.HiddenInput, strip=False)
     source_url = forms.URLField(required=False, widget=forms.HiddenInput, assume_scheme="https")
-    title = forms.CharField(label=gettext_lazy("Tiêu đề"), max_length=500)
+    title = SeenText(label=gettext_lazy("Tiêu đề"), max_length=500)
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=KINDS)
     # A plan's own number and issuer, as read from its header: the editor corrects or types
     # them here (a text without a "Số: ..." line could otherwise never be saved as a plan).
