@@ -1810,7 +1810,7 @@ def test_csv_export_in_english_is_english_throughout(client, corpus):
     )
     assert lines[0] == "\ufeff" + header
     assert lines[1].startswith("Article,,,Người di cư trở về quê,01/05/2024,2024-05-01,")
-    assert any(line.startswith("Legal document,Plan,1614/KH-UBND,") for line in lines)
+    assert any(line.startswith("Official document,Plan,1614/KH-UBND,") for line in lines)
     day = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == (
         f'attachment; filename="migration-policy-archive-search-{day}.csv"'
