@@ -252,10 +252,12 @@ def test_the_header_is_one_row_on_a_phone(page, demo_site):
     assert scroll_width(page) <= 390  # the row scrolls, not the page
     nav = page.get_by_role("navigation", name="Điều hướng chính")
     assert nav.evaluate("nav => nav.scrollWidth > nav.clientWidth")
+    # The language switch beside the name, in sight: at the row's end it was out of sight
+    # (x ≈ 805), and nothing said the row scrolled.
     language = page.locator("#language-select")
-    language.scroll_into_view_if_needed()  # at the row's end, reached by scrolling it
     box = language.bounding_box()
     assert 0 <= box["x"] and box["x"] + box["width"] <= 390
+    assert box["y"] < nav.bounding_box()["y"]
     language.select_option("en")
     page.get_by_role("button", name="Đổi").click()
     page.wait_for_load_state()
