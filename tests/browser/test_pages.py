@@ -188,3 +188,25 @@ def test_nothing_found_takes_the_whole_width(page, demo_site):
     assert abs(results["x"] - form["x"]) <= 2 and results["width"] >= form["width"] - 4
     page.goto(demo_site.url + "/tim-kiem/?q=di+cư")  # found: the facets' column beside
     assert page.locator("#results").bounding_box()["x"] > form["x"] + 250
+
+
+def test_printed_pages_keep_the_record_and_leave_the_controls(page, demo_site, screenshot):
+    """On A4 (narrower than 800 pixels) the phone's rules printed a plan's objectives as bare
+    numbers, and a search printed its form, filters and links; neither said its address."""
+    page.set_viewport_size({"width": 718, "height": 1000})
+    page.emulate_media(media="print")
+    plan = Plan.objects.get(number="1614/KH-UBND")
+    page.goto(demo_site.url + plan.get_absolute_url())
+    assert page.locator(".facts .objective-title").first.bounding_box()["width"] > 100
+    assert page.locator(".print-url").inner_text() == demo_site.url + plan.get_absolute_url()
+    screenshot(page, "print-plan-1614")
+    page.goto(demo_site.url + "/tim-kiem/?q=di+cu")
+    for control in (".search-form", ".facets", ".export", ".to-facets", ".site-header"):
+        assert not page.locator(control).first.is_visible(), control
+    assert page.locator(".result").count() > 0 and page.locator(".active-filters").is_visible()
+    # On a screen, the phone keeps its numbers in a row, and no address is printed.
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_site.url + plan.get_absolute_url())
+    assert page.locator(".facts .objective-title").first.bounding_box()["width"] <= 1
+    assert not page.locator(".print-url").is_visible()
