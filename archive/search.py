@@ -81,8 +81,11 @@ _FULL_NUMBER = re.compile(
 )
 _SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  # 1614 KH-UBND
 # Not the ordinal of a number typed whole ("Kế hoạch 1614/KH-UBND" names that number only),
-# nor one excluded ("-QĐ 402"); a year is none either (parse_query: "Kế hoạch 2021-2025").
-_TYPED_ORDINAL = re.compile(rf"(?<![\w-])({_TYPE_PATTERN})\s+(?:so\s+)?(\d{{1,6}})(?![\w/])")
+# nor one excluded ("-QĐ 402"); a year is none either (parse_query: "Kế hoạch 2021-2025"). The
+# type may come with its issuers, the number's symbol before its ordinal ("KH-UBND 1614").
+_TYPED_ORDINAL = re.compile(
+    rf"(?<![\w-])({_TYPE_PATTERN})(?:-[^\W_]+)*\s+(?:so\s+)?(\d{{1,6}})(?![\w/])"
+)
 
 
 # A number typed with spaces or hyphens for its slash and hyphens ("402 QĐ TTg", "402-QĐ-TTg",

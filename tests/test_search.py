@@ -217,10 +217,22 @@ def test_or_and_exclusion(client, corpus):
         ("1614 KH UBND", "kh-1614"),
         ("qđ402", "qd-402"),
         ("KH1614", "kh-1614"),
+        # Its symbol before its ordinal, as a list of numbers sorts them.
+        ("KH-UBND 1614", "kh-1614"),
+        ("QĐ-TTg 402", "qd-402"),
     ],
 )
 def test_every_spelling_of_a_document_number_puts_that_plan_first(client, corpus, q, first):
     assert slugs(client, q=q)[0] == first
+
+
+def test_a_number_typed_symbol_first_finds_what_its_type_and_ordinal_do(client, demo):
+    """ "KH-UBND 1614" found the plan alone, "KH 1614" and "1614 KH-UBND" the texts citing it too."""
+    found = slugs(client, q="KH 1614")
+    assert len(found) > 1
+    for q in ("KH-UBND 1614", "kh-ubnd số 1614"):
+        assert parse_query(q).typed_ordinals == [("kh", "1614")], q
+        assert slugs(client, q=q) == found, q
 
 
 def test_a_number_alone_lists_its_documents_newest_first_then_those_citing_it(client, db):
