@@ -107,11 +107,11 @@ def document_detail(request, slug, kind):
         queryset = queryset.prefetch_related("sessions", "organisers", "participants")
     document = get_object_or_404(queryset, slug=slug)
     incoming = visible_links(document, request.user, outgoing=False)
+    outgoing = visible_links(document, request.user, outgoing=True)
+    attach_reviews(outgoing, request.user)
     context = {
         "document": document,
-        "outgoing": grouped_links(
-            visible_links(document, request.user, outgoing=True), outgoing=True
-        ),
+        "outgoing": grouped_links(outgoing, outgoing=True),
         "incoming": grouped_links(incoming, outgoing=False),
         "timeline": overview.timeline(document, incoming),
     }
@@ -137,6 +137,24 @@ def visible_links(document, user, *, outgoing):
         f"{other}__plan", f"{other}__conference", f"{other}__article"
     ).order_by(f"{other}__date")
     return list(links)
+
+
+def attach_reviews(outgoing, user):
+    """Give each document this one carries out the conferences that reviewed it (`reviewed_at`):
+    a provincial plan's page named 402/QĐ-TTg and not the conferences reviewing how it was
+    carried out, a question its readers ask; they were two pages away. One query."""
+    implemented = {
+        link.target_id: link.target for link in outgoing if link.relation == Relation.IMPLEMENTS
+    }
+    for target in implemented.values():
+        target.reviewed_at = []
+    if not implemented:
+        return
+    reviews = DocumentLink.objects.filter(target__in=implemented, relation=Relation.REVIEWS)
+    if not user.is_staff:
+        reviews = reviews.filter(source__status=Document.Status.PUBLISHED)
+    for link in reviews.select_related("source").order_by("source__date", "source_id"):
+        implemented[link.target_id].reviewed_at.append(link.source)
 
 
 def grouped_links(links, *, outgoing):

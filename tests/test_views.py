@@ -116,6 +116,17 @@ def test_provincial_plan_page_names_the_national_plan_it_implements(client, chai
     assert "Triển khai thực hiện" in content
     assert chain["national"].get_absolute_url() in content
     assert "Thực hiện QĐ 402" in content
+    # And the conferences that reviewed how it was carried out, two pages away before; a
+    # draft one to staff only.
+    national = response.context["outgoing"][0][1][0][0]
+    assert [conference.pk for conference in national.reviewed_at] == [chain["conference"].pk]
+    assert f'<a lang="vi" href="{chain["conference"].get_absolute_url()}">' in content
+    draft = ConferenceFactory(title="Hội nghị chưa công bố", status=Document.Status.DRAFT)
+    DocumentLink.objects.create(source=draft, relation=Relation.REVIEWS, target=chain["national"])
+    assert (
+        "Hội nghị chưa công bố"
+        not in client.get(chain["provincial"].get_absolute_url()).content.decode()
+    )
     # The tab names the number first: many plans share a title.
     plan = chain["provincial"]
     assert f"<title>{plan.number} · {plan.title} – " in content
