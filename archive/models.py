@@ -6,6 +6,7 @@ Every model has a natural key so the fixtures load into a database that already 
 """
 
 import datetime
+import re
 from urllib.parse import urlencode
 
 from django.contrib.postgres.fields import ArrayField
@@ -878,6 +879,8 @@ class Plan(Document):
                     }
                 }
             )
+        if self.issuer_id and (error := issuer_mismatch(parsed, self.issuer)):
+            raise ValidationError({"issuer": error})
         if self.effective_date and self.date and self.effective_date < self.date:
             raise ValidationError(
                 {"effective_date": _("Ngày có hiệu lực không thể trước ngày ban hành.")}
@@ -938,6 +941,30 @@ def number_year_error(parsed, date):
         "Số, ký hiệu %(number)s ghi năm %(year)s, còn ngày ban hành ở năm %(issued)s: năm trong "
         "số là năm ban hành."
     ) % {"number": parsed, "year": parsed.year, "issued": date.year}
+
+
+def issuer_mismatch(parsed, issuer):
+    """Return why this issuer cannot have issued a number, or None: the number's symbol names
+    another body the archive knows and not this one («888/KH-TTg» saved as a provincial
+    People's Committee's). A symbol naming no body we know (UBNDX, a steering committee's BCĐ)
+    is not judged: the archive's list of bodies is not every body's."""
+    code = issuer.abbreviation.split(" ")[0]
+    groups = {group for group in re.split(r"[-/]", parsed.issuer) if group}
+    if not code or not groups or code in groups:
+        return None
+    known = Agency.objects.exclude(abbreviation="").values_list("name", "abbreviation")
+    owners = {}
+    for name, abbreviation in known:
+        if (other := abbreviation.split(" ")[0]) in groups:
+            owners.setdefault(other, []).append(name)
+    if not owners:
+        return None
+    other, names = next(iter(owners.items()))
+    return _("Ký hiệu %(number)s là của %(owner)s, không phải của %(chosen)s.") % {
+        "number": parsed,
+        "owner": names[0] if len(names) == 1 else other,
+        "chosen": issuer.name,
+    }
 
 
 def untyped_number_error(parsed, document_type):

@@ -210,6 +210,24 @@ def test_duplicate_number_is_a_validation_error_not_a_crash():
     assert "Đã có văn bản số 402/QĐ-TTg" in error.value.message_dict["number"][0]
 
 
+def test_a_number_naming_another_known_body_is_refused_for_this_issuer():
+    """ "888/KH-TTg" was saved as a provincial People's Committee's plan."""
+    AgencyFactory(name="Thủ tướng Chính phủ", abbreviation="TTg")
+    AgencyFactory(name="Bộ Tài chính", abbreviation="BTC")
+    ubnd = AgencyFactory(name="Ủy ban nhân dân tỉnh Hậu Giang", abbreviation="UBND Hậu Giang")
+    plan = Plan(title="Lệch cơ quan", slug="lech", number="888/KH-TTg", issuer=ubnd)
+    with pytest.raises(ValidationError) as error:
+        plan.full_clean()
+    assert error.value.message_dict["issuer"] == [
+        "Ký hiệu 888/KH-TTg là của Thủ tướng Chính phủ, không phải của Ủy ban nhân dân tỉnh Hậu Giang."
+    ]
+    # Its own symbol, a symbol naming no body the archive knows, or a joint one naming it: saved.
+    for n, number in enumerate(
+        ("888/KH-UBND", "889/KH-UBNDX", "45/KH-BCĐ", "7/2020/TTLT-UBND-BTC")
+    ):
+        Plan(title="Đúng", slug=f"dung-{n}", number=number, issuer=ubnd).full_clean()
+
+
 def test_malformed_number_is_a_vietnamese_validation_error():
     plan = Plan(title="Sai số", slug="sai-so", number="402 QĐ TTg")
     with pytest.raises(ValidationError) as error:
