@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import periods, reference, search
-from .adminsite import document_label
+from .adminsite import IdPicker, IdsPicker, document_label
 from .filters import DocumentFilter, search_generation
 from .models import (
     BY_NAME,
@@ -71,7 +71,22 @@ def _field_names():
         }
 
 
-class GuardedLookups(admin.ModelAdmin):
+class IdPickers:
+    """The pickers Django gives autocomplete_fields, but for values that cannot be ids
+    (adminsite.IdPicker), in a ModelAdmin or an inline."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = IdPicker(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = IdsPicker(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class GuardedLookups(IdPickers, admin.ModelAdmin):
     """A ModelAdmin whose list answers a hand-edited address without a 500: the address's own
     lookups (?title__regex=(, ?kind=%00) and searches (a NUL byte, which PostgreSQL refuses in
     text) that the database refuses give the whole list, as Django's own bad lookups do."""
@@ -169,7 +184,7 @@ class VerboseUniqueFormSet(BaseInlineFormSet):
         return super().get_unique_error_message(fields)
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(IdPickers, admin.TabularInline):
     """A document's links, the documents at their other end named by number and date."""
 
     model = DocumentLink

@@ -5,6 +5,7 @@ replace `admin.site`), so `archive/admin.py` registers on it as usual.
 """
 
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db.models import F
 
@@ -47,3 +48,20 @@ class DocumentAutocomplete(AutocompleteJsonView):
 class ArchiveAdminSite(admin.AdminSite):
     def autocomplete_view(self, request):
         return DocumentAutocomplete.as_view(admin_site=self)(request)
+
+
+def _ids(value):
+    """Return the values of a picker that can be ids: an address or a form edited by hand
+    ("?parent=abc", 5,000 digits) made Django's widget look them up, a 500 (int() refused
+    them, or PostgreSQL's bigint did); the form itself still refuses them as no choice."""
+    return [item for item in value if str(item).isdecimal() and len(str(item)) <= 18]
+
+
+class IdPicker(widgets.AutocompleteSelect):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _ids(value), attr)
+
+
+class IdsPicker(widgets.AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _ids(value), attr)

@@ -819,6 +819,27 @@ def test_a_nul_typed_in_a_link_picker_is_left_out(staff_client, objects):
     assert [r["text"] for r in response.json()["results"]] == ["UBND tỉnh Hậu Giang"]
 
 
+def test_a_picker_given_what_cannot_be_an_id_refuses_it_without_a_500(staff_client, objects):
+    """Django's picker looked up every value it was given: "?parent=abc" on an add page, or a
+    form edited by hand, was a 500 (int() or PostgreSQL's bigint refused it)."""
+    assert (
+        staff_client.get(reverse("admin:archive_agency_add"), {"parent": "abc"}).status_code == 200
+    )
+    outgoing = {
+        "outgoing_links-TOTAL_FORMS": "1",
+        "outgoing_links-0-relation": "trien_khai",
+    }
+    for bad in ("abc", "9" * 30, "9" * 5000):
+        data = document_form(number="31/KH-UBND", title="Kế hoạch", slug="kh-31", issuer=bad)
+        data |= {"provinces": [bad], "validity": "khong_xac_dinh"}
+        data |= outgoing | {"outgoing_links-0-target": bad}
+        response = staff_client.post(reverse("admin:archive_plan_add"), data)
+        assert response.status_code == 200
+        form = response.context["adminform"].form
+        assert {"issuer", "provinces"} <= set(form.errors)
+    assert not Plan.objects.filter(slug="kh-31").exists()
+
+
 def test_a_title_of_invisible_characters_only_is_refused(staff_client, objects):
     """It passed the form's "required" check, lost its characters on saving and was stored
     empty: the list showed "-" and its form refused every later save."""

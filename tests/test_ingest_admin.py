@@ -144,6 +144,13 @@ def test_a_title_of_invisible_characters_only_is_refused(demo, staff_client):
     assert not Document.objects.exclude(content_hash="").exists()
 
 
+def test_the_review_refuses_a_picker_value_that_cannot_be_an_id(demo, staff_client):
+    data = review_data(analyse(staff_client, text=SEED_003))
+    response = staff_client.post(URL, data | {"provinces": ["abc"], "issuer": "9" * 5000})
+    assert response.status_code == 200 and "provinces" in response.context["review"].errors
+    assert not Document.objects.exclude(content_hash="").exists()
+
+
 def test_the_review_refuses_the_dates_the_documents_form_would(demo, staff_client):
     """A date in the future was saved as a draft, whose admin form then refused every edit
     until the date was corrected."""

@@ -7,11 +7,7 @@ through document_import, as the command does.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import (
-    AutocompleteSelect,
-    AutocompleteSelectMultiple,
-    RelatedFieldWidgetWrapper,
-)
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .. import periods
+from ..adminsite import IdPicker, IdsPicker
 from ..models import (
     BY_NAME,
     Agency,
@@ -282,9 +279,9 @@ def _tag_pickers(review):
     """Give the issuer, provinces, agencies and objectives the pickers of the document's own
     form: in a plain multiple select (97 provinces) what the extraction chose lay out of
     sight, and one click without Ctrl silently dropped every other choice."""
-    pickers = {"issuer": (AutocompleteSelect, Plan)}
+    pickers = {"issuer": (IdPicker, Plan)}
     for name in ("provinces", "agencies", "objectives"):
-        pickers[name] = (AutocompleteSelectMultiple, Document)
+        pickers[name] = (IdsPicker, Document)
     for name, (widget, model) in pickers.items():
         field = review.fields[name]
         field.widget = widget(model._meta.get_field(name), admin.site)
