@@ -5,7 +5,7 @@ import functools
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
-from django.contrib.admin import widgets
+from django.contrib.admin import helpers, widgets
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR
@@ -97,6 +97,17 @@ class GuardedLookups(IdPickers, admin.ModelAdmin):
                 return super().get_changelist_instance(request)
         except DataError as error:
             raise IncorrectLookupParameters(error) from error
+
+    def response_action(self, request, queryset):
+        # A list's action on rows that cannot be ids (a form edited by hand): Django's filter
+        # raised before the action ran, a 500.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if any(not pk.isdecimal() or len(pk) > 18 for pk in selected):
+            self.message_user(
+                request, _("Lựa chọn không hợp lệ; không có gì thay đổi."), messages.WARNING
+            )
+            return None  # the list again, as Django answers an action without a choice
+        return super().response_action(request, queryset)
 
     def get_search_results(self, request, queryset, search_term):
         # The link pickers' search too (Django's autocomplete view asks this).

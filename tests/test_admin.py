@@ -840,6 +840,20 @@ def test_a_picker_given_what_cannot_be_an_id_refuses_it_without_a_500(staff_clie
     assert not Plan.objects.filter(slug="kh-31").exists()
 
 
+def test_an_action_on_rows_that_cannot_be_ids_changes_nothing(staff_client, objects):
+    """Django's filter of the rows chosen raised before the action ran: a 500."""
+    draft = PlanFactory(status=Document.Status.DRAFT)
+    url = reverse("admin:archive_plan_changelist")
+    for bad in ("abc", "9" * 5000):
+        response = staff_client.post(
+            url, {"action": "publish", "_selected_action": [draft.pk, bad]}, follow=True
+        )
+        assert response.status_code == 200
+        assert "Lựa chọn không hợp lệ; không có gì thay đổi." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Document.Status.DRAFT
+
+
 def test_a_title_of_invisible_characters_only_is_refused(staff_client, objects):
     """It passed the form's "required" check, lost its characters on saving and was stored
     empty: the list showed "-" and its form refused every later save."""
