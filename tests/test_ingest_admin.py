@@ -144,6 +144,13 @@ def test_a_title_of_invisible_characters_only_is_refused(demo, staff_client):
     assert not Document.objects.exclude(content_hash="").exists()
 
 
+def test_a_nul_pasted_with_a_text_is_left_out(demo, staff_client):
+    """It read "Null characters are not allowed.", with «Hãy dán văn bản…» beside it."""
+    response = analyse(staff_client, text=SEED_003.replace("\n", "\x00\n", 1))
+    assert response.status_code == 200 and "review" in response.context
+    assert "\x00" not in response.context["review"].initial["text"]
+
+
 def test_the_review_refuses_a_picker_value_that_cannot_be_an_id(demo, staff_client):
     data = review_data(analyse(staff_client, text=SEED_003))
     response = staff_client.post(URL, data | {"provinces": ["abc"], "issuer": "9" * 5000})

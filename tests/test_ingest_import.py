@@ -79,6 +79,10 @@ def test_nfd_text_is_composed_and_said_so():
         (b"\x7fELF\x02\x01\x01\x00\x00\x00binary", "nhị phân"),
         (b"\x81\x8d\x8f\x90\x9d" * 20, "bảng mã"),
         (b"a" * (5 * 1024 * 1024 + 1), "5 MB"),
+        # What staff upload besides text: told what to do, not only that it is binary.
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 50, "tệp Word.*\\.txt"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "tệp Word"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "tệp PDF.*dán"),
         # Bytes that say their encoding and do not decode by it: cut short, a lone surrogate.
         ("Kế hoạch di cư".encode("utf-16") + b"\x00", "Tệp hỏng.*UTF-16"),
         (("Kế hoạch di cư. " * 5).encode("utf-16-le") + b"\x00\xd8a\x00", "Tệp hỏng.*UTF-16-LE"),

@@ -79,6 +79,23 @@ def _control_share(text):
     return len(_CONTROLS.findall(text)) / max(len(text), 1)
 
 
+# What staff upload besides text: a Word file (.docx is a zip, .doc an OLE compound file) or a
+# PDF. «Tệp nhị phân» said what was wrong with it, not what to do.
+_WORD = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _not_text(data):
+    """Return what to do with a file that is a Word document or a PDF, or None."""
+    if data.startswith(_WORD):
+        return _(
+            "Đây là tệp Word hoặc tệp nén, không phải văn bản thuần: hãy lưu nó thành tệp .txt "
+            "(Unicode UTF-8), hoặc sao chép nội dung và dán vào ô văn bản."
+        )
+    if data.startswith(b"%PDF"):
+        return _("Đây là tệp PDF: hãy sao chép nội dung của nó và dán vào ô văn bản.")
+    return None
+
+
 def decode_bytes(data):
     """Return (NFC text, notes) for a file's bytes, or raise IngestError saying what is wrong."""
     if len(data) > MAX_BYTES:
@@ -88,6 +105,8 @@ def decode_bytes(data):
         )
     if not data.strip():
         raise IngestError(_("Tệp rỗng."))
+    if error := _not_text(data):
+        raise IngestError(error)
     text, encoding = _decode(data)
     notes = []
     if encoding not in ("utf-8",):

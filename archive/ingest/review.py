@@ -54,8 +54,16 @@ SPAN_LABELS = {
 }
 
 
+class SeenText(forms.CharField):
+    """Text as it will be stored (text.strip_controls): a title of invisible characters only is
+    empty, and refused as such, not saved as one no page can show."""
+
+    def to_python(self, value):
+        return super().to_python(strip_controls(value) if isinstance(value, str) else value)
+
+
 class TextForm(forms.Form):
-    text = forms.CharField(
+    text = SeenText(  # a NUL pasted with it read "Null characters are not allowed."
         label=pgettext_lazy("ô dán văn bản để nhập", "Văn bản"),
         required=False,
         strip=False,
@@ -88,14 +96,6 @@ class TextForm(forms.Form):
             raise forms.ValidationError(str(error)) from error
         data["notes"] = notes
         return data
-
-
-class SeenText(forms.CharField):
-    """A line as it will be stored (text.strip_controls): a title of invisible characters only
-    is empty, and refused as such, not saved as one no page can show."""
-
-    def to_python(self, value):
-        return super().to_python(strip_controls(value) if isinstance(value, str) else value)
 
 
 class ReviewForm(forms.Form):
