@@ -38,6 +38,7 @@ from .models import (
     Plan,
     Province,
     SlowSearch,
+    issuer_mismatch,
     untold_twin,
 )
 from .overview import alphabetical
@@ -93,7 +94,9 @@ class GuardedLookups(IdPickers, admin.ModelAdmin):
 
     def get_changelist_instance(self, request):
         try:
-            with transaction.atomic():  # the list's count and page are read here
+            # The list's count and filters are read here; its rows later, as it renders (a
+            # lookup the database refuses fails in the count first).
+            with transaction.atomic():
                 return super().get_changelist_instance(request)
         except DataError as error:
             raise IncorrectLookupParameters(error) from error
@@ -545,6 +548,13 @@ class PlanAdmin(DocumentKindAdmin):
     ]
 
     involved_fields = ["issuer"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.issuer_id and (parsed := obj.parsed_number):
+            if warning := issuer_mismatch(parsed, obj.issuer):
+                self.message_user(request, warning, messages.WARNING)
+
     agencies_help = _(
         "Mọi cơ quan liên quan. Cơ quan ban hành được tự thêm vào đây khi lưu: chỉ cần thêm các "
         "cơ quan khác được nhắc đến."

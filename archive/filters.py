@@ -66,11 +66,12 @@ class YearsField(forms.Field):
                 years.append(None)
                 continue
             # A year has four digits; int() refuses a string of 4,300 (a 500, not a message).
-            if not ascii_digits(item) or len(item) > 4 or int(item) not in YEARS:
+            digits = item.lstrip("0")
+            if not ascii_digits(item) or len(digits) > 4 or int(digits or 0) not in YEARS:
                 raise forms.ValidationError(
                     self.error_messages["invalid"], code="invalid", params={"value": item[:20]}
                 )
-            years.append(int(item))
+            years.append(int(digits))
         return sorted(set(years), key=lambda year: (year is None, year))
 
 

@@ -6,7 +6,6 @@ Every model has a natural key so the fixtures load into a database that already 
 """
 
 import datetime
-import re
 from urllib.parse import urlencode
 
 from django.contrib.postgres.fields import ArrayField
@@ -879,8 +878,6 @@ class Plan(Document):
                     }
                 }
             )
-        if self.issuer_id and (error := issuer_mismatch(parsed, self.issuer)):
-            raise ValidationError({"issuer": error})
         if self.effective_date and self.date and self.effective_date < self.date:
             raise ValidationError(
                 {"effective_date": _("Ngày có hiệu lực không thể trước ngày ban hành.")}
@@ -911,8 +908,9 @@ def future_date_error(date, precision=periods.Precision.DAY):
 def untold_twin(number, date, provinces, exclude=None):
     """Return a plan of this number and year that a plan without an issuer could not be told
     apart from on any page: one of the same provinces, or any when it names none; else None.
-    Without an issuer two plans of a number may be two provinces' (87/KH-UBND), as the
-    importer reads them too (ingest/store.py); with neither issuer nor province nothing does."""
+    Without an issuer two plans of a number may be two provinces' (87/KH-UBND). Stricter than
+    the importer's rule (ingest/store.py: a twin without an issuer, of the same provinces
+    read), which takes what a text says: an editor can choose the issuer or the provinces."""
     try:
         parsed = parse_number(number)
     except DocumentNumberError:
@@ -944,27 +942,30 @@ def number_year_error(parsed, date):
 
 
 def issuer_mismatch(parsed, issuer):
-    """Return why this issuer cannot have issued a number, or None: the number's symbol names
-    another body the archive knows and not this one («888/KH-TTg» saved as a provincial
-    People's Committee's). A symbol naming no body we know (UBNDX, a steering committee's BCĐ)
-    is not judged: the archive's list of bodies is not every body's."""
-    code = issuer.abbreviation.split(" ")[0]
-    groups = {group for group in re.split(r"[-/]", parsed.issuer) if group}
-    if not code or not groups or code in groups:
+    """Return a warning when this issuer may not have issued a number, or None: a group of the
+    number's symbol names another body the archive knows, and none names this one («888/KH-TTg»
+    saved as a provincial People's Committee's). Only said, not refused: a department's plan
+    is read with its superior body as issuer by the importer (its header's first line), and a
+    joint number need not name every co-issuer. Party and law numbers name a body that signs
+    for others (TW, QH14), and a group with a slash is one body's (BCĐ138/CP): not judged."""
+    if parsed.form in (parsed.PARTY, parsed.LAW) or not issuer.abbreviation:
         return None
-    known = Agency.objects.exclude(abbreviation="").values_list("name", "abbreviation")
+    code, groups = issuer.abbreviation.split(" ")[0], set(parsed.issuer.split("-")) - {""}
+    if code in groups:
+        return None
     owners = {}
-    for name, abbreviation in known:
+    for name, abbreviation in Agency.objects.exclude(abbreviation="").values_list(
+        "name", "abbreviation"
+    ):
         if (other := abbreviation.split(" ")[0]) in groups:
             owners.setdefault(other, []).append(name)
     if not owners:
         return None
     other, names = next(iter(owners.items()))
-    return _("Ký hiệu %(number)s là của %(owner)s, không phải của %(chosen)s.") % {
-        "number": parsed,
-        "owner": names[0] if len(names) == 1 else other,
-        "chosen": issuer.name,
-    }
+    return _(
+        "Hãy xem lại cơ quan ban hành: ký hiệu %(number)s là của %(owner)s, không phải của "
+        "%(chosen)s."
+    ) % {"number": parsed, "owner": names[0] if len(names) == 1 else other, "chosen": issuer.name}
 
 
 def untyped_number_error(parsed, document_type):

@@ -84,7 +84,7 @@ _SPACED_NUMBER = re.compile(r"(?<![\w/])(\d{1,6})\s+([^\W\d_][\w&]*-[\w&-]+)")  
 # nor one excluded ("-QĐ 402"); a year is none either (parse_query: "Kế hoạch 2021-2025"). The
 # type may come with its issuers, the number's symbol before its ordinal ("KH-UBND 1614").
 _TYPED_ORDINAL = re.compile(
-    rf"(?<![\w-])({_TYPE_PATTERN})(?:-[^\W_]+)*\s+(?:so\s+)?(\d{{1,6}})(?![\w/])"
+    rf"(?<![\w/-])({_TYPE_PATTERN})(?:-[^\W_]+)*\s+(?:so\s+)?(\d{{1,6}})(?![\w/])"
 )
 
 
@@ -175,7 +175,9 @@ def _plain_words(text):
 
 # A character reference copied with a web page's source ("Lào &amp; Campuchia", "Tp.&nbsp;Hồ
 # Chí Minh"): only one closed by ";", as html.unescape also reads "&copy" and "&lt" unclosed.
-_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+# A code point has at most 7 digits (6 in hexadecimal): html.unescape reads the digits with
+# int(), which refuses 4,300 of them.
+_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
 def clean_query(raw):

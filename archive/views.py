@@ -10,7 +10,13 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F
@@ -21,6 +27,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,6 +42,7 @@ from django.utils.translation import (
     pgettext_lazy,
 )
 from django.utils.translation import gettext as _
+from django.views import csrf, defaults
 
 from . import overview, periods, reference, search
 from .filters import (
@@ -713,12 +721,16 @@ def not_found(request, exception):
 
 
 def bad_request(request, exception):
-    """Django's 400 (a request too big, too many parameters, a forged host) in the site's page."""
+    """Django's 400 (a request too big, too many parameters) in the site's page."""
+    if isinstance(exception, DisallowedHost):
+        # Scanners' forged Host: the site's page would read the host again (its printed
+        # address) and fail, a 500. Django's bare page, which does not.
+        return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
         message = _("Dữ liệu gửi đi quá lớn (tối đa %(limit)s MB); không có gì được lưu.")
         message %= {"limit": limit}
-    elif isinstance(exception, TooManyFieldsSent):
+    elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
         message = _("Yêu cầu có quá nhiều tham số; không có gì được lưu.")
     else:
         message = _("Yêu cầu không hợp lệ.")
@@ -730,15 +742,17 @@ def forbidden(request, exception):
 
 
 def csrf_failure(request, reason=""):
-    """A form sent with a token that no longer holds: nothing was saved; say how to send it."""
-    return message_page(
-        request,
-        _(
+    """A form refused by Django's CSRF check: nothing was saved; say how to send it again."""
+    if settings.DEBUG:
+        return csrf.csrf_failure(request, reason)  # Django's page names the reason
+    if reason == REASON_NO_CSRF_COOKIE:  # reloading would not help: the cookie is refused
+        message = _("Trình duyệt không gửi cookie của trang: hãy cho phép cookie rồi gửi lại.")
+    else:
+        message = _(
             "Biểu mẫu đã hết hạn (phiên làm việc đã đổi, chẳng hạn sau khi đăng nhập lại ở thẻ "
             "khác); không có gì được lưu. Hãy quay lại, tải lại trang rồi gửi lại."
-        ),
-        403,
-    )
+        )
+    return message_page(request, message, 403)
 
 
 def message_page(request, message, status):

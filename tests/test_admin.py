@@ -854,6 +854,21 @@ def test_an_action_on_rows_that_cannot_be_ids_changes_nothing(staff_client, obje
     assert draft.status == Document.Status.DRAFT
 
 
+def test_an_issuer_its_number_contradicts_is_saved_and_questioned(staff_client, objects):
+    AgencyFactory(name="Thủ tướng Chính phủ", abbreviation="TTg")
+    data = document_form(
+        number="888/KH-TTg", title="Kế hoạch", slug="kh-888", issuer=objects["agency"].pk
+    )
+    response = staff_client.post(
+        reverse("admin:archive_plan_add"), data | {"validity": "khong_xac_dinh"}, follow=True
+    )
+    assert Plan.objects.filter(slug="kh-888").exists()  # an importer's draft is not blocked
+    assert (
+        "Hãy xem lại cơ quan ban hành: ký hiệu 888/KH-TTg là của Thủ tướng Chính phủ, không phải "
+        "của UBND tỉnh Hậu Giang."
+    ) in response.content.decode()
+
+
 def test_a_title_of_invisible_characters_only_is_refused(staff_client, objects):
     """It passed the form's "required" check, lost its characters on saving and was stored
     empty: the list showed "-" and its form refused every later save."""

@@ -86,7 +86,7 @@ def test_nfd_text_is_composed_and_said_so():
         # Bytes that say their encoding and do not decode by it: cut short, a lone surrogate.
         ("Kế hoạch di cư".encode("utf-16") + b"\x00", "Tệp hỏng.*UTF-16"),
         (("Kế hoạch di cư. " * 5).encode("utf-16-le") + b"\x00\xd8a\x00", "Tệp hỏng.*UTF-16-LE"),
-        (codecs.BOM_UTF8 + "Kế hoạch".encode() + b"\xff\xfe", "Tệp hỏng.*UTF-8 .vị trí 12"),
+        (codecs.BOM_UTF8 + "Kế hoạch".encode() + b"\xff\xfe", "Tệp hỏng.*UTF-8 .vị trí 15"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(data, message):

@@ -7,7 +7,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from archive.models import Agency, Conference, Document, DocumentLink, Plan, Province, Relation
+from archive.models import (
+    Agency,
+    Conference,
+    Document,
+    DocumentLink,
+    Plan,
+    Province,
+    Relation,
+    issuer_mismatch,
+)
+from archive.numbers import parse_number
 
 from .factories import (
     AgencyFactory,
@@ -210,22 +220,31 @@ def test_duplicate_number_is_a_validation_error_not_a_crash():
     assert "Đã có văn bản số 402/QĐ-TTg" in error.value.message_dict["number"][0]
 
 
-def test_a_number_naming_another_known_body_is_refused_for_this_issuer():
-    """ "888/KH-TTg" was saved as a provincial People's Committee's plan."""
+def test_a_number_naming_another_known_body_is_questioned_for_this_issuer():
+    """ "888/KH-TTg" was saved as a provincial People's Committee's plan without a word."""
     AgencyFactory(name="Thủ tướng Chính phủ", abbreviation="TTg")
-    AgencyFactory(name="Bộ Tài chính", abbreviation="BTC")
+    AgencyFactory(name="Chính phủ", abbreviation="CP")
+    AgencyFactory(name="Ban Chấp hành Trung ương Đảng", abbreviation="TW")
+    AgencyFactory(name="Sở Ngoại vụ tỉnh Nghệ An", abbreviation="SNgV Nghệ An")
+    AgencyFactory(name="Sở Ngoại vụ tỉnh Hậu Giang", abbreviation="SNgV Hậu Giang")
     ubnd = AgencyFactory(name="Ủy ban nhân dân tỉnh Hậu Giang", abbreviation="UBND Hậu Giang")
-    plan = Plan(title="Lệch cơ quan", slug="lech", number="888/KH-TTg", issuer=ubnd)
-    with pytest.raises(ValidationError) as error:
-        plan.full_clean()
-    assert error.value.message_dict["issuer"] == [
-        "Ký hiệu 888/KH-TTg là của Thủ tướng Chính phủ, không phải của Ủy ban nhân dân tỉnh Hậu Giang."
-    ]
-    # Its own symbol, a symbol naming no body the archive knows, or a joint one naming it: saved.
-    for n, number in enumerate(
-        ("888/KH-UBND", "889/KH-UBNDX", "45/KH-BCĐ", "7/2020/TTLT-UBND-BTC")
+    assert issuer_mismatch(parse_number("888/KH-TTg"), ubnd) == (
+        "Hãy xem lại cơ quan ban hành: ký hiệu 888/KH-TTg là của Thủ tướng Chính phủ, không "
+        "phải của Ủy ban nhân dân tỉnh Hậu Giang."
+    )
+    # Several bodies share a symbol: it is named.
+    assert "là của SNgV," in issuer_mismatch(parse_number("10/KH-SNgV"), ubnd)
+    # Its own symbol, one naming no body the archive knows, a joint one naming it, one body's
+    # symbol with a slash (Ban Chỉ đạo 138/CP), a Party's number: nothing to say.
+    for number in (
+        "888/KH-UBND",
+        "889/KH-UBNDX",
+        "45/KH-BCĐ",
+        "7/2020/TTLT-UBND-BTC",
+        "1234/KH-BCĐ138/CP",
+        "36-NQ/TW",
     ):
-        Plan(title="Đúng", slug=f"dung-{n}", number=number, issuer=ubnd).full_clean()
+        assert issuer_mismatch(parse_number(number), ubnd) is None, number
 
 
 def test_malformed_number_is_a_vietnamese_validation_error():

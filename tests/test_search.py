@@ -233,6 +233,9 @@ def test_a_number_typed_symbol_first_finds_what_its_type_and_ordinal_do(client, 
     for q in ("KH-UBND 1614", "kh-ubnd số 1614"):
         assert parse_query(q).typed_ordinals == [("kh", "1614")], q
         assert slugs(client, q=q) == found, q
+    # Not the symbol of a number typed whole, whose next word is no ordinal of its type.
+    for q in ("402/QĐ-TTg 63 tỉnh", "1614/KH-UBND 12 tháng", "30/2020/NĐ-CP 30 ngày"):
+        assert parse_query(q).typed_ordinals == [], q
 
 
 def test_a_number_alone_lists_its_documents_newest_first_then_those_citing_it(client, db):
@@ -1211,6 +1214,9 @@ def test_numbers_of_thousands_of_digits_are_refused_not_a_crash(client, corpus):
     assert (status, payload["parameter"]) == (400, "page") and "Exceeds" not in payload["error"]
     # Zeros before a number change nothing.
     assert api(client, page="0" * 5000 + "1")[0] == 200
+    assert api(client, year="0" * 5000 + "2020")[0] == 200
+    # Nor a character reference's digits, which html.unescape reads with int().
+    assert api(client, q="&#" + "1" * 5000 + ";")[0] == 200
 
 
 def test_an_empty_parameter_asks_for_no_filter(client, corpus):

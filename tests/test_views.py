@@ -265,8 +265,19 @@ def test_refused_requests_get_the_sites_own_page_saying_nothing_was_saved(client
     )
     assert response.status_code == 400
     assert "Yêu cầu có quá nhiều tham số" in response.content.decode()
+    # A forged Host (scanners send them): Django's own 400, as the site's page would read the
+    # host again to print its address, and fail.
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
     guarded = Client(enforce_csrf_checks=True)
+    # No cookie sent: reloading would not help, allowing cookies does.
     response = guarded.post(reverse("admin:login"), {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "hãy cho phép cookie rồi gửi lại" in response.content.decode()
+    # A token that no longer holds (another tab logged in again): reload and send again.
+    guarded.get(reverse("admin:login"))
+    response = guarded.post(
+        reverse("admin:login"), {"username": "a", "password": "b", "csrfmiddlewaretoken": "x" * 64}
+    )
     assert response.status_code == 403
     assert "Biểu mẫu đã hết hạn" in response.content.decode()
 

@@ -36,18 +36,19 @@ def _looks_utf16(data):
 def _declared(data):
     """Return (text, encoding) of a file whose bytes say their encoding (a byte order mark, or
     UTF-16's zero bytes), None otherwise, or raise IngestError when they do not decode so."""
+    start = 0
     if data.startswith(codecs.BOM_UTF8):
-        encoding, data = "utf-8", data[3:]
+        encoding, start = "utf-8", len(codecs.BOM_UTF8)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     elif not (encoding := _looks_utf16(data)):
         return None
     try:
-        return data.decode(encoding), encoding
+        return data[start:].decode(encoding), encoding
     except UnicodeDecodeError as error:  # cut short (an odd length), or a lone surrogate
         raise IngestError(
             _("Tệp hỏng: có byte không đọc được theo bảng mã %(encoding)s (vị trí %(at)s).")
-            % {"encoding": encoding.upper(), "at": error.start}
+            % {"encoding": encoding.upper(), "at": start + error.start}  # the file's byte
         ) from error
 
 
