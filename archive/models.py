@@ -28,7 +28,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import periods, search, synonyms
-from .numbers import DocumentNumberError, normalize_number, parse_number
+from .numbers import YEARS, DocumentNumberError, normalize_number, parse_number
 from .text import WORD, fold, nfc, strip_controls
 
 # The 63 provinces became 34 on this day (Nghị quyết 202/2025/QH15, operative from 1/7/2025).
@@ -713,6 +713,10 @@ class Document(NfcTextMixin, models.Model):
 
     def clean(self):
         super().clean()
+        if error := title_error(self.title):
+            raise ValidationError({"title": error})
+        if self.date and (error := date_range_error(self.date)):
+            raise ValidationError({"date": error})
         if self.date and not self.MAY_BE_AHEAD:
             if error := future_date_error(self.date, self.date_precision):
                 raise ValidationError({"date": error})
@@ -890,6 +894,26 @@ DATE_INVALID = _(
     "Hãy nhập một ngày dạng ngày/tháng/năm, ví dụ 30/07/2020. Nếu chỉ biết tháng hoặc năm, "
     "hãy để trống và ghi vào phần tóm tắt."
 )
+
+
+def title_error(title):
+    """Return why a title cannot be one, or None: it holds no letter or digit (combining marks
+    alone, «\u0301\u0301», were saved as a title no page shows and a slug «tai-lieu»)."""
+    if title and not WORD.search(title):
+        return _("Tiêu đề cần có chữ hoặc số.")
+    return None
+
+
+def date_range_error(date):
+    """Return why a date is outside what the archive holds, or None: 01/01/0001 was saved, and
+    no year facet or period found it (numbers.YEARS, from 1945)."""
+    if date.year in YEARS:
+        return None
+    return _("Năm %(year)s nằm ngoài khoảng %(first)s–%(last)s của lưu trữ.") % {
+        "year": date.year,
+        "first": YEARS[0],
+        "last": YEARS[-1],
+    }
 
 
 def future_date_error(date, precision=periods.Precision.DAY):

@@ -116,6 +116,16 @@ def test_django_admin_strings_read_as_vietnamese(staff_client, objects):
         reverse("admin:archive_plan_changelist"), {"action": "publish", "index": 0}, follow=True
     )
     assert "Hãy chọn ít nhất một mục trước khi thực hiện thao tác." in nothing.content.decode()
+    # A form edited by hand: a picker's value that is no id, a NUL byte, lost counters.
+    data = document_form(number="41/KH-UBND", title="Kế hoạch", slug="kh-41", provinces=["abc"])
+    content = staff_client.post(reverse("admin:archive_plan_add"), data).content.decode()
+    assert "«abc» không phải giá trị hợp lệ." in content
+    nul = {"name": "Sở\x00", "slug": "so"}
+    content = staff_client.post(reverse("admin:archive_agency_add"), nul).content.decode()
+    assert "Không được có ký tự NUL" in content
+    del data["outgoing_links-TOTAL_FORMS"]
+    content = staff_client.post(reverse("admin:archive_plan_add"), data).content.decode()
+    assert "Biểu mẫu thiếu hoặc bị sửa dữ liệu quản lý" in content
 
 
 def test_two_sessions_in_one_place_are_refused_by_the_fields_label(staff_client, objects):
@@ -879,6 +889,21 @@ def test_a_title_of_invisible_characters_only_is_refused(staff_client, objects):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["title"]
     assert not Plan.objects.filter(slug="vo-hinh").exists()
+
+
+def test_a_title_without_a_letter_or_a_date_before_1945_is_refused(staff_client, objects):
+    """Combining marks alone were saved as a title (slug «tai-lieu»), and 01/01/0001 as a date
+    no year facet or period could find."""
+    data = document_form(title="\u0301\u0301", slug="dau", number="9/KH-UBND", date="05/05/2020")
+    data["validity"] = "khong_xac_dinh"
+    response = staff_client.post(reverse("admin:archive_plan_add"), data)
+    assert response.context["adminform"].form.errors["title"] == ["Tiêu đề cần có chữ hoặc số."]
+    data |= {"title": "Kế hoạch", "date": "01/01/0001"}
+    response = staff_client.post(reverse("admin:archive_plan_add"), data)
+    assert response.context["adminform"].form.errors["date"] == [
+        "Năm 1 nằm ngoài khoảng 1945–2100 của lưu trữ."
+    ]
+    assert not Plan.objects.filter(slug="dau").exists()
 
 
 def test_the_link_picker_tells_look_alike_documents_apart(staff_client, objects):

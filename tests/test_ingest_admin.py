@@ -141,6 +141,11 @@ def test_a_title_of_invisible_characters_only_is_refused(demo, staff_client):
     data = review_data(analyse(staff_client, text=SEED_003))
     response = staff_client.post(URL, data | {"title": "\u200b \u2060"})
     assert response.context["review"].errors["title"] == ["Trường này là bắt buộc."]
+    response = staff_client.post(URL, data | {"title": "\u0301\u0301", "date": "01/01/0001"})
+    assert response.context["review"].errors["title"] == ["Tiêu đề cần có chữ hoặc số."]
+    assert response.context["review"].errors["date"] == [
+        "Năm 1 nằm ngoài khoảng 1945–2100 của lưu trữ."
+    ]
     assert not Document.objects.exclude(content_hash="").exists()
 
 

@@ -28,8 +28,10 @@ from ..models import (
     Plan,
     Province,
     Relation,
+    date_range_error,
     future_date_error,
     number_year_error,
+    title_error,
 )
 from ..numbers import DocumentNumberError, parse_number
 from ..text import strip_controls, vn_slugify
@@ -166,6 +168,11 @@ class ReviewForm(forms.Form):
                 raise forms.ValidationError(str(error)) from error
         return text
 
+    def clean_title(self):
+        if error := title_error(self.cleaned_data["title"]):
+            raise forms.ValidationError(error)
+        return self.cleaned_data["title"]
+
     def clean(self):
         data = super().clean()
         if data.get("kind") == PLAN and not data.get("number") and "number" not in self.errors:
@@ -184,8 +191,10 @@ class ReviewForm(forms.Form):
             parsed = parse_number(number) if number else None
         except DocumentNumberError:
             parsed = None  # said on the number's field
-        error = future_date_error(date, date.precision) or (
-            parsed and number_year_error(parsed, date)
+        error = (
+            date_range_error(date)
+            or future_date_error(date, date.precision)
+            or (parsed and number_year_error(parsed, date))
         )
         if error:
             self.add_error("date", error)
