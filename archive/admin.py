@@ -548,17 +548,17 @@ class PlanAdmin(DocumentKindAdmin):
     ]
 
     involved_fields = ["issuer"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if obj.issuer_id and (parsed := obj.parsed_number):
-            if warning := issuer_mismatch(parsed, obj.issuer):
-                self.message_user(request, warning, messages.WARNING)
-
     agencies_help = _(
         "Mọi cơ quan liên quan. Cơ quan ban hành được tự thêm vào đây khi lưu: chỉ cần thêm các "
         "cơ quan khác được nhắc đến."
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Said, not refused (models.issuer_mismatch): the editor may know better.
+        if obj.issuer_id and (parsed := obj.parsed_number):
+            if warning := issuer_mismatch(parsed, obj.issuer):
+                self.message_user(request, warning, messages.WARNING)
 
     # Sorted by its ordinal as a number: as text, "1614/KH-UBND" came before "402/QĐ-TTg".
     @admin.display(description=_("số, ký hiệu"), ordering=NUMBER_ORDINAL)
