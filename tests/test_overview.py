@@ -787,6 +787,8 @@ PAGES = [
     (f"/van-ban/{NATIONAL}/", 10),  # the page as before, timeline, chain (2), provinces
     (f"/van-ban/{NATIONAL}/?era=63", 10),
     (f"/hoi-nghi/{REVIEW}/", 10),
+    # a provincial plan: the page as before, and the conferences reviewing what it carries out
+    (f"/van-ban/{HAU_GIANG_PLAN}/", 9),
 ]
 
 
