@@ -110,6 +110,12 @@ def test_paging_keeps_the_query(page, demo_site):
     page.get_by_role("link", name=re.compile("Trang sau")).click()
     assert "page=2" in page.url and "sort=oldest" in page.url
     assert page.locator(".pagination .current").inner_text() == "Trang 2 / 2"
+    # The next page opens at its results: a keyboard went back through the form and some
+    # sixty filter links (171 Tabs to «Trang sau»), a phone to the form at the top.
+    assert page.url.endswith("#results")
+    assert abs(page.locator("#results").bounding_box()["y"]) < 5
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#results') !== null")
     page.go_back()
     assert page.locator(".pagination .current").inner_text() == "Trang 1 / 2"
 
