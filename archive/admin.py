@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import periods, reference, search
-from .adminsite import IdPicker, IdsPicker, document_label
+from .adminsite import IdPicker, IdsPicker, can_be_id, document_label
 from .filters import DocumentFilter, search_generation
 from .models import (
     BY_NAME,
@@ -105,7 +105,7 @@ class GuardedLookups(IdPickers, admin.ModelAdmin):
         # A list's action on rows that cannot be ids (a form edited by hand): Django's filter
         # raised before the action ran, a 500.
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if any(not pk.isdecimal() or len(pk) > 18 for pk in selected):
+        if not all(map(can_be_id, selected)):
             self.message_user(
                 request, _("Lựa chọn không hợp lệ; không có gì thay đổi."), messages.WARNING
             )

@@ -50,11 +50,17 @@ class ArchiveAdminSite(admin.AdminSite):
         return DocumentAutocomplete.as_view(admin_site=self)(request)
 
 
+def can_be_id(value):
+    """Return whether a value sent for a row can be its id: from an address or a form edited
+    by hand ("?parent=abc", 5,000 digits) Django looked it up, a 500 (int() refused it, or
+    PostgreSQL's bigint did)."""
+    return str(value).isdecimal() and len(str(value)) <= 18
+
+
 def _ids(value):
-    """Return the values of a picker that can be ids: an address or a form edited by hand
-    ("?parent=abc", 5,000 digits) made Django's widget look them up, a 500 (int() refused
-    them, or PostgreSQL's bigint did); the form itself still refuses them as no choice."""
-    return [item for item in value if str(item).isdecimal() and len(str(item)) <= 18]
+    """Return the values of a picker that can be ids, the ones Django's widget looks up; the
+    form itself still refuses the others as no choice."""
+    return [item for item in value if can_be_id(item)]
 
 
 class IdPicker(widgets.AutocompleteSelect):

@@ -26,7 +26,7 @@ from django_filters.fields import ModelMultipleChoiceField
 
 from . import periods, reference, search
 from .models import REVERSE_LABELS, Agency, Document, DocumentType, GcmObjective, Province, Relation
-from .text import ascii_digits, vietnamese_key
+from .text import ascii_digits, digits_value, vietnamese_key
 
 SORT_CHOICES = [
     ("relevance", _("Liên quan nhất")),
@@ -65,13 +65,12 @@ class YearsField(forms.Field):
             if item == UNKNOWN_YEAR:
                 years.append(None)
                 continue
-            # A year has four digits; int() refuses a string of 4,300 (a 500, not a message).
-            digits = item.lstrip("0")
-            if not ascii_digits(item) or len(digits) > 4 or int(digits or 0) not in YEARS:
+            year = digits_value(item, 4) if ascii_digits(item) else None  # a year has four
+            if year not in YEARS:
                 raise forms.ValidationError(
                     self.error_messages["invalid"], code="invalid", params={"value": item[:20]}
                 )
-            years.append(int(digits))
+            years.append(year)
         return sorted(set(years), key=lambda year: (year is None, year))
 
 

@@ -18,6 +18,14 @@ def ascii_digits(value):
     return value.isascii() and value.isdigit()
 
 
+def digits_value(digits, most):
+    """Return the number a string of ASCII digits writes, or None past `most` digits (zeros
+    before it not counted): int() refuses a string of 4,300 digits, with Python's English for a
+    message (year=9…9 on a search address was a 500)."""
+    significant = digits.lstrip("0")
+    return int(significant or 0) if len(significant) <= most else None
+
+
 def nfc(value):
     """Return the text in Unicode NFC, the one form we store and compare."""
     return unicodedata.normalize("NFC", value) if value else value

@@ -70,7 +70,7 @@ from .models import (
 )
 from .numbers import YEARS
 from .templatetags.archive_tags import highlight, query_with
-from .text import ascii_digits, vietnamese_key
+from .text import ascii_digits, digits_value, vietnamese_key
 
 HOME_PAGE_SIZE = 20
 KIND_MODELS = {
@@ -472,9 +472,7 @@ def positive_int(params, name, default, maximum=None):
         return default
     if not ascii_digits(raw) or not raw.strip("0"):
         raise ValueError(_("«%(value)s» không phải số nguyên dương.") % {"value": raw[:20]})
-    # Past any page: int() refuses a string of 4,300 digits, with Python's English for a message.
-    digits = raw.lstrip("0")
-    value = int(digits) if len(digits) <= 18 else 10**18
+    value = digits_value(raw, 18) or 10**18  # past any page
     if maximum and value > maximum:
         raise ValueError(_("Tối đa %(maximum)s.") % {"maximum": maximum})
     return value
