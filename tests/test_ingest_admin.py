@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -298,3 +299,17 @@ def test_an_issuer_the_catalogue_lacks_can_be_added_from_the_review(demo, staff_
     form = staff_client.get(address).context["adminform"].form
     assert form.initial["name"] == "Ủy ban nhân dân tỉnh Hoà Bình"
     assert form.initial["slug"] == "uy-ban-nhan-dan-tinh-hoa-binh"
+
+
+def test_a_text_edited_in_the_hidden_field_is_read_as_the_text_form_would(demo, staff_client):
+    """The review sends its text back in a hidden field: one of spaces saved an empty draft,
+    a decomposed one was stored decomposed."""
+    data = review_data(analyse(staff_client, text=SEED_003))
+    response = staff_client.post(URL, data | {"text": " \u200b\n "}, follow=True)
+    assert response.redirect_chain == [(URL, 302)]
+    assert "Hãy dán văn bản hoặc chọn một tệp." in response.content.decode()
+    assert not Document.objects.exclude(content_hash="").exists()
+    decomposed = unicodedata.normalize("NFD", SEED_003)
+    staff_client.post(URL, data | {"text": decomposed})
+    document = Document.objects.exclude(content_hash="").get()
+    assert document.body and unicodedata.is_normalized("NFC", document.body)

@@ -352,11 +352,17 @@ def _review(request, context, data, review=None):
 
 
 def _save(model_admin, request, context):
-    text = request.POST.get("text", "")
-    extraction = extract(text, Catalogue()) if text else None
+    try:
+        # The text comes back in a hidden field: as the text form left it unless edited by
+        # hand, when one of spaces saved an empty draft and a decomposed one was stored so.
+        text = normalize_text(request.POST.get("text", ""), [])
+    except IngestError:
+        messages.error(request, _("Hãy dán văn bản hoặc chọn một tệp."))
+        return redirect(request.path)
+    extraction = extract(text, Catalogue())
     review = ReviewForm(request.POST, extraction=extraction)
-    if not review.is_valid() or extraction is None:
-        return _review(request, context, {"text": text}, review) if text else redirect(request.path)
+    if not review.is_valid():
+        return _review(request, context, {"text": text}, review)
     data = review.cleaned_data
     date = data["date"]
     edits = {
