@@ -626,14 +626,23 @@ def facet_values(filterset, name, keys):
     return {key: choices[key] for key in keys if key in choices}
 
 
-def chosen_values(filterset):
-    """Return [(facet, value the filter takes)] of every value chosen, facet by facet."""
-    chosen = []
+def _chosen(filterset):
+    """Yield (facet, value the filter takes, label) of every value chosen, facet by facet."""
     for name in FACET_NAMES:
         keys = _selected(filterset, name)
         values = facet_values(filterset, name, keys)
-        chosen += [(name, values[key][0]) for key in keys if key in values]
-    return chosen
+        yield from ((name, *values[key]) for key in keys if key in values)
+
+
+def chosen_values(filterset):
+    """Return [(facet, value the filter takes)] of every value chosen, facet by facet."""
+    return [(name, value) for name, value, _label in _chosen(filterset)]
+
+
+def chosen_labels(filterset):
+    """Return [(facet's label, value's label)] of every value chosen, as the page names them."""
+    labels = dict(FACETS)
+    return [(labels[name], label) for name, _value, label in _chosen(filterset)]
 
 
 def facet_counts_by_value(filterset):

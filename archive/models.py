@@ -419,6 +419,10 @@ class DocumentQuerySet(models.QuerySet):
     def oldest_first(self):
         return self.order_by(models.F("date").asc(nulls_last=True), "created_at", "pk")
 
+    def newest_entered(self):
+        """Order by when the documents entered the archive, newest first (a search's feed)."""
+        return self.order_by("-created_at", "-pk")
+
     def search(self, query):
         """Return the documents matching a query (text or ParsedQuery), with its rank aliased.
 

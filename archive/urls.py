@@ -8,6 +8,7 @@ app_patterns = [
     path("", views.home, name="home"),
     path("tim-kiem/", views.search_page, name="search"),
     path("tim-kiem/csv/", views.search_csv, name="search-csv"),
+    path("tim-kiem/atom/", views.search_feed, name="search-feed"),
     path("api/search/", views.api_search, name="api-search"),
     path("api/suggest/", views.api_suggest, name="api-suggest"),
     path("van-ban/<slug:slug>/", views.document_detail, {"kind": Document.Kind.PLAN}, name="plan"),

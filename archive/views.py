@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from django.views import csrf, defaults
 
 from . import overview, periods, reference, search
+from .feeds import SearchFeed
 from .filters import (
     SORT_CHOICES,
     UNKNOWN_YEAR,
@@ -583,13 +584,25 @@ class Echo:
         return value
 
 
+def refused(filterset):
+    """Return the 400 of a search a file or feed cannot be made of, saying what was refused."""
+    _name, label, message = form_errors(filterset.form)[0]
+    return HttpResponseBadRequest(
+        f"{label}: {message}" if label else message, content_type="text/plain; charset=utf-8"
+    )
+
+
+def search_feed(request):
+    filterset = bind_search(request)
+    if not filterset.is_valid():
+        return refused(filterset)
+    return SearchFeed(filterset)(request)
+
+
 def search_csv(request):
     filterset = bind_search(request)
     if not filterset.is_valid():
-        _name, label, message = form_errors(filterset.form)[0]
-        return HttpResponseBadRequest(
-            f"{label}: {message}" if label else message, content_type="text/plain; charset=utf-8"
-        )
+        return refused(filterset)
     documents = (
         filterset.ordered_qs()
         .select_related("plan__document_type")

@@ -3,6 +3,7 @@
 import datetime
 import html
 import re
+from xml.etree import ElementTree
 
 import psycopg
 import pytest
@@ -1844,6 +1845,83 @@ def test_csv_export_is_dated_and_names_a_bad_parameter_as_the_page_does(client, 
     refused = client.get(reverse("archive:search-csv"), {"sort": "bogus"})
     assert refused.status_code == 400
     assert refused.content.decode().startswith("Sắp xếp: ")
+
+
+# Feeds ---------------------------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed(client, **params):
+    response = client.get(reverse("archive:search-feed"), params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    return ElementTree.fromstring(response.content)
+
+
+def entry_titles(root):
+    return [entry.find(f"{ATOM}title").text for entry in root.iter(f"{ATOM}entry")]
+
+
+def test_a_search_feed_lists_what_entered_the_archive_newest_first(client, corpus):
+    """Ordered by when each entered the archive, not by its date: a 2020 plan entered today is
+    news to whoever follows the search."""
+    now = timezone.now()
+    for days, key in enumerate(["di_cu", "kh1614", "draft", "di_cu_x"]):
+        Document.objects.filter(pk=corpus[key].pk).update(
+            created_at=now - datetime.timedelta(days=days)
+        )
+    root = feed(client, q="người di cư")
+    assert entry_titles(root) == [
+        "Người di cư trở về quê",
+        "1614/KH-UBND: Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang",
+        "Người di cũ trở về quê",  # matched as the search matches it, unaccented
+    ]  # the draft, entered between them, is the editors' alone
+    assert root.find(f"{ATOM}title").text == "«người di cư» – Lưu trữ chính sách di cư"
+    first = next(root.iter(f"{ATOM}entry"))
+    assert first.find(f"{ATOM}link").get("href") == "http://testserver/bai-viet/di-cu/"
+    assert first.find(f"{ATOM}summary").text == "01/05/2024. Câu chuyện người di cư."
+    assert [c.get("term") for c in first.iter(f"{ATOM}category")] == ["Bài viết", "Nghệ An"]
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links["self"] == "http://testserver/tim-kiem/atom/?q=ng%C6%B0%E1%BB%9Di+di+c%C6%B0"
+    assert links["alternate"] == "http://testserver/tim-kiem/?q=ng%C6%B0%E1%BB%9Di+di+c%C6%B0"
+
+
+def test_a_search_feed_names_its_filters_and_refuses_what_the_page_refuses(client, corpus):
+    root = feed(client, province="can-tho", kind="plan")
+    assert root.find(f"{ATOM}title").text == (
+        "Loại tài liệu: Văn bản · Tỉnh, thành phố: Cần Thơ – Lưu trữ chính sách di cư"
+    )
+    assert entry_titles(root) == [
+        "402/KH-UBND: Kế hoạch quản lý chợ nông thôn",
+        "1614/KH-UBND: Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang",
+    ]  # Hậu Giang's plan: Hậu Giang was merged into Cần Thơ
+    assert feed(client).find(f"{ATOM}title").text == "Tài liệu mới – Lưu trữ chính sách di cư"
+    assert feed(client, date_from="2021", date_to="06/2024").find(f"{ATOM}title").text == (
+        "Từ ngày 01/01/2021 · Đến ngày 30/06/2024 – Lưu trữ chính sách di cư"
+    )
+    refused = client.get(reverse("archive:search-feed"), {"year": "abc"})
+    assert refused.status_code == 400
+    assert refused.content.decode().startswith("Năm: ")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = feed(client, kind="plan")
+    assert english.find(f"{ATOM}title").text == (
+        "Kind: Official document – Migration policy archive"
+    )
+
+
+def test_a_feeds_summary_is_escaped_once_for_the_reader(client, corpus):
+    """A reader takes the summary as HTML: a text's "<" must reach it as a character."""
+    Document.objects.filter(pk=corpus["phrase"].pk).update(summary="Luật <b>mới</b> & cũ")
+    summaries = [e.find(f"{ATOM}summary").text for e in feed(client, q="tuần").iter(f"{ATOM}entry")]
+    assert summaries == ["01/01/2023. Luật &lt;b&gt;mới&lt;/b&gt; &amp; cũ"]
+
+
+def test_the_search_page_offers_its_feed(client, corpus):
+    page = client.get(reverse("archive:search"), {"q": "di cư"}).content.decode()
+    href = reverse("archive:search-feed") + "?q=di+c%C6%B0"
+    assert f'<link rel="alternate" type="application/atom+xml" href="{href}"' in page
+    assert f'href="{href}" type="application/atom+xml"' in page  # the link people see
 
 
 def test_suggestions_for_numbers_and_titles(client, corpus):
