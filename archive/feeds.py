@@ -18,6 +18,7 @@ from .filters import chosen_labels
 from .models import Document
 
 ENTRIES = 50
+FEW = 5000  # matches read whole (items)
 SUMMARY_WORDS = 60
 
 
@@ -59,8 +60,16 @@ class SearchFeed(Feed):
         return _with_parameters("archive:search-feed", filterset)
 
     def items(self, filterset):
+        matches = filterset.qs
+        few = list(matches.order_by().values_list("pk", "created_at")[: FEW + 1])
+        if len(few) <= FEW:
+            # Matching few, the matches are read and the last entered kept. Walking the index
+            # of when documents were entered, as for a word most documents hold, would read
+            # most of the archive to find fifty; the planner cannot tell a text match's share.
+            last = sorted(few, key=lambda row: (row[1], row[0]), reverse=True)[:ENTRIES]
+            matches = Document.objects.filter(pk__in=[pk for pk, _entered in last])
         return (
-            filterset.qs.newest_entered()
+            matches.newest_entered()
             .select_related("plan")
             .prefetch_related("provinces")[:ENTRIES]
         )

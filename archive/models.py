@@ -644,6 +644,8 @@ class Document(NfcTextMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["kind", "status"], name="document_kind_status"),
+            # A search's feed: the last entered first, read backwards until fifty match.
+            models.Index(fields=["created_at", "id"], name="document_created"),
             # A write queues its lexemes in the index's pending list, which every search reads
             # in full until a write past the limit merges it (migration 0016).
             GinIndex(fields=["search_vector"], name=SEARCH_INDEX, gin_pending_list_limit=1024),

@@ -596,7 +596,11 @@ def search_feed(request):
     filterset = bind_search(request)
     if not filterset.is_valid():
         return refused(filterset)
-    return SearchFeed(filterset)(request)
+    feed = SearchFeed(filterset)
+    # A feed reader asks again every hour or so, for an answer that changes only with the
+    # archive: cached as the page's results are, by the search generation.
+    body = rendered(request, filterset, "atom", lambda: feed(request).content.decode())
+    return HttpResponse(body, content_type=feed.feed_type.content_type)
 
 
 def search_csv(request):

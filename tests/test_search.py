@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from archive import filters, search, synonyms, views
+from archive import feeds, filters, search, synonyms, views
 from archive.filters import DocumentFilter, search_generation
 from archive.models import (
     Agency,
@@ -1863,9 +1863,13 @@ def entry_titles(root):
     return [entry.find(f"{ATOM}title").text for entry in root.iter(f"{ATOM}entry")]
 
 
-def test_a_search_feed_lists_what_entered_the_archive_newest_first(client, corpus):
+@pytest.mark.parametrize("few", [feeds.FEW, 1])  # matches read whole, or the index walked
+def test_a_search_feed_lists_what_entered_the_archive_newest_first(
+    client, corpus, few, monkeypatch
+):
     """Ordered by when each entered the archive, not by its date: a 2020 plan entered today is
     news to whoever follows the search."""
+    monkeypatch.setattr(feeds, "FEW", few)
     now = timezone.now()
     for days, key in enumerate(["di_cu", "kh1614", "draft", "di_cu_x"]):
         Document.objects.filter(pk=corpus[key].pk).update(
@@ -1885,6 +1889,23 @@ def test_a_search_feed_lists_what_entered_the_archive_newest_first(client, corpu
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
     assert links["self"] == "http://testserver/tim-kiem/atom/?q=ng%C6%B0%E1%BB%9Di+di+c%C6%B0"
     assert links["alternate"] == "http://testserver/tim-kiem/?q=ng%C6%B0%E1%BB%9Di+di+c%C6%B0"
+    monkeypatch.setattr(feeds, "ENTRIES", 2)  # the last two entered, of the three
+    cache.clear()
+    assert entry_titles(feed(client, q="người di cư")) == entry_titles(root)[:2]
+
+
+def test_a_search_feed_is_cached_until_the_archive_changes(
+    client, corpus, django_assert_num_queries
+):
+    """Feed readers ask every hour or so: a repeat costs what a repeated page does."""
+    params = {"q": "di cư", "province": "nghe-an"}
+    before = entry_titles(feed(client, **params))
+    with django_assert_num_queries(RENDERED_QUERIES):
+        assert entry_titles(feed(client, **params)) == before
+    ArticleFactory(
+        title="Tin mới về di cư", body="di cư", provinces=[corpus["di_cu"].provinces.first()]
+    )
+    assert entry_titles(feed(client, **params)) == ["Tin mới về di cư", *before]
 
 
 def test_a_search_feed_names_its_filters_and_refuses_what_the_page_refuses(client, corpus):
