@@ -69,9 +69,7 @@ class SearchFeed(Feed):
             last = sorted(few, key=lambda row: (row[1], row[0]), reverse=True)[:ENTRIES]
             matches = Document.objects.filter(pk__in=[pk for pk, _entered in last])
         return (
-            matches.newest_entered()
-            .select_related("plan")
-            .prefetch_related("provinces")[:ENTRIES]
+            matches.newest_entered().select_related("plan").prefetch_related("provinces")[:ENTRIES]
         )
 
     def item_title(self, document):

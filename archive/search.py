@@ -151,6 +151,13 @@ class ParsedQuery:
         return bool(self.numbers or self.typed_ordinals or self.ordinals)
 
     @property
+    def follows_links(self):
+        """Whether what the query finds depends on links, not on documents' rows alone: it
+        names a number, or an ordinal typed among its words ("402 người": the documents linked
+        to one numbered so, _ordinal_links)."""
+        return self.names_a_number or bool(self.word_ordinals)
+
+    @property
     def uses_operators(self):
         return bool(_OPERATORS.search(self.text))
 

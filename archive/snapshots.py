@@ -278,9 +278,9 @@ def _ranked(filterset):
 def answer(filterset):
     """Return the search's answer from its snapshot, corrected; None without a usable one.
 
-    A search naming a number has none: it follows links, which the change log (of document
-    rows) does not see."""
-    if filterset.parsed_query.names_a_number:
+    A search following links (naming a number, or an ordinal among words) has none: the
+    change log, of document rows, does not see a link added or its document published."""
+    if filterset.parsed_query.follows_links:
         return None
     data = filterset.form.cleaned_data
     kinds, years = set(data.get("kind") or ()), set(data.get("year") or ())
@@ -288,6 +288,15 @@ def answer(filterset):
     stored_part = "results" if kinds or years else "results - 'cells'"
     key = key_of(filterset)
     with connection.cursor() as cursor:
+        # prune() must not delete the log entries of the changed documents between the reading
+        # of their ids and of their past rows: their present counts would be added and their
+        # past ones never taken away. Not waited for: a prune waiting for a builder would hold
+        # every search behind it; the search is computed instead.
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock_shared(hashtext('archive_search_snapshot'))"
+        )
+        if not cursor.fetchone()[0]:
+            return None
         cursor.execute(
             f"SELECT taken::text, builder, last_seq, {stored_part} "
             "FROM archive_search_snapshot WHERE key = %s",
@@ -534,7 +543,7 @@ ON CONFLICT (key) DO UPDATE SET count = archive_slowsearch.count + 1,
 def note_slow(filterset, seconds):
     """Count a search computed in `seconds` if that was slow, under the key of its snapshot
     (its kind and year left out: the snapshot's cells answer them)."""
-    if seconds < SLOW_SECONDS or filterset.parsed_query.names_a_number:  # see answer()
+    if seconds < SLOW_SECONDS or filterset.parsed_query.follows_links:  # see answer()
         return
     data = filterset.data
     parameters = {
