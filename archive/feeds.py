@@ -75,7 +75,9 @@ class SearchFeed(Feed):
     def item_title(self, document):
         plan = document.plan if document.kind == Document.Kind.PLAN else None
         number = f"{plan.number}: " if plan and plan.number else ""
-        return f"{number}{document.title}"
+        # A staff member's feed holds drafts, which the reader must not take for published.
+        draft = f"[{_('Bản nháp')}] " if document.status == Document.Status.DRAFT else ""
+        return f"{draft}{number}{document.title}"
 
     def item_description(self, document):
         """Return the document's date, as its page gives it, and the start of its summary or

