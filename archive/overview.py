@@ -360,10 +360,12 @@ def most_implemented(user, limit=10):
     # Counting the links first and joining their targets' rows only for status and date costs a
     # tenth of grouping every plan row by its links (0.1 s instead of 0.3 s at 200,000).
     links = DocumentLink.objects.filter(relation=Relation.IMPLEMENTS)
-    # As Document.objects.visible_to(user), on the link's target.
-    visible = {} if user.is_staff else {"target__status": Document.Status.PUBLISHED}
+    if not user.is_staff:  # as Document.objects.visible_to(user), at both ends: a plan whose
+        # implementers are drafts was offered with a map of none.
+        published = Document.Status.PUBLISHED
+        links = links.filter(source__status=published, target__status=published)
     top = (
-        links.filter(target__kind=Document.Kind.PLAN, **visible)
+        links.filter(target__kind=Document.Kind.PLAN)
         .values("target")
         .annotate(n=Count("pk"))
         .order_by("-n", F("target__date").desc(nulls_last=True))
