@@ -322,6 +322,9 @@ class CoverageRow:
 def coverage(chain_documents, provinces, era):
     """Return one row per unit of an era: the plans in a chain that belong to it."""
     by_id = {province.pk: province for province in provinces}
+    # Today's unit → the old one it continues unchanged (Nghệ An, Lạng Sơn): the same province
+    # in either era, whichever of its two names a plan was tagged with.
+    continued = {unit.merged_into_id: unit for unit in provinces if unit.continues}
     found = defaultdict(dict)  # unit id → {plan id: (plan, via)}
     for doc in sorted(chain_documents, key=lambda d: (d.date is None, d.date, d.pk)):
         if doc.kind != Document.Kind.PLAN:
@@ -337,7 +340,8 @@ def coverage(chain_documents, provinces, era):
                 via = None if unit.is_current or unit.continues else unit
                 target = unit if unit.is_current else unit.merged_into
             elif unit.is_current:
-                continue  # a plan of a current unit came after the 63 units ceased to exist
+                # A plan of a unit made by the merger came after the 63 units ceased to exist.
+                target, via = continued.get(unit.pk), None
             else:
                 target, via = unit, None
             if target:

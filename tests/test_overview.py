@@ -450,6 +450,13 @@ def test_coverage_switches_to_the_63_units_of_the_plans_time(client, demo):
     assert rows["hau-giang-truoc-2025"].status == "full"
     assert rows["soc-trang-truoc-2025"].status == "none"
     assert response.context["coverage_era"] == "63"
+    content = response.content.decode()
+    # Near the top, in the facts: how many units carry it out, a link to the table below.
+    done = f"{len(expected)}/63 tỉnh, thành phố"
+    assert f'<a href="#coverage-heading">{done}</a>' in content
+    assert f'<a href="/ban-do/?plan={NATIONAL}">bản đồ</a>' in content
+    # The map beside the table of the 63 says it shows the 34.
+    assert "Văn bản triển khai, theo 34 tỉnh, thành phố hiện nay" in content
 
 
 def test_a_plan_of_a_current_unit_covers_it_fully(client, demo):
@@ -462,6 +469,22 @@ def test_a_plan_of_a_current_unit_covers_it_fully(client, demo):
     assert rows["can-tho"].status == "full"
     old = {r.unit.slug: r for r in client.get(plan_url(NATIONAL, era="63")).context["coverage"]}
     assert old["can-tho-truoc-2025"].status == "none"  # it came after the old city ceased
+
+
+def test_a_plan_of_a_unit_the_merger_left_unchanged_counts_in_either_era(client, demo):
+    """Nghệ An before 2025 is Nghệ An now: its plan tagged with today's name was on the map of
+    the 34 and missing from the table of the 63, side by side."""
+    plan = PlanFactory(title="Kế hoạch của tỉnh Nghệ An", number="215/KH-UBND")
+    plan.provinces.set([Province.objects.get(slug="nghe-an")])
+    DocumentLink.objects.create(
+        source=plan, relation=Relation.IMPLEMENTS, target=Plan.objects.get(slug=NATIONAL)
+    )
+    for era, slug in [("34", "nghe-an"), ("63", "nghe-an-truoc-2025")]:
+        response = client.get(plan_url(NATIONAL, era=era))
+        rows = {r.unit.slug: r for r in response.context["coverage"]}
+        assert [(p.slug, via) for p, via in rows[slug].plans] == [(plan.slug, None)], era
+        tile = next(t for t in response.context["map"].tiles if t.unit.slug == "nghe-an")
+        assert tile.css == "cov-full"
 
 
 @pytest.mark.parametrize("era", ["12", "abc", "34x"])
