@@ -28,7 +28,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -114,7 +114,9 @@ def document_detail(request, slug, kind):
         queryset = queryset.select_related("document_type", "issuer")
     elif kind == Document.Kind.CONFERENCE:
         queryset = queryset.prefetch_related("sessions", "organisers", "participants")
-    document = get_object_or_404(queryset, slug=slug)
+    document = queryset.filter(slug=slug).first()
+    if document is None:
+        return missing_document(request, slug)
     incoming = visible_links(document, request.user, outgoing=False)
     outgoing = visible_links(document, request.user, outgoing=True)
     attach_reviews(outgoing, request.user)
@@ -331,6 +333,10 @@ def results_html(request, filterset):
             # An order asked for is listed with the conditions in force, which can remove it:
             # nothing else on the page said the list was oldest first.
             "sort_chosen": dict(SORT_CHOICES).get(asked_sort(filterset)),
+            "past_last": past_last(request, page),
+            # Punctuation alone ("???", "…"): nothing to match, and no condition to take away.
+            "wordless": bool(filterset.parsed_query.text)
+            and not WORD_CHARACTER.search(filterset.parsed_query.text),
         }
         if not page.paginator.count and not _only_places(filterset.parsed_query, hints):
             # A name alone that found nothing has its page offered, not titles like it.
@@ -338,6 +344,19 @@ def results_html(request, filterset):
         return render_to_string("archive/_search_results.html", context, request)
 
     return mark_safe(rendered(request, filterset, "html", render))  # noqa: S308 (our template)
+
+
+WORD_CHARACTER = re.compile(r"\w")
+
+
+def past_last(request, page):
+    """Return the page number asked for when it is past the last page shown instead, or None:
+    the page said nothing, though its address still read page=999."""
+    try:
+        asked = positive_int(request.GET, "page", 1)
+    except ValueError:
+        return None
+    return asked if page.paginator.count and asked > page.number else None
 
 
 def undated_in_period(filterset):
@@ -781,11 +800,31 @@ def csrf_failure(request, reason=""):
     return message_page(request, message, 403)
 
 
-def message_page(request, message, status):
-    """Render a page that says what went wrong (unknown name, bad parameter), with a status."""
-    return render(
-        request, "archive/message.html", {"message": message, "status": status}, status=status
+def message_page(request, message, status, search=None):
+    """Render a page that says what went wrong (unknown name, bad parameter), with a status,
+    offering to search for `search` (the words of an address that named nothing)."""
+    context = {"message": message, "status": status, "search": search}
+    return render(request, "archive/message.html", context, status=status)
+
+
+def missing_document(request, slug):
+    """Answer a document address that names no document of its kind: the document's own address
+    when it is of another kind (/hoi-nghi/ for a plan), else the site's 404 offering to search
+    the address's words. A view's own page, not Http404: Django shows its technical page for
+    that with DEBUG on, as `make run` serves the demo."""
+    elsewhere = Document.objects.visible_to(request.user).filter(slug=slug).first()
+    if elsewhere:
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return HttpResponsePermanentRedirect(elsewhere.get_absolute_url() + query)
+    return message_page(
+        request,
+        _("Không có tài liệu nào ở địa chỉ này. Tài liệu có thể đã bị gỡ, hoặc địa chỉ bị gõ sai."),
+        404,
+        search=slug.replace("-", " ")[:SEARCH_CHARS],
     )
+
+
+SEARCH_CHARS = 100  # of an address's words offered as a search
 
 
 def plan_chain_context(plan, user, era, *, always_cover=False):
@@ -891,6 +930,11 @@ def locator_map(province):
 
 def province_detail(request, slug):
     province = Province.objects.select_related("merged_into").filter(slug=slug).first()
+    if province is None and Province.objects.filter(slug=f"{slug}-truoc-2025").exists():
+        # «hoa-binh», as people write it, for a unit merged away: its page before 2025.
+        return HttpResponsePermanentRedirect(
+            reverse("archive:province", args=[f"{slug}-truoc-2025"])
+        )
     if province is None:
         return message_page(
             request,

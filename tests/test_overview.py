@@ -209,6 +209,10 @@ def test_unknown_province_is_a_404_that_says_so(client, demo):
     response = client.get(reverse("archive:province", args=["atlantis"]))
     assert response.status_code == 404
     assert "«atlantis»" in response.content.decode()
+    # A unit merged away, by its name as people write it: its page before 2025.
+    response = client.get(reverse("archive:province", args=["hoa-binh"]))
+    assert response.status_code == 301
+    assert response["Location"] == reverse("archive:province", args=["hoa-binh-truoc-2025"])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1305,10 +1305,25 @@ def test_a_refused_condition_can_be_dropped_keeping_the_rest(client, corpus):
     assert QueryDict(html.unescape(link).lstrip("?")).dict() == asked | {"date_from": "2025"}
 
 
-def test_a_page_beyond_the_last_shows_the_last_page(client, corpus):
+def test_a_page_beyond_the_last_shows_the_last_page_and_says_so(client, corpus):
     response = client.get(reverse("archive:search"), {"page": "99"})
     assert response.status_code == 200
     assert response.context["page"].number == 1
+    assert "Không có trang 99: đây là trang cuối, trang 1." in response.content.decode()
+    for page in ("1", "abc"):  # the page asked for, or none readable: nothing to say
+        content = client.get(reverse("archive:search"), {"page": page}).content.decode()
+        assert "Không có trang" not in content
+
+
+def test_a_query_of_punctuation_alone_says_it_has_nothing_to_search(client, corpus):
+    """It was told to take away conditions it did not have, and offered a feed of it."""
+    content = client.get(reverse("archive:search"), {"q": "??? …", "kind": "plan"}).content
+    content = content.decode()
+    assert "Câu tìm kiếm không có chữ hay số nào để tìm." in content
+    assert '<a href="?kind=plan">Bỏ câu tìm kiếm</a>' in content
+    assert "Hãy thử bỏ bớt một điều kiện" not in content and "Theo dõi tài liệu mới" not in content
+    content = client.get(reverse("archive:search"), {"q": "xyzzy"}).content.decode()
+    assert "Hãy thử bỏ bớt một điều kiện" in content and "không có chữ hay số" not in content
 
 
 # The search page -----------------------------------------------------------------------------

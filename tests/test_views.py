@@ -199,10 +199,28 @@ def test_a_draft_is_hidden_from_anonymous_visitors_and_from_links(client, staff,
     )
 
 
-def test_a_document_is_only_found_under_its_own_kind(client, chain):
-    assert (
-        client.get(reverse("archive:conference", args=[chain["national"].slug])).status_code == 404
+def test_a_document_is_only_shown_under_its_own_kind(client, chain):
+    """Under another kind's address it is sent to its own; a draft stays unknown there."""
+    response = client.get(
+        reverse("archive:conference", args=[chain["national"].slug]), {"era": "63"}
     )
+    assert response.status_code == 301
+    assert response["Location"] == chain["national"].get_absolute_url() + "?era=63"
+    chain["provincial"].status = Document.Status.DRAFT
+    chain["provincial"].save()
+    assert (
+        client.get(reverse("archive:article", args=[chain["provincial"].slug])).status_code == 404
+    )
+
+
+def test_a_missing_document_gets_the_sites_page_with_debug_on_too(client, db, settings):
+    """`make run` serves the demo with DEBUG on, where Http404 showed Django's technical page."""
+    settings.DEBUG = True
+    response = client.get(reverse("archive:plan", args=["khong-co-van-ban-nay"]))
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "Không có tài liệu nào ở địa chỉ này." in content
+    assert '<a href="/tim-kiem/?q=khong%20co%20van%20ban%20nay">' in content
 
 
 def test_stored_text_is_escaped(client):
