@@ -231,6 +231,11 @@ def test_one_number_without_a_known_issuer_is_one_plan_per_province(demo):
     again = document_import(text=plan("Yên Bái", 3) + "Thêm một dòng.\n", catalogue=Catalogue())
     assert again.status == DUPLICATE and again.by_number
     assert again.document.pk == second.document.pk
+    # Said so, not as one "of this issuer", which nothing had named.
+    assert again.message == (
+        "Số, ký hiệu 87/KH-UBND, cùng năm và cùng tỉnh, thành phố, đã có trong lưu trữ: "
+        f"«{second.document.title}»; không nhập lại."
+    )
     # Neither issuer nor province read: nothing says two texts of one number are one plan.
     bare = "ỦY BAN NHÂN DÂN\nSố: 88/KH-UBND\n\nKẾ HOẠCH\nVề di cư\n\nThực hiện {}.\n"
     texts = (bare.format("năm 2020"), bare.format("năm 2021"))

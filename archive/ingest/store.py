@@ -314,14 +314,21 @@ def _links(document, extraction):
 
 
 def _duplicate(extraction, duplicate, by_number):
-    named = {"title": duplicate.title, "id": duplicate.pk}
-    if by_number:  # another text: the number may be mistyped (the admin's review says so)
+    # Named by its title: its id meant nothing to an editor, whose review links to it.
+    named = {"title": duplicate.title}
+    if by_number and extraction.issuer:
+        # Another text: the number may be mistyped (the admin's review says so).
         message = _(
             "Số, ký hiệu %(number)s của cơ quan ban hành này, cùng năm, đã có trong lưu trữ: "
-            "«%(title)s» (mã %(id)s); không nhập lại."
+            "«%(title)s»; không nhập lại."
+        ) % {**named, "number": extraction.own_number.number}
+    elif by_number:  # no issuer known: a plan of the same provinces (_LOOKUP_SQL)
+        message = _(
+            "Số, ký hiệu %(number)s, cùng năm và cùng tỉnh, thành phố, đã có trong lưu trữ: "
+            "«%(title)s»; không nhập lại."
         ) % {**named, "number": extraction.own_number.number}
     else:
-        message = _("Đã có trong lưu trữ: «%(title)s» (mã %(id)s); không nhập lại.") % named
+        message = _("Đã có trong lưu trữ: «%(title)s»; không nhập lại.") % named
     return ImportResult(DUPLICATE, extraction, duplicate, message, by_number=by_number)
 
 
@@ -333,13 +340,15 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
     IngestError for a text that cannot become a document.
     """
     extraction = extract(text, catalogue)
+    # The text's, as read: an editor's corrected title gave a second import of the same text
+    # another hash, and a second draft (the review looks the text up as read).
+    digest = content_hash(extraction.title, extraction.body_text)
     if edits:
         _apply(extraction, edits, catalogue)
     if not extraction.title.strip():
         raise IngestError(_("Không tìm thấy tiêu đề (dòng đầu tiên có chữ)."))
     if not extraction.body and extraction.kind != PLAN:
         raise IngestError(_("Văn bản chỉ có tiêu đề, không có nội dung."))
-    digest = content_hash(extraction.title, extraction.body_text)
     if source_url:
         extraction.source_url = source_url
     if dry_run:
