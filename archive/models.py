@@ -878,16 +878,7 @@ class Plan(Document):
             and parsed.type_abbreviation
             and type_abbreviation != parsed.type_abbreviation
         ):
-            raise ValidationError(
-                {
-                    "document_type": _("Ký hiệu %(number)s là của %(type)s, không phải %(chosen)s.")
-                    % {
-                        "number": parsed,
-                        "type": parsed.type_name or parsed.type_abbreviation,
-                        "chosen": self.document_type.name,
-                    }
-                }
-            )
+            raise ValidationError({"document_type": other_type_error(parsed, self.document_type)})
         if self.effective_date and self.date and self.effective_date < self.date:
             raise ValidationError(
                 {"effective_date": _("Ngày có hiệu lực không thể trước ngày ban hành.")}
@@ -996,6 +987,17 @@ def issuer_mismatch(parsed, issuer):
         "Hãy xem lại cơ quan ban hành: ký hiệu %(number)s là của %(owner)s, không phải của "
         "%(chosen)s."
     ) % {"number": parsed, "owner": names[0] if len(names) == 1 else other, "chosen": issuer.name}
+
+
+def other_type_error(parsed, document_type):
+    """Return why a number of another type cannot be the number of this type of document, each
+    type named in the page's language (English said «Quyết định, not Kế hoạch»)."""
+    typed = DocumentType.objects.filter(abbreviation=parsed.type_abbreviation).first()
+    return _("Ký hiệu %(number)s là của %(type)s, không phải %(chosen)s.") % {
+        "number": parsed,
+        "type": typed.label if typed else parsed.type_name or parsed.type_abbreviation,
+        "chosen": document_type.label,
+    }
 
 
 def untyped_number_error(parsed, document_type):

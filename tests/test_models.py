@@ -6,6 +6,7 @@ import unicodedata
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from archive.models import (
     Agency,
@@ -255,11 +256,17 @@ def test_malformed_number_is_a_vietnamese_validation_error():
 
 
 def test_number_type_must_match_the_chosen_document_type():
-    decision = DocumentTypeFactory(name="Quyết định", abbreviation="QĐ")
+    decision = DocumentTypeFactory(
+        name="Quyết định", name_en="Decision", abbreviation="QĐ", slug="quyet-dinh"
+    )
+    DocumentTypeFactory(name="Kế hoạch", name_en="Plan", abbreviation="KH", slug="ke-hoach")
     plan = Plan(title="Lệch loại", slug="lech-loai", number="1614/KH-UBND", document_type=decision)
     with pytest.raises(ValidationError) as error:
         plan.full_clean()
     assert "là của Kế hoạch, không phải Quyết định" in error.value.message_dict["document_type"][0]
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        plan.full_clean()  # each type in the page's language: it said «Kế hoạch, not Quyết định»
+    assert "is for document type Plan, not Decision" in error.value.message_dict["document_type"][0]
 
 
 @pytest.mark.parametrize("number", ["215/KHUBND", "215/XY-UBND", "215/KH/UBND"])

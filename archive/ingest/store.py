@@ -11,7 +11,14 @@ from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.utils.translation import gettext as _
 
-from ..models import Article, Document, DocumentLink, Plan, untyped_number_error
+from ..models import (
+    Article,
+    Document,
+    DocumentLink,
+    Plan,
+    other_type_error,
+    untyped_number_error,
+)
 from ..numbers import parse_number
 from ..periods import Precision
 from ..text import squash_spaces, vn_slugify
@@ -251,10 +258,7 @@ def _check_plan(plan):
     if chosen and parsed.form == parsed.OFFICIAL_LETTER:
         raise IngestError(untyped_number_error(parsed, plan.document_type))
     if chosen and parsed.type_abbreviation and chosen != parsed.type_abbreviation:
-        raise IngestError(
-            _("Ký hiệu %(number)s là của %(type)s, không phải %(chosen)s.")
-            % {"number": parsed, "type": parsed.type_name, "chosen": plan.document_type.name}
-        )
+        raise IngestError(other_type_error(parsed, plan.document_type))
 
 
 def _save(document, extraction, catalogue):
