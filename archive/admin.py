@@ -1,6 +1,7 @@
 """Data entry in the Django admin, in Vietnamese: a whole plan with its links in one form."""
 
 import functools
+import re
 
 from django import forms
 from django.apps import apps
@@ -146,6 +147,10 @@ class VietnameseSlugs(HistoryNames):
         js = ["admin/js/urlify.js", "archive/admin/vn_urlify.js"]
 
 
+# What Province.__str__ adds to an old unit's name, in either language, typed in part or whole.
+ERA_WORDS = re.compile(r"\(?\s*\b(?:trước|truoc|before)\b(?:\s*(?:1/7/)?2025)?\s*\)?", re.I)
+
+
 @admin.register(Province)
 class ProvinceAdmin(VietnameseSlugs):
     ordering = ["era", *BY_NAME]  # the 34 units of today first
@@ -155,6 +160,14 @@ class ProvinceAdmin(VietnameseSlugs):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["merged_into"]
     list_select_related = ["merged_into"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Find a unit by its name as the pickers show it: «Nghệ An (trước 2025)» found
+        nothing, the era's words being no part of a name; they choose the 63 units."""
+        name, before = ERA_WORDS.subn(" ", search_term)
+        if before:
+            queryset = queryset.filter(era=Province.Era.BEFORE_2025)
+        return super().get_search_results(request, queryset, " ".join(name.split()))
 
 
 @admin.register(Agency)

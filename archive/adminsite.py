@@ -7,9 +7,11 @@ replace `admin.site`), so `archive/admin.py` registers on it as usual.
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.db.models import F
+from django.db.models import Case, F, When
 
-from .models import Document, plan_of
+from .models import FOLDED_TITLE, Document, plan_of
+from .search import clean_query
+from .text import fold
 
 
 def document_label(document):
@@ -28,15 +30,25 @@ def document_label(document):
 class DocumentAutocomplete(AutocompleteJsonView):
     def get_queryset(self):
         """Return what a picker lists: a number's own documents first (DocumentQuerySet.find),
-        each with its plan's number at hand."""
+        then the titles beginning with what was typed, then those holding it, the newest first
+        in each, each with its plan's number at hand. An editor types a title's beginning: in
+        date order 402/QĐ-TTg's own title listed it 7th of 8, below what cites it."""
         found = super().get_queryset()
         if found.model is not Document:
             return found
-        found = found.select_related("plan")
+        order = [F("date").desc(nulls_last=True), "-pk"]
+        if typed := " ".join(fold(clean_query(self.term)[0]).split()):
+            found = found.alias(folded_title=FOLDED_TITLE).alias(
+                title_match=Case(
+                    When(folded_title__startswith=typed, then=2),
+                    When(folded_title__contains=typed, then=1),
+                    default=0,
+                )
+            )
+            order.insert(0, F("title_match").desc())
         if "number_first" in found.query.annotations:
-            order = [F("number_first").desc(), F("date").desc(nulls_last=True), "-pk"]
-            found = found.order_by(*order)
-        return found
+            order.insert(0, F("number_first").desc())
+        return found.select_related("plan").order_by(*order)
 
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)

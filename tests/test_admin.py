@@ -664,6 +664,45 @@ def autocomplete(client, model_name, field_name, term):
     return [item["text"] for item in response.json()["results"]]
 
 
+def test_the_link_picker_lists_titles_beginning_as_typed_first(staff_client, objects):
+    """An editor types a title's beginning: in date order 402/QĐ-TTg's own title listed it 7th
+    of 8, below what cites it, and the wrong one was picked."""
+    decision = PlanFactory(
+        title="Quyết định ban hành Kế hoạch triển khai Thỏa thuận GCM",
+        number="402/QĐ-TTg",
+        date=datetime.date(2020, 3, 20),
+    )
+    holding = ArticleFactory(
+        title="Tin: Quyết định ban hành Kế hoạch triển khai Thỏa thuận GCM đã có",
+        date=datetime.date(2024, 1, 1),
+    )
+    citing = ArticleFactory(
+        title="Triển khai Quyết định ban hành Kế hoạch ở Hậu Giang, Thỏa thuận GCM",
+        date=datetime.date(2025, 1, 1),
+    )
+    for typed in ("Quyết định ban hành Kế hoạch triển khai", "quyet dinh  ban hanh ke hoach trien"):
+        listed = autocomplete(staff_client, "documentlink", "target", typed)
+        assert [t.rsplit(" · ", 1)[-1] for t in listed] == [
+            decision.title,  # begins so
+            holding.title,  # holds it
+            citing.title,  # holds its words, the newest
+        ], typed
+
+
+def test_the_province_picker_finds_a_unit_as_it_shows_it(staff_client, objects):
+    """«Nghệ An (trước 2025)», as the picker lists it, found nothing."""
+    ProvinceFactory(era="34", code="40", name="Nghệ An", slug="nghe-an")
+    ProvinceFactory(era="63", code="40", name="Nghệ An", slug="nghe-an-truoc-2025")
+    for typed in ("Nghệ An (trước 2025)", "nghe an (truoc", "Nghệ An trước"):
+        assert autocomplete(staff_client, "document", "provinces", typed) == [
+            "Nghệ An (trước 2025)"
+        ], typed
+    assert autocomplete(staff_client, "document", "provinces", "Nghệ An") == [
+        "Nghệ An",
+        "Nghệ An (trước 2025)",
+    ]
+
+
 def test_the_link_picker_finds_as_the_site_does(staff_client, objects):
     plan = PlanFactory(number="402/QĐ-TTg", title="Kế hoạch triển khai Thỏa thuận GCM")
     titles = {
