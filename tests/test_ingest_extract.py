@@ -14,6 +14,8 @@ from archive.ingest.evaluate import FIELDS, extraction_json, field_items
 from archive.ingest.spelling import canonical_tones
 from archive.text import alternation
 
+from .factories import ConferenceFactory
+
 DATA = Path(__file__).parent / "data" / "ingest"
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
 SEEDS = sorted(name for name in EXPECTED if name.startswith("seed_"))
@@ -89,7 +91,10 @@ def test_a_pages_menus_and_share_bar_are_dropped():
         "Tin liên quan\nMột tin khác\n"
     )
     assert page.title == "Hòa Bình triển khai kế hoạch về di cư hợp pháp"
-    assert page.body_text.endswith("Kế hoạch giao Sở Ngoại vụ chủ trì thực hiện.\n\nMinh Hoà")
+    # The dateline dates the page and the byline names its author: neither stays in the text.
+    assert page.body_text.startswith("Ngày 12/6, UBND tỉnh Hoà Bình")
+    assert page.body_text.endswith("Kế hoạch giao Sở Ngoại vụ chủ trì thực hiện.")
+    assert (page.published, page.author) == ("15/06/2020", "Minh Hoà")
     assert {"Trang chủ > Tin tức > Thời sự", "Chia sẻ Facebook Zalo"} <= set(page.dropped)
     # A table's row in a text keeps its separators: only lines above the title are menus.
     table = clean_page("Kế hoạch về di cư năm 2020\nNội dung chính\nSTT | Nội dung | Thời gian\n")
@@ -412,6 +417,34 @@ def test_conference_report_proposes_a_conference_when_none_is_held(catalogue):
     assert report.target is None
     assert report.create["date"] == datetime.date(2023, 12, 13)
     assert report.create["place"] == "TP. Hồ Chí Minh" and report.create["is_abroad"] is False
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["Thứ Sáu, 20/08/2021", "Cập nhật: 10:25 ngày 20/08/2021", "20/08/2021 10:25 (GMT+7)"],
+)
+def test_a_report_names_the_conference_of_its_lead_not_of_its_dateline(demo, dateline):
+    """Found by an editor's review: a news site's dateline stayed as the article's summary and
+    first paragraph, the conference proposed was dated by it with no place («(, 20/08/2021)»),
+    and the conference held, in Vinh the day before, was not found."""
+    held = ConferenceFactory(
+        title="Hội nghị sơ kết 1 năm thực hiện Kế hoạch 215/KH-UBND",
+        date=datetime.date(2021, 8, 19),
+        place="Vinh, Nghệ An",
+    )
+    text = (
+        f"Nghệ An sơ kết 1 năm triển khai Thỏa thuận GCM\n{dateline}\n"
+        "Ngày 19/8, tại thành phố Vinh, UBND tỉnh Nghệ An tổ chức Hội nghị sơ kết 1 năm thực "
+        "hiện Kế hoạch số 215/KH-UBND.\nCác sở, ngành báo cáo kết quả.\nThu Hà\n"
+    )
+    result = extract(text, Catalogue())
+    assert result.date.date == datetime.date(2021, 8, 20)  # the article's: its dateline's
+    assert result.summary.startswith("Ngày 19/8, tại thành phố Vinh")
+    assert dateline not in result.body_text
+    assert (result.author, result.body[-1]) == ("Thu Hà", "Các sở, ngành báo cáo kết quả.")
+    conference = result.conference
+    assert (conference["date"], conference["place"]) == (datetime.date(2021, 8, 19), "Vinh")
+    assert conference["is_abroad"] is False and conference["target"]["id"] == held.pk
 
 
 def test_a_conference_known_by_its_month_is_no_day_to_match(catalogue):

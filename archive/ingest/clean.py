@@ -26,6 +26,16 @@ _IMAGE_FILE = re.compile(r"^\S+\.(?:png|jpe?g|gif|webp|bmp)$", re.IGNORECASE)
 _UPDATED = re.compile(
     r"\[\s*Cập nhật (?:vào )?ngày\s*\(?\s*(\d{1,2}/\d{1,2}/\d{4})[^\]]*\]", re.IGNORECASE
 )
+# A news site's dateline on a line of its own: "Cập nhật: 10:25 ngày 25/09/2020", "Thứ Sáu,
+# 20/08/2021", "20/08/2021 10:25 (GMT+7)". It dated the page, then stayed as its summary.
+_WEEKDAY = r"(?:Thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy|[2-7])|Chủ\s+nhật|CN)"
+_TIME = r"(?:lúc\s+)?\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*(?:AM|PM|SA|CH))?"
+_DATELINE = re.compile(
+    r"^(?:(?:Cập nhật|Ngày cập nhật|Ngày đăng|Đăng ngày|Đăng lúc|Thời gian đăng|Xuất bản)"
+    rf"(?:\s+lúc)?\s*:?\s*)?(?:{_WEEKDAY}\s*,?\s*)?(?:{_TIME}\s*[-|,]?\s*(?:ngày\s+)?)?"
+    rf"(\d{{1,2}}/\d{{1,2}}/\d{{4}})(?:\s*[-|,]?\s*{_TIME})?(?:\s*\(?GMT\s*\+\s*7\)?)?$",
+    re.IGNORECASE,
+)
 _VIEWS = re.compile(r"\[?\s*(?:Số lần xem|Lượt xem|Số lượt xem)\s*:\s*[\d.,]+\s*\]?", re.IGNORECASE)
 _URL_LINE = re.compile(r"^(?:Nguồn|Source|URL)?\s*:?\s*(https?://\S+)$", re.IGNORECASE)
 # A page's menus above its headline: a breadcrumb ("Trang chủ > Tin tức > Thời sự"), the links
@@ -143,6 +153,10 @@ def _strip_site_lines(lines, page):
         if match := _URL_LINE.match(line):
             page.source_url = page.source_url or match.group(1)
             continue
+        if match := _DATELINE.match(line):
+            page.published = page.published or match.group(1)
+            page.dropped.append(line)
+            continue
         if not line:
             kept.append("")
             continue
@@ -223,6 +237,10 @@ def _drop_repeats(paragraphs, page):
 def _split_glued_author(paragraphs, page):
     if not paragraphs:
         return paragraphs
+    if len(paragraphs) > 1 and _is_name(paragraphs[-1]) and not page.author and not page.header:
+        # A byline on its own last line ("Thu Hà"); a plan's last name is its signer's.
+        page.author = paragraphs[-1]
+        return paragraphs[:-1]
     match = _GLUED_AUTHOR.match(paragraphs[-1])
     if match and _is_name(match.group(2)) and not page.author:
         page.author = match.group(2)

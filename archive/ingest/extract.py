@@ -432,7 +432,10 @@ def _reported_conference(result, catalogue, places):
     place, abroad = _event_place(first, catalogue) if first else ("", False)
     if not place:
         place, abroad = _event_place(lead, catalogue)
-    date = result.date
+    # The event's day as the lead gives it ("Ngày 19/8/2021, tại …"), not the report's own.
+    told = find_dates(first) if first else []
+    published = result.date.date if result.date and result.date.year else None
+    date = infer_year(told[0], result.text, published) if told else result.date
     conference = {
         "title": name,
         "date": date.date if date and date.year else None,
@@ -488,9 +491,14 @@ def _capitalised_run(text):
     return " ".join(words)
 
 
+_AT_PLACE = re.compile(
+    r"\btại\s+(?:[Tt]hủ đô\s+|(?P<unit>[Tt]hành phố|[Tt]ỉnh|[Tt]hị xã|[Hh]uyện)\s+)?"
+)
+
+
 def _event_place(text, catalogue):
     """Return (place, abroad) from "tại X" or "tại X, Country"."""
-    for match in re.finditer(r"\btại\s+(?:Thủ đô\s+|thủ đô\s+)?", text):
+    for match in _AT_PLACE.finditer(text):
         rest = text[match.end() :]
         places = catalogue.places.find(rest[:60])
         if places and places[0].start == 0:
@@ -504,7 +512,9 @@ def _event_place(text, catalogue):
             candidate = _capitalised_run(after[1:].strip())
             if candidate in COUNTRIES:
                 country = candidate
-        vietnamese = bool(catalogue.places.find(place))
+        # A unit's word before it ("tại thành phố Vinh"): a place at home the catalogue of
+        # provinces does not name.
+        vietnamese = bool(match.group("unit")) or bool(catalogue.places.find(place))
         if country:
             return f"{place}, {country}", True
         return place, not vietnamese and place not in ("Việt Nam",)
