@@ -1,6 +1,7 @@
 """The admin: every page renders, and an editor enters a whole plan with its links in one form."""
 
 import datetime
+import json
 import unicodedata
 
 import pytest
@@ -116,6 +117,11 @@ def test_django_admin_strings_read_as_vietnamese(staff_client, objects):
         reverse("admin:archive_plan_changelist"), {"action": "publish", "index": 0}, follow=True
     )
     assert "Hãy chọn ít nhất một mục trước khi thực hiện thao tác." in nothing.content.decode()
+    delete = reverse("admin:archive_plan_delete", args=[objects["plan"].pk])
+    assert f"{objects['plan'].title}»? Mọi dữ liệu" in staff_client.get(delete).content.decode()
+    # The list's counter, in the admin's JavaScript catalog: « 0  của 100 được chọn».
+    catalog = staff_client.get(reverse("admin:jsi18n")).content.decode()
+    assert json.dumps("Đã chọn %(sel)s trên %(cnt)s") in catalog
     # A form edited by hand: a picker's value that is no id, a NUL byte, lost counters.
     data = document_form(number="41/KH-UBND", title="Kế hoạch", slug="kh-41", provinces=["abc"])
     content = staff_client.post(reverse("admin:archive_plan_add"), data).content.decode()
