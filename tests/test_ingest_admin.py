@@ -273,6 +273,15 @@ def test_a_number_typed_that_the_archive_holds_is_a_duplicate(demo, staff_client
     analysed = analyse(staff_client, text=other)
     assert analysed.context["duplicate_by_number"] is True
     assert "Số, ký hiệu của văn bản này đã có trong lưu trữ" in analysed.content.decode()
+    # The number put right, the review refused for another field: the banner said the number
+    # was still held.
+    corrected = review_data(analysed) | {"number": "1617/KH-UBND", "date": "05/10/2099"}
+    refused = staff_client.post(URL, corrected)
+    assert "date" in refused.context["review"].errors
+    assert refused.context["duplicate"] is None
+    assert "Số, ký hiệu của văn bản này đã có trong lưu trữ" not in refused.content.decode()
+    refused = staff_client.post(URL, corrected | {"number": "1614/KH-UBND"})  # still held
+    assert refused.context["duplicate_by_number"] is True
     assert analyse(staff_client, text=SEED_003).context["duplicate"] is None
     # The same text again is the document already imported: its page, no review.
     data["number"] = "1615/KH-UBND"

@@ -5,6 +5,8 @@ found spans marked; the review form ("Lưu bản nháp") takes the editor's corr
 through document_import, as the command does.
 """
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
@@ -40,7 +42,7 @@ from .catalogue import Catalogue
 from .dates import FoundDate
 from .decode import MAX_BYTES, IngestError, decode_bytes, normalize_text
 from .extract import ARTICLE, CONFERENCE_REPORT, PLAN, extract
-from .store import DUPLICATE, content_hash, document_import, find_duplicate
+from .store import DUPLICATE, apply_edits, content_hash, document_import, find_duplicate
 
 TEMPLATE = "admin/archive/document/import_text.html"
 KINDS = [
@@ -330,7 +332,7 @@ def _review(request, context, data, review=None):
     _issuer_addable(review, request, extraction)  # around the issuer's picker
     context = {**context, "media": context["media"] + review.media}
     digest = content_hash(extraction.title, extraction.body_text)
-    duplicate, by_number = find_duplicate(extraction, digest)
+    duplicate, by_number = find_duplicate(_looked_up(extraction, review, catalogue), digest)
     return TemplateResponse(
         request,
         TEMPLATE,
@@ -351,6 +353,43 @@ def _review(request, context, data, review=None):
     )
 
 
+def _edits(data):
+    """Return the importer's edits (store.apply_edits) of a review's cleaned fields: all of
+    them once valid, those that were of a review refused."""
+    edits = {name: data[name] for name in ("title", "kind", "number", "issuer") if name in data}
+    if "date" in data:
+        date = data["date"]
+        edits["date"] = (
+            FoundDate(date.day, date.month, date.year, 0, 0, precision=date.precision)
+            if date
+            else None
+        )
+    edits |= {name: list(data[name]) for name in ("provinces", "agencies") if name in data}
+    if "objectives" in data:
+        edits["objectives"] = [objective.number for objective in data["objectives"]]
+    if "links" in data:
+        edits["links"] = data["links"]
+    return edits
+
+
+# What the duplicate lookup reads of a plan: its number, and the issuer, year and provinces
+# that tell one plan of a number from another.
+LOOKUP_FIELDS = ("number", "issuer", "date", "provinces")
+
+
+def _looked_up(extraction, review, catalogue):
+    """Return the extraction as a refused review corrected it, for the duplicate lookup: the
+    banner «already held» stayed under a number the editor had put right. A copy: the page
+    still shows what was read and proposed."""
+    edits = _edits(review.cleaned_data) if review.is_bound else {}
+    edits = {name: edits[name] for name in LOOKUP_FIELDS if name in edits}
+    if not edits:
+        return extraction
+    corrected = copy.deepcopy(extraction)
+    apply_edits(corrected, edits, catalogue)
+    return corrected
+
+
 def _save(model_admin, request, context):
     try:
         # The text comes back in a hidden field: as the text form left it unless edited by
@@ -364,20 +403,7 @@ def _save(model_admin, request, context):
     if not review.is_valid():
         return _review(request, context, {"text": text}, review)
     data = review.cleaned_data
-    date = data["date"]
-    edits = {
-        "title": data["title"],
-        "kind": data["kind"],
-        "number": data["number"],
-        "issuer": data["issuer"],
-        "date": FoundDate(date.day, date.month, date.year, 0, 0, precision=date.precision)
-        if date
-        else None,
-        "provinces": list(data["provinces"]),
-        "agencies": list(data["agencies"]),
-        "objectives": [o.number for o in data["objectives"]],
-        "links": data["links"],
-    }
+    edits = _edits(data)
     try:
         result = document_import(
             text=text, catalogue=Catalogue(), source_url=data["source_url"], edits=edits

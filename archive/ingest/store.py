@@ -239,7 +239,7 @@ def _apply_number(extraction, parsed, catalogue):
         normalized=parsed.normalized,
         type=parsed.type_name or "",
         issuer=parsed.issuer,
-        year=None,  # _apply gives it: the number's own, or its date's
+        year=None,  # apply_edits gives it: the number's own, or its date's
         own=True,
     )
     # The number's type when it names one ("KH"); the header's type name otherwise.
@@ -348,7 +348,7 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
     # another hash, and a second draft (the review looks the text up as read).
     digest = content_hash(extraction.title, extraction.body_text)
     if edits:
-        _apply(extraction, edits, catalogue)
+        apply_edits(extraction, edits, catalogue)
     if not extraction.title.strip():
         raise IngestError(_("Không tìm thấy tiêu đề (dòng đầu tiên có chữ)."))
     if not extraction.body and extraction.kind != PLAN:
@@ -386,8 +386,8 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
     return ImportResult(IMPORTED, extraction, document, _("Đã nhập thành bản nháp."))
 
 
-def _apply(extraction, edits, catalogue):
-    """Replace extracted fields with an editor's corrections."""
+def apply_edits(extraction, edits, catalogue):
+    """Replace extracted fields with an editor's corrections (those `edits` holds)."""
     for name in ("title", "kind", "provinces", "agencies"):
         if name in edits:
             setattr(extraction, name, edits[name])
