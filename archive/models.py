@@ -1172,6 +1172,23 @@ RELATION_KINDS = {
 }
 
 
+def either(labels):
+    """Return «a», «b» hoặc «c»."""
+    quoted = [f"«{label}»" for label in labels]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return _("%(others)s hoặc %(last)s") % {"others": ", ".join(quoted[:-1]), "last": quoted[-1]}
+
+
+def relations_between(source, target):
+    """Return the labels of the relations a link from this document to that one may have."""
+    return [
+        label
+        for value, label in Relation.choices
+        if source.kind in RELATION_KINDS[value][0] and target.kind in RELATION_KINDS[value][1]
+    ]
+
+
 def plan_of(document):
     """Return the Plan a document is (itself, or its plan row), or None for another kind."""
     if isinstance(document, Plan):
@@ -1263,12 +1280,15 @@ class DocumentLink(models.Model):
             raise ValidationError(
                 {
                     "relation": _(
-                        "Quan hệ «%(relation)s» không dùng được giữa %(source)s và %(target)s."
+                        "Quan hệ «%(relation)s» không dùng được giữa %(source)s và %(target)s; "
+                        "hãy chọn %(allowed)s."
                     )
                     % {
                         "relation": self.get_relation_display(),
                         "source": source.get_kind_display().lower(),
                         "target": target.get_kind_display().lower(),
+                        # Which to use: the message said only what was wrong.
+                        "allowed": either(relations_between(source, target)),
                     }
                 }
             )

@@ -302,7 +302,11 @@ def test_an_incoming_link_on_the_add_page_is_checked_too(staff_client, objects):
     response = staff_client.post(reverse("admin:archive_plan_add"), data)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Quan hệ «Đưa tin về» không dùng được giữa văn bản và văn bản." in content
+    assert (
+        "Quan hệ «Đưa tin về» không dùng được giữa văn bản và văn bản; hãy chọn «Căn cứ», "
+        "«Triển khai thực hiện», «Sửa đổi, bổ sung», «Thay thế», «Bãi bỏ», «Liên quan» hoặc "
+        "«Nhắc đến»."
+    ) in content  # what to use, not only what is wrong
     assert not Document.objects.filter(slug="kh-moi").exists()
     data["incoming_links-0-relation"] = Relation.RELATED
     assert staff_client.post(reverse("admin:archive_plan_add"), data).status_code == 302
