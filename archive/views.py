@@ -396,8 +396,10 @@ def _search_instead(request, q, name=None, value=None):
 
 def place_hints(request, filterset):
     """Return [(a province's name as typed, its unit, the address of the same search filtered
-    to that unit instead)] for the names among the words that no filter holds: "Sóc Trăng"
-    finds the texts naming it; its page and its filter hold every document tagged with it."""
+    to that unit instead, (the unit it merged into, the same for it) or None)] for the names
+    among the words that no filter holds: "Sóc Trăng" finds the texts naming it; its page and
+    its filter hold every document tagged with it; Cần Thơ's, what it is part of today (Sóc
+    Trăng's own link found nothing in the demo, and said nothing of Cần Thơ)."""
     query = filterset.parsed_query
     chosen = {province.pk for province in filterset.form.cleaned_data.get("province") or ()}
     provinces, hints = filterset.references.provinces, {}
@@ -405,8 +407,12 @@ def place_hints(request, filterset):
         unit = unit_named(ids, provinces)
         if unit is None or chosen & set(ids) or unit in hints:
             continue
-        url = _search_instead(request, _without_name(query.shown, typed), "province", unit.slug)
-        hints[unit] = (typed, unit, url)
+        rest = _without_name(query.shown, typed)
+        url = _search_instead(request, rest, "province", unit.slug)
+        successor = provinces.get(unit.merged_into_id) if not unit.continues else None
+        if successor:
+            successor = (successor, _search_instead(request, rest, "province", successor.slug))
+        hints[unit] = (typed, unit, url, successor)
     return list(hints.values())
 
 
@@ -463,7 +469,7 @@ def unit_named(ids, provinces):
 def _only_places(query, hints):
     """Return whether the query's words are only the province names of its hints."""
     rest = query.shown
-    for typed, _unit, _url in hints:
+    for typed, *_found in hints:
         rest = _without_name(rest, typed)
     return bool(hints) and not any(char.isalnum() for char in rest)
 

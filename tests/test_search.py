@@ -1774,11 +1774,13 @@ def test_a_province_typed_offers_its_documents_and_its_page(client, corpus):
         found = re.findall(r'class="muted place-hint">(.*?)</p>', page, re.S)
         return page, [html.unescape(" ".join(re.findall(r'href="([^"]+)"', f))) for f in found]
 
-    page, offered = hints("Hoà Bình")  # a unit before 2025 only
+    page, offered = hints("Hoà Bình")  # a unit before 2025 only, and what it is part of now
     assert offered == [
         "/tim-kiem/?q=&province=hoa-binh-truoc-2025 /tinh-thanh/hoa-binh-truoc-2025/"
+        " /tim-kiem/?q=&province=phu-tho"
     ]
     assert "«Hoà Bình» là tên một tỉnh, thành phố" in page
+    assert "nay thuộc Phú Thọ: <a" in page
     page, offered = hints("thoả thuận Cần Thơ", page="2")  # today's unit, other words kept
     assert offered == [
         "/tim-kiem/?q=tho%E1%BA%A3+thu%E1%BA%ADn&province=can-tho /tinh-thanh/can-tho/"
