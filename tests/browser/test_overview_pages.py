@@ -194,6 +194,13 @@ def test_a_documents_key_facts_come_before_its_text_on_a_phone(page, demo_site, 
     # The links still follow the text.
     assert body["y"] < page.locator("#links-heading").bounding_box()["y"]
     screenshot(page, "overview-phone-plan-402-facts")
+    # A keyboard goes as the eye does: from the breadcrumb to the issuer in the facts, not down
+    # to the links under the text and back up (the facts were moved up by CSS alone).
+    page.locator(".breadcrumb a").last.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.facts') !== null")
+    timeline = page.locator(".timeline-box").bounding_box()
+    assert timeline["y"] > page.locator("#links-heading").bounding_box()["y"]
     # Nine objectives are their numbers in a row there (their titles put the text 1,400 pixels
     # down): each link keeps its title as its name.
     page.goto(demo_site.url + PLAN_1614)
@@ -209,6 +216,8 @@ def test_a_documents_key_facts_come_before_its_text_on_a_phone(page, demo_site, 
     page.goto(demo_site.url + PLAN_402)
     facts, body = page.locator(".facts").bounding_box(), page.locator(".body").bounding_box()
     assert facts["x"] > body["x"]  # beside the text on a wide screen
+    timeline = page.locator(".timeline-box").bounding_box()
+    assert timeline["x"] == facts["x"] and 0 < timeline["y"] - (facts["y"] + facts["height"]) < 40
     # The links under the text, in the wide column (in the narrow one, a national decision's
     # dozens of links left a blank column beside them as long as the text).
     assert page.locator("#links-heading").bounding_box()["x"] < facts["x"]
