@@ -319,14 +319,22 @@ def _join_rows():
 
 
 def _without(items, prefixes):
-    """Return a nested list of what a deletion takes, without the items of these labels."""
-    kept = []
+    """Return a nested list of what a deletion takes, without the items of these labels; what
+    was listed under such an item takes its place (Django nests an item's own under it)."""
+    kept, lifted = [], False
     for item in items:
         if isinstance(item, list):
-            if nested := _without(item, prefixes):
+            nested = _without(item, prefixes)
+            if lifted:
+                kept.extend(nested)
+            elif nested:
                 kept.append(nested)
-        elif not str(item).startswith(tuple(prefixes)):
+            lifted = False
+        elif str(item).startswith(tuple(prefixes)):
+            lifted = True
+        else:
             kept.append(item)
+            lifted = False
     return kept
 
 
@@ -366,11 +374,13 @@ class DocumentLists:
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
         prefixes, names = map(set, _join_rows())  # copies: _join_rows is cached
-        if self.model is not Document:
-            # A plan's own Document row (multi-table inheritance) is the plan, not a second
-            # thing deleted: "Văn bản: 1" and "Tài liệu (mọi loại): 1" read as two.
-            prefixes.add(f"{capfirst(Document._meta.verbose_name)}: ")
-            names.add(str(Document._meta.verbose_name_plural))
+        # A plan's own Document row (multi-table inheritance) is the plan, not a second thing
+        # deleted: "Văn bản: 1" and "Tài liệu (mọi loại): 1" read as two. From the list of
+        # every kind the Document row is what is deleted, its kind's row the second (124
+        # documents were listed and counted as 248).
+        doubles = [Plan, Conference, Article] if self.model is Document else [Document]
+        prefixes |= {f"{capfirst(model._meta.verbose_name)}: " for model in doubles}
+        names |= {str(model._meta.verbose_name_plural) for model in doubles}
         counts = {name: n for name, n in counts.items() if str(name) not in names}
         return _without(deleted, prefixes), counts, perms, protected
 

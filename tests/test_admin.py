@@ -577,9 +577,20 @@ def test_a_deletion_lists_what_goes_with_it_in_vietnamese(staff_client, objects)
     plan_page = staff_client.get(reverse("admin:archive_plan_delete", args=[plan.pk]))
     assert "Tài liệu (mọi loại): 1" not in plan_page.content.decode()
     assert "<li>Tài liệu: " not in plan_page.content.decode()
-    # From the list of every kind, the document deleted is the Document row: still named.
+    # From the list of every kind, the document deleted is the Document row: still named, its
+    # kind's row not again (a bulk deletion of 124 documents listed and counted 248).
     every_kind = reverse("admin:archive_document_delete", args=[plan.pk])
-    assert "<li>Tài liệu: " in staff_client.get(every_kind).content.decode()
+    content = staff_client.get(every_kind).content.decode()
+    assert "<li>Tài liệu: " in content and "<li>Văn bản (kế hoạch, quyết định...): " not in content
+    assert f"{plan.number} → Triển khai thực hiện → 402/QĐ-TTg" in content  # what it held
+    article = ArticleFactory(title="Bài sẽ xoá")
+    bulk = staff_client.post(
+        reverse("admin:archive_document_changelist"),
+        {"action": "delete_selected", "_selected_action": [plan.pk, article.pk], "index": 0},
+    ).content.decode()
+    assert "<li>Tài liệu (mọi loại): 2</li>" in bulk
+    assert "<li>Bài viết: 1</li>" not in bulk and "<li>Bài viết: <a" not in bulk
+    assert bulk.count("<li>Tài liệu: ") == 2 and ">Bài sẽ xoá</a></li>" in bulk
 
 
 def test_the_history_names_a_changed_field_in_the_readers_language(staff_client, objects):
