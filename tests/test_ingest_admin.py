@@ -175,6 +175,10 @@ def test_the_review_refuses_the_dates_the_documents_form_would(demo, staff_clien
     assert response.status_code == 200
     (error,) = response.context["review"].errors["date"]
     assert error.endswith("chưa đến: chỉ hội nghị mới được ghi ngày sắp tới.")
+    # Under its field's label, not under the help of the field above, as if of that one.
+    content = response.content.decode()
+    shown = content.index("chưa đến: chỉ hội nghị")
+    assert content.index('<label for="id_date"') < shown < content.index('name="date"')
     slip = staff_client.post(URL, data | {"date": "13/2020"}).context["review"].errors["date"]
     assert slip[0].startswith("Hãy nhập một ngày dạng ngày/tháng/năm")
     assert "tháng/năm (05/2026) hoặc năm (2026)" in slip[0]  # what else may be typed
