@@ -291,9 +291,13 @@ def answer(filterset):
         # prune() must not delete the log entries of the changed documents between the reading
         # of their ids and of their past rows: their present counts would be added and their
         # past ones never taken away. Not waited for: a prune waiting for a builder would hold
-        # every search behind it; the search is computed instead.
+        # every search behind it; the search is computed instead. Taken only when the search
+        # has a snapshot (NULL else), and before its row is read: a statement sees what was
+        # committed when it began, which may be before the prune holding the lock committed.
         cursor.execute(
-            "SELECT pg_try_advisory_xact_lock_shared(hashtext('archive_search_snapshot'))"
+            "SELECT CASE WHEN EXISTS (SELECT FROM archive_search_snapshot WHERE key = %s) "
+            "THEN pg_try_advisory_xact_lock_shared(hashtext('archive_search_snapshot')) END",
+            [key],
         )
         if not cursor.fetchone()[0]:
             return None
