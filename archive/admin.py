@@ -43,7 +43,7 @@ from .models import (
     untold_twin,
 )
 from .overview import alphabetical
-from .text import line_ends
+from .text import fold, line_ends
 
 admin.site.site_header = _("Lưu trữ chính sách di cư – Quản trị")
 admin.site.site_title = _("Quản trị lưu trữ")
@@ -147,8 +147,22 @@ class VietnameseSlugs(HistoryNames):
         js = ["admin/js/urlify.js", "archive/admin/vn_urlify.js"]
 
 
-# What Province.__str__ adds to an old unit's name, in either language, typed in part or whole.
-ERA_WORDS = re.compile(r"\(?\s*\b(?:trước|truoc|before)\b(?:\s*(?:1/7/)?2025)?\s*\)?", re.I)
+# What Province.__str__ adds to an old unit's name, in either language, and the words of it
+# typed without its brackets ("Nghệ An trước").
+ERA_SUFFIXES = ("truoc 2025", "truoc 1/7/2025", "before 2025")
+ERA_WORDS = re.compile(r"\b(?:trước|truoc|before)\b(?:\s*(?:1/7/)?2025)?", re.I)
+
+
+def era_typed(term):
+    """Return (the name typed, whether the units before 2025 are asked for) of a picker's
+    term: «Nghệ An (trư», as the picker lists «Nghệ An (trước 2025)», while it is typed."""
+    name, bracket, rest = term.partition("(")
+    if bracket:
+        typed = " ".join(fold(rest).replace(")", " ").split())
+        if any(suffix.startswith(typed) for suffix in ERA_SUFFIXES):
+            return name, bool(typed)  # "(" alone asks nothing yet
+    name, before = ERA_WORDS.subn(" ", term)
+    return name, bool(before)
 
 
 @admin.register(Province)
@@ -164,7 +178,7 @@ class ProvinceAdmin(VietnameseSlugs):
     def get_search_results(self, request, queryset, search_term):
         """Find a unit by its name as the pickers show it: «Nghệ An (trước 2025)» found
         nothing, the era's words being no part of a name; they choose the 63 units."""
-        name, before = ERA_WORDS.subn(" ", search_term)
+        name, before = era_typed(search_term)
         if before:
             queryset = queryset.filter(era=Province.Era.BEFORE_2025)
         return super().get_search_results(request, queryset, " ".join(name.split()))

@@ -569,10 +569,13 @@ def with_slow_searches(searches, limit=SLOW_SEARCHES):
     added = []
     for parameters in SlowSearch.objects.values_list("parameters", flat=True)[:limit]:
         try:
-            key = key_for(parameters)
+            filterset = filterset_for(parameters)
         except ValueError:
             continue
-        if key not in keys:
+        key = key_of(filterset)
+        # One noted before such searches were left to be computed (answer()) would be built
+        # each night for nothing, in the place of one a snapshot answers.
+        if key not in keys and not filterset.parsed_query.follows_links:
             keys.add(key)
             added.append(parameters)
     return searches + added

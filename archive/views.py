@@ -229,6 +229,7 @@ def search_page(request):
         "sort": asked_sort(filterset),
         "sort_choices": sort_menu(filterset),
         "chosen": chosen_values(filterset),
+        "wordless": wordless(filterset.parsed_query),  # no feed offered in the page's head
     }
     if not valid:
         context["errors"] = [
@@ -335,8 +336,7 @@ def results_html(request, filterset):
             "sort_chosen": dict(SORT_CHOICES).get(asked_sort(filterset)),
             "past_last": past_last(request, page),
             # Punctuation alone ("???", "…"): nothing to match, and no condition to take away.
-            "wordless": bool(filterset.parsed_query.text)
-            and not WORD_CHARACTER.search(filterset.parsed_query.text),
+            "wordless": wordless(filterset.parsed_query),
         }
         if not page.paginator.count and not _only_places(filterset.parsed_query, hints):
             # A name alone that found nothing has its page offered, not titles like it.
@@ -346,7 +346,10 @@ def results_html(request, filterset):
     return mark_safe(rendered(request, filterset, "html", render))  # noqa: S308 (our template)
 
 
-WORD_CHARACTER = re.compile(r"\w")
+def wordless(query):
+    """Return whether a query is punctuation alone ("???", "…", "___"): nothing to match, no
+    condition to take away, nothing new to follow."""
+    return bool(query.text) and not any(char.isalnum() for char in query.text)
 
 
 def past_last(request, page):
@@ -410,8 +413,10 @@ def place_hints(request, filterset):
         rest = _without_name(query.shown, typed)
         url = _search_instead(request, rest, "province", unit.slug)
         successor = provinces.get(unit.merged_into_id) if not unit.continues else None
-        if successor:
+        if successor and successor.pk not in chosen:  # chosen: its link would be this search
             successor = (successor, _search_instead(request, rest, "province", successor.slug))
+        else:
+            successor = None
         hints[unit] = (typed, unit, url, successor)
     return list(hints.values())
 

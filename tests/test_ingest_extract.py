@@ -447,6 +447,46 @@ def test_a_report_names_the_conference_of_its_lead_not_of_its_dateline(demo, dat
     assert conference["is_abroad"] is False and conference["target"]["id"] == held.pk
 
 
+def test_a_date_on_its_own_line_is_a_dateline_only_under_the_headline(demo):
+    """From the code review: every line of a date alone was taken for the page's dateline, and
+    left the text: a plan's deadlines, a report's date after its label."""
+    plan = clean_page(
+        "ỦY BAN NHÂN DÂN\nTỈNH HẬU GIANG\nSố: 77/KH-UBND\nHậu Giang, ngày 05 tháng 3 năm 2021\n"
+        "KẾ HOẠCH\nTập huấn\n\nTổ chức hội nghị tập huấn\n30/06/2021\nBáo cáo kết quả\n"
+    )
+    assert "30/06/2021" in plan.body and not plan.published
+    report = clean_page(
+        "Kế hoạch tập huấn cán bộ năm 2021\nNội dung tập huấn cán bộ các sở.\n"
+        "Thời hạn báo cáo:\n15/12/2021\nTM. ỦY BAN NHÂN DÂN\nNguyễn Văn An\n"
+    )
+    assert "15/12/2021" in report.body and not report.published
+    # A signer's name under the signature block is no byline, nor a source credit.
+    assert (report.author, report.body[-1]) == ("", "Nguyễn Văn An")
+    credited = clean_page(
+        "Nghệ An sơ kết 1 năm triển khai Thỏa thuận GCM\nCác sở, ngành báo cáo kết quả.\n"
+        "Theo Báo Nghệ An\n"
+    )
+    assert (credited.author, credited.body[-1]) == ("", "Theo Báo Nghệ An")
+
+
+def test_a_conference_reported_is_dated_by_its_event_not_by_what_the_lead_cites(demo):
+    text = (
+        "Nghệ An sơ kết 1 năm triển khai Thỏa thuận GCM\nThứ Sáu, 20/08/2021\nThực hiện Kế hoạch"
+        " số 215/KH-UBND ngày 10/3/2020 của UBND tỉnh, ngày 19/8, tại thành phố Vinh, UBND tỉnh"
+        " Nghệ An tổ chức Hội nghị sơ kết 1 năm thực hiện Kế hoạch.\nCác sở báo cáo.\n"
+    )
+    assert extract(text, Catalogue()).conference["date"] == datetime.date(2021, 8, 19)
+    # A city abroad with a unit's word before it is still abroad; a district's is at home.
+    for lead, place, abroad in [
+        ("tại thành phố Geneva, Hội nghị quốc tế về di cư đã khai mạc", "Geneva", True),
+        ("tại thành phố Geneva (Thụy Sĩ), Hội nghị về di cư đã khai mạc", "Geneva, Thụy Sĩ", True),
+        ("tại huyện Kỳ Sơn, Hội nghị về di cư lao động đã khai mạc", "Kỳ Sơn", False),
+    ]:
+        text = f"Hội nghị về di cư năm 2021\n\nNgày 10/5/2021, {lead}.\n"
+        found = extract(text, Catalogue())
+        assert (found.conference["place"], found.conference["is_abroad"]) == (place, abroad), lead
+
+
 def test_a_conference_known_by_its_month_is_no_day_to_match(catalogue):
     """The IMRF is held in May 2026, dated its first day (archive/periods.py): a meeting of
     1/5/2026 in New York is not taken for it."""

@@ -1317,11 +1317,13 @@ def test_a_page_beyond_the_last_shows_the_last_page_and_says_so(client, corpus):
 
 def test_a_query_of_punctuation_alone_says_it_has_nothing_to_search(client, corpus):
     """It was told to take away conditions it did not have, and offered a feed of it."""
-    content = client.get(reverse("archive:search"), {"q": "??? …", "kind": "plan"}).content
-    content = content.decode()
-    assert "Câu tìm kiếm không có chữ hay số nào để tìm." in content
-    assert '<a href="?kind=plan">Bỏ câu tìm kiếm</a>' in content
-    assert "Hãy thử bỏ bớt một điều kiện" not in content and "Theo dõi tài liệu mới" not in content
+    for q in ("??? …", "___"):
+        content = client.get(reverse("archive:search"), {"q": q, "kind": "plan"}).content
+        content = content.decode()
+        assert "Câu tìm kiếm không có chữ hay số nào để tìm." in content, q
+        assert '<a href="?kind=plan">Bỏ câu tìm kiếm</a>' in content
+        assert "Hãy thử bỏ bớt một điều kiện" not in content
+        assert "Theo dõi tài liệu mới" not in content and "application/atom+xml" not in content
     content = client.get(reverse("archive:search"), {"q": "xyzzy"}).content.decode()
     assert "Hãy thử bỏ bớt một điều kiện" in content and "không có chữ hay số" not in content
 
@@ -1781,6 +1783,10 @@ def test_a_province_typed_offers_its_documents_and_its_page(client, corpus):
     ]
     assert "«Hoà Bình» là tên một tỉnh, thành phố" in page
     assert "nay thuộc Phú Thọ: <a" in page
+    # Chosen already, what it is part of today is not offered again.
+    assert hints("Hoà Bình", province="phu-tho")[1] == [
+        "/tim-kiem/?q=&province=hoa-binh-truoc-2025 /tinh-thanh/hoa-binh-truoc-2025/"
+    ]
     page, offered = hints("thoả thuận Cần Thơ", page="2")  # today's unit, other words kept
     assert offered == [
         "/tim-kiem/?q=tho%E1%BA%A3+thu%E1%BA%ADn&province=can-tho /tinh-thanh/can-tho/"

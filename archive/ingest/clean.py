@@ -36,6 +36,10 @@ _DATELINE = re.compile(
     rf"(\d{{1,2}}/\d{{1,2}}/\d{{4}})(?:\s*[-|,]?\s*{_TIME})?(?:\s*\(?GMT\s*\+\s*7\)?)?$",
     re.IGNORECASE,
 )
+# Where a page's dateline stands: among its menus, headline and lead. Further down a date on a
+# line of its own is the text's (a plan's table: a deadline).
+DATELINE_LINES = 6
+BARE_DATELINE_LINES = 4  # a menu's two lines, the headline
 _VIEWS = re.compile(r"\[?\s*(?:Số lần xem|Lượt xem|Số lượt xem)\s*:\s*[\d.,]+\s*\]?", re.IGNORECASE)
 _URL_LINE = re.compile(r"^(?:Nguồn|Source|URL)?\s*:?\s*(https?://\S+)$", re.IGNORECASE)
 # A page's menus above its headline: a breadcrumb ("Trang chủ > Tin tức > Thời sự"), the links
@@ -141,8 +145,18 @@ def _cut_at_end_marker(lines):
     return lines, []
 
 
+def _is_dateline(line, seen, previous, page):
+    """Return whether a line is the page's dateline: among its first lines, not a plan's (its
+    header dates it), not a value its previous line asks for ("Thời hạn báo cáo:"), and a date
+    alone ("20/08/2021", which a table's cell may be too) only right under the headline."""
+    if seen >= DATELINE_LINES or page.header or previous.endswith(":"):
+        return False
+    match = _DATELINE.match(line)
+    return bool(match) and (match.group(0) != match.group(1) or seen < BARE_DATELINE_LINES)
+
+
 def _strip_site_lines(lines, page):
-    kept = []
+    kept, seen, previous = [], 0, ""  # lines with text so far, the last of them
     for line in lines:
         if "ập nhật" in line and (match := _UPDATED.search(line)):
             page.published = page.published or match.group(1)
@@ -153,13 +167,14 @@ def _strip_site_lines(lines, page):
         if match := _URL_LINE.match(line):
             page.source_url = page.source_url or match.group(1)
             continue
-        if match := _DATELINE.match(line):
-            page.published = page.published or match.group(1)
+        if _is_dateline(line, seen, previous, page):
+            page.published = page.published or _DATELINE.match(line).group(1)
             page.dropped.append(line)
             continue
         if not line:
             kept.append("")
             continue
+        seen, previous = seen + 1, line
         if _FOLLOW.match(line) or _IMAGE_FILE.match(line) or _SHARE.match(line):
             page.dropped.append(line)
             continue
@@ -234,11 +249,26 @@ def _drop_repeats(paragraphs, page):
     return kept
 
 
+# A last line that names the source, not the writer: "Theo Báo Nghệ An", "Nguồn: TTXVN".
+_CREDIT = re.compile(r"^(?:Theo|Nguồn|Báo|TTXVN|Ảnh)\b", re.IGNORECASE)
+# What stands above a signer's name: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ GIÁM ĐỐC".
+_SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.|^(?:PHÓ )?(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG)\b")
+
+
+def _byline(paragraphs, page):
+    """Return whether the last paragraph is the writer's name on its own line ("Thu Hà"): not a
+    source credit, nor a signer's name under a signature block (a plan pasted without its
+    "Số:" header, whose last name is its signer's)."""
+    if len(paragraphs) < 2 or page.author or page.header or not _is_name(paragraphs[-1]):
+        return False
+    above = paragraphs[-2]
+    return not _CREDIT.match(paragraphs[-1]) and not (above.isupper() or _SIGNATURE.match(above))
+
+
 def _split_glued_author(paragraphs, page):
     if not paragraphs:
         return paragraphs
-    if len(paragraphs) > 1 and _is_name(paragraphs[-1]) and not page.author and not page.header:
-        # A byline on its own last line ("Thu Hà"); a plan's last name is its signer's.
+    if _byline(paragraphs, page):
         page.author = paragraphs[-1]
         return paragraphs[:-1]
     match = _GLUED_AUTHOR.match(paragraphs[-1])

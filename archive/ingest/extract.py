@@ -424,6 +424,10 @@ def _note(result, found):
     return sentence[:297] + "…" if len(sentence) > 300 else sentence
 
 
+# What a cited document's date follows: its number, then "ngày" ("215/KH-UBND ngày 10/3/2020").
+_CITED_DATE = re.compile(r"\d+/[^\s,;]+\s+(?:ngày\s+)?$", re.IGNORECASE)
+
+
 def _reported_conference(result, catalogue, places):
     """Set result.conference: name, date, place of the event reported, and the one held."""
     lead = "\n".join([result.title, *result.body[:2]])
@@ -432,8 +436,9 @@ def _reported_conference(result, catalogue, places):
     place, abroad = _event_place(first, catalogue) if first else ("", False)
     if not place:
         place, abroad = _event_place(lead, catalogue)
-    # The event's day as the lead gives it ("Ngày 19/8/2021, tại …"), not the report's own.
-    told = find_dates(first) if first else []
+    # The event's day as the lead gives it ("Ngày 19/8/2021, tại …"), not the report's own, nor
+    # a document's it cites ("Thực hiện Kế hoạch số 215/KH-UBND ngày 10/3/2020, ngày 19/8, …").
+    told = [d for d in find_dates(first) if not _CITED_DATE.search(first[: d.start])]
     published = result.date.date if result.date and result.date.year else None
     date = infer_year(told[0], result.text, published) if told else result.date
     conference = {
@@ -491,6 +496,8 @@ def _capitalised_run(text):
     return " ".join(words)
 
 
+NEAR_PLACE_CHARS = 60
+HOME_UNITS = {"tỉnh", "huyện", "thị xã"}
 _AT_PLACE = re.compile(
     r"\btại\s+(?:[Tt]hủ đô\s+|(?P<unit>[Tt]hành phố|[Tt]ỉnh|[Tt]hị xã|[Hh]uyện)\s+)?"
 )
@@ -508,13 +515,16 @@ def _event_place(text, catalogue):
             continue
         after = rest[len(place) :]
         country = ""
-        if after.startswith(","):
-            candidate = _capitalised_run(after[1:].strip())
+        if after.startswith((",", " (")):  # "Geneva, Thụy Sĩ", "Geneva (Thụy Sĩ)"
+            candidate = _capitalised_run(after.lstrip(", (").strip()).rstrip(")")
             if candidate in COUNTRIES:
                 country = candidate
-        # A unit's word before it ("tại thành phố Vinh"): a place at home the catalogue of
-        # provinces does not name.
-        vietnamese = bool(match.group("unit")) or bool(catalogue.places.find(place))
+        # A unit's word before a place the catalogue of provinces does not name: a district or
+        # a town's is at home ("tại huyện Kỳ Sơn"); a city's when a province is named right after
+        # it ("tại thành phố Vinh, UBND tỉnh Nghệ An"), not "tại thành phố Geneva".
+        unit = (match.group("unit") or "").lower()
+        near = unit == "thành phố" and catalogue.places.find(after[:NEAR_PLACE_CHARS])
+        vietnamese = unit in HOME_UNITS or bool(near) or bool(catalogue.places.find(place))
         if country:
             return f"{place}, {country}", True
         return place, not vietnamese and place not in ("Việt Nam",)
