@@ -1,6 +1,8 @@
-"""Vietnamese first: the interface language is the user's choice (a cookie), never the browser's."""
+"""The site's middleware: the interface language is the user's choice (a cookie), never the
+browser's; a request Django refuses to read gets the site's page."""
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -25,3 +27,28 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class RefusedRequestMiddleware:
+    """Answer a request Django refuses to read (too many parameters, files, or too big a body)
+    with the site's 400 page, with DEBUG on too.
+
+    Without DEBUG, handler400 (views.bad_request) answers. With it, as `make run` serves the
+    demo, Django's technical page read the parameters again and failed: a GET of 1,001
+    parameters was a bare 500. The parameters are read here, where the request meets the site:
+    later a view or the CSRF check would read them the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.GET  # noqa: B018 (parsed here, once: a cached property)
+            if request.method == "POST":
+                request.POST  # noqa: B018
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as error:
+            from .views import bad_request  # views import the models: not at start-up
+
+            return bad_request(request, error)
+        return self.get_response(request)

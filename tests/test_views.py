@@ -268,6 +268,28 @@ def test_an_unknown_address_gets_the_sites_own_404(client, db, settings):
     assert f'href="{reverse("archive:search")}"' in content  # a way on
 
 
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_request_too_big_to_read_gets_the_sites_page_with_debug_on_too(
+    client, db, settings, debug
+):
+    """With DEBUG on (`make run`), Django's technical page read the parameters again and failed:
+    1,001 parameters on a search was a bare 500, a POST of as many a traceback."""
+    settings.DEBUG = debug
+    many = "&".join(f"p{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    for url in (reverse("archive:search"), reverse("archive:search-feed"), "/"):
+        response = client.get(f"{url}?{many}")
+        assert response.status_code == 400, url
+        assert "Yêu cầu có quá nhiều tham số" in response.content.decode(), url
+    response = client.post(
+        reverse("set_language"), many, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "Yêu cầu có quá nhiều tham số" in response.content.decode()
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = client.post(reverse("set_language"), {"body": "x" * 2048})
+    assert response.status_code == 400 and "Dữ liệu gửi đi quá lớn" in response.content.decode()
+
+
 def test_refused_requests_get_the_sites_own_page_saying_nothing_was_saved(client, db, settings):
     """Django answered a request too big, too many parameters or an expired form in English."""
     settings.DEBUG = False
