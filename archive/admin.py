@@ -40,7 +40,7 @@ from .models import (
     Province,
     SlowSearch,
     issuer_mismatch,
-    untold_twin,
+    untold_twin_error,
 )
 from .overview import alphabetical
 from .text import fold, line_ends
@@ -443,15 +443,8 @@ class PlanForm(PartiallyDatedForm):
         # nothing tells apart (entered twice, «1614/kh-ubnd» beside 1614/KH-UBND) was saved.
         if data.get("number") and not data.get("issuer") and "provinces" in data:
             number, date, provinces = data["number"], data.get("date"), data["provinces"]
-            if twin := untold_twin(number, date, provinces, exclude=self.instance.pk):
-                self.add_error(
-                    "issuer",
-                    _(
-                        "Đã có văn bản số %(number)s trong cùng năm: «%(title)s». Nếu đây là "
-                        "một văn bản khác, hãy chọn cơ quan ban hành hoặc tỉnh, thành phố của nó."
-                    )
-                    % {"number": twin.number, "title": twin.title},
-                )
+            if error := untold_twin_error(number, date, provinces, exclude=self.instance.pk):
+                self.add_error("issuer", error)
         return data
 
 

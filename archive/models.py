@@ -952,6 +952,16 @@ def untold_twin(number, date, provinces, exclude=None):
     )
 
 
+def untold_twin_error(number, date, provinces, exclude=None):
+    """Return why a plan without an issuer cannot be saved beside its untold twin, or None."""
+    if not (twin := untold_twin(number, date, provinces, exclude=exclude)):
+        return None
+    return _(
+        "Đã có văn bản số %(number)s trong cùng năm: «%(title)s». Nếu đây là "
+        "một văn bản khác, hãy chọn cơ quan ban hành hoặc tỉnh, thành phố của nó."
+    ) % {"number": twin.number, "title": twin.title}
+
+
 def number_year_error(parsed, date):
     """Return why a document with this number cannot be issued on this date, or None."""
     if not parsed.year or parsed.year == date.year:

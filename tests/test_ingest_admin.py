@@ -159,6 +159,46 @@ def test_a_nul_pasted_with_a_text_is_left_out(demo, staff_client):
     assert "\x00" not in response.context["review"].initial["text"]
 
 
+def test_the_reviews_hidden_fields_never_refuse_a_save_without_a_word(demo, staff_client):
+    """From the robustness probe: a «Nguồn:» address a URLField refuses, or a NUL in the text,
+    failed a hidden field, and «Lưu bản nháp» showed the review again with no message, each
+    time; a text of control characters alone saved an empty draft."""
+    cited = SEED_003 + "\nNguồn: https://tin_tuc.haugiang.gov.vn/bai-1\n"
+    data = review_data(analyse(staff_client, text=cited))
+    assert data.get("source_url", "") == ""  # not carried
+    assert staff_client.post(URL, data | {"source_url": "javascript:alert(1)"}).status_code == 302
+    article = Document.objects.exclude(content_hash="").get()
+    assert article.source_url == ""
+    article.delete()
+    response = staff_client.post(URL, data | {"text": cited.replace("\n", "\x00\n", 1)})
+    assert response.status_code == 302
+    assert "\x00" not in Document.objects.exclude(content_hash="").get().body
+    Document.objects.exclude(content_hash="").delete()
+    response = staff_client.post(URL, data | {"text": "\x01\x02\x1f"}, follow=True)
+    assert response.redirect_chain == [(URL, 302)]
+    assert not Document.objects.exclude(content_hash="").exists()
+
+
+def test_the_review_refuses_a_plan_its_own_form_would(demo, staff_client):
+    """Saved without an issuer beside a plan of its number, year and provinces, the draft's form
+    then refused every edit (admin.PlanForm, models.untold_twin)."""
+    held = Plan.objects.get(number="1614/KH-UBND")
+    data = review_data(analyse(staff_client, text=SEED_003))
+    data |= {
+        "kind": "plan",
+        "number": "1614/KH-UBND",
+        "issuer": "",
+        "provinces": [str(p.pk) for p in held.provinces.all()],
+        "date": "30/07/2020",
+    }
+    response = staff_client.post(URL, data)
+    assert response.context["review"].errors["issuer"] == [
+        f"Đã có văn bản số 1614/KH-UBND trong cùng năm: «{held.title}». Nếu đây là một văn bản "
+        "khác, hãy chọn cơ quan ban hành hoặc tỉnh, thành phố của nó."
+    ]
+    assert not Document.objects.exclude(content_hash="").exists()
+
+
 def test_the_review_refuses_a_picker_value_that_cannot_be_an_id(demo, staff_client):
     data = review_data(analyse(staff_client, text=SEED_003))
     response = staff_client.post(URL, data | {"provinces": ["abc"], "issuer": "9" * 5000})

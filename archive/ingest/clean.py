@@ -11,6 +11,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
 from ..numbers import DocumentNumberError, parse_number
 from ..text import alternation, squash_spaces
 from .spelling import canonical_tones, fold_in_place
@@ -41,6 +44,7 @@ _DATELINE = re.compile(
 DATELINE_LINES = 6
 BARE_DATELINE_LINES = 4  # a menu's two lines, the headline
 _VIEWS = re.compile(r"\[?\s*(?:Số lần xem|Lượt xem|Số lượt xem)\s*:\s*[\d.,]+\s*\]?", re.IGNORECASE)
+SOURCE_URL_MAX = 500  # Document.source_url's max_length
 _URL_LINE = re.compile(r"^(?:Nguồn|Source|URL)?\s*:?\s*(https?://\S+)$", re.IGNORECASE)
 # A page's menus above its headline: a breadcrumb ("Trang chủ > Tin tức > Thời sự"), the links
 # to sign in ("Đăng nhập | Đăng ký"). Short pieces between separators; taken only before the
@@ -145,6 +149,16 @@ def _cut_at_end_marker(lines):
     return lines, []
 
 
+def _is_address(url):
+    """Return whether a «Nguồn:» line's address is one a document may keep (URLValidator, as
+    its form's): "https://tin_tuc.camau.gov.vn/…" stays a line of the text."""
+    try:
+        URLValidator()(url)
+    except ValidationError:
+        return False
+    return len(url) <= SOURCE_URL_MAX
+
+
 def _is_dateline(line, seen, previous, page):
     """Return whether a line is the page's dateline: among its first lines, not a plan's (its
     header dates it), not a value its previous line asks for ("Thời hạn báo cáo:"), and a date
@@ -164,7 +178,7 @@ def _strip_site_lines(lines, page):
         if "xem" in line:
             line = squash_spaces(_VIEWS.sub("", line))
         line = line.strip(" -|")
-        if match := _URL_LINE.match(line):
+        if (match := _URL_LINE.match(line)) and _is_address(match.group(1)):
             page.source_url = page.source_url or match.group(1)
             continue
         if _is_dateline(line, seen, previous, page):

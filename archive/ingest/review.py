@@ -34,6 +34,7 @@ from ..models import (
     future_date_error,
     number_year_error,
     title_error,
+    untold_twin_error,
 )
 from ..numbers import DocumentNumberError, parse_number
 from ..text import strip_controls, vn_slugify
@@ -102,9 +103,22 @@ class TextForm(forms.Form):
         return data
 
 
+class SourceAddress(forms.URLField):
+    """The address a text's «Nguồn:» line gave, which the review carries in a hidden field: one
+    a URLField refuses ("tin_tuc.camau.gov.vn") is left out, not refused where the editor can
+    neither see nor mend it (the save was refused with no word, each time)."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError:
+            return ""
+
+
 class ReviewForm(forms.Form):
-    text = forms.CharField(widget=forms.HiddenInput, strip=False)
-    source_url = forms.URLField(required=False, widget=forms.HiddenInput, assume_scheme="https")
+    # Hidden: as the text form stored them (a NUL or a control character left out, SeenText).
+    text = SeenText(widget=forms.HiddenInput, strip=False)
+    source_url = SourceAddress(required=False, widget=forms.HiddenInput, assume_scheme="https")
     title = SeenText(label=gettext_lazy("Tiêu đề"), max_length=500)
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=KINDS)
     # A plan's own number and issuer, as read from its header: the editor corrects or types
@@ -180,6 +194,12 @@ class ReviewForm(forms.Form):
         if data.get("kind") == PLAN and not data.get("number") and "number" not in self.errors:
             self.add_error("number", _("Văn bản cần số, ký hiệu (dòng «Số: ...» của nó)."))
         self._check_date(data.get("date"), data.get("number") if data.get("kind") == PLAN else "")
+        if data.get("kind") == PLAN and data.get("number") and not data.get("issuer"):
+            # As the plan's own form refuses it (admin.PlanForm): saved, every later edit of
+            # the draft was refused until an issuer or its provinces were chosen.
+            provinces = data.get("provinces", [])
+            if error := untold_twin_error(data["number"], data.get("date"), provinces):
+                self.add_error("issuer", error)
         return data
 
     def _check_date(self, date, number):
@@ -394,7 +414,7 @@ def _save(model_admin, request, context):
     try:
         # The text comes back in a hidden field: as the text form left it unless edited by
         # hand, when one of spaces saved an empty draft and a decomposed one was stored so.
-        text = normalize_text(request.POST.get("text", ""), [])
+        text = normalize_text(strip_controls(request.POST.get("text", "")), [])
     except IngestError:
         messages.error(request, _("Hãy dán văn bản hoặc chọn một tệp."))
         return redirect(request.path)
