@@ -4,6 +4,9 @@ from django.urls import include, path
 from . import views
 from .models import Document
 
+# A document's and a province's address take any text (<str:slug>): the view answers one that is
+# no slug ("/van-ban/kế-hoạch/") with the site's page, where <slug:> left it to Django's 404,
+# its technical page with DEBUG on.
 app_patterns = [
     path("", views.home, name="home"),
     path("tim-kiem/", views.search_page, name="search"),
@@ -11,21 +14,21 @@ app_patterns = [
     path("tim-kiem/atom/", views.search_feed, name="search-feed"),
     path("api/search/", views.api_search, name="api-search"),
     path("api/suggest/", views.api_suggest, name="api-suggest"),
-    path("van-ban/<slug:slug>/", views.document_detail, {"kind": Document.Kind.PLAN}, name="plan"),
+    path("van-ban/<str:slug>/", views.document_detail, {"kind": Document.Kind.PLAN}, name="plan"),
     path(
-        "hoi-nghi/<slug:slug>/",
+        "hoi-nghi/<str:slug>/",
         views.document_detail,
         {"kind": Document.Kind.CONFERENCE},
         name="conference",
     ),
     path(
-        "bai-viet/<slug:slug>/",
+        "bai-viet/<str:slug>/",
         views.document_detail,
         {"kind": Document.Kind.ARTICLE},
         name="article",
     ),
     path("tinh-thanh/", views.province_index, name="provinces"),
-    path("tinh-thanh/<slug:slug>/", views.province_detail, name="province"),
+    path("tinh-thanh/<str:slug>/", views.province_detail, name="province"),
     path("co-quan/", views.agency_index, name="agencies"),
     path("co-quan/<slug:slug>/", views.agency_detail, name="agency"),
     path("muc-tieu/", views.objective_index, name="objectives"),

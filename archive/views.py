@@ -71,7 +71,7 @@ from .models import (
 )
 from .numbers import YEARS
 from .templatetags.archive_tags import highlight, query_with
-from .text import ascii_digits, digits_value, vietnamese_key
+from .text import ascii_digits, digits_value, strip_controls, vietnamese_key
 
 HOME_PAGE_SIZE = 20
 KIND_MODELS = {
@@ -114,7 +114,7 @@ def document_detail(request, slug, kind):
         queryset = queryset.select_related("document_type", "issuer")
     elif kind == Document.Kind.CONFERENCE:
         queryset = queryset.prefetch_related("sessions", "organisers", "participants")
-    document = queryset.filter(slug=slug).first()
+    document = queryset.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     if document is None:
         return missing_document(request, slug)
     incoming = visible_links(document, request.user, outgoing=False)
@@ -823,19 +823,23 @@ def missing_document(request, slug):
     when it is of another kind (/hoi-nghi/ for a plan), else the site's 404 offering to search
     the address's words. A view's own page, not Http404: Django shows its technical page for
     that with DEBUG on, as `make run` serves the demo."""
-    elsewhere = Document.objects.visible_to(request.user).filter(slug=slug).first()
+    documents = Document.objects.visible_to(request.user)
+    elsewhere = documents.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     if elsewhere:
-        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        query = request.GET.urlencode()
+        # Kept unless longer than Django lets a redirect be (16 kB; a traceback past it).
+        query = f"?{query}" if query and len(query) <= REDIRECT_QUERY_CHARS else ""
         return HttpResponsePermanentRedirect(elsewhere.get_absolute_url() + query)
     return message_page(
         request,
         _("Không có tài liệu nào ở địa chỉ này. Tài liệu có thể đã bị gỡ, hoặc địa chỉ bị gõ sai."),
         404,
-        search=slug.replace("-", " ")[:SEARCH_CHARS],
+        search=strip_controls(slug.replace("-", " ")).strip()[:SEARCH_CHARS],
     )
 
 
 SEARCH_CHARS = 100  # of an address's words offered as a search
+REDIRECT_QUERY_CHARS = 2000
 
 
 def plan_chain_context(plan, user, era, *, always_cover=False):
@@ -939,17 +943,23 @@ def locator_map(province):
     return overview.tile_map(current, describe, legend)
 
 
+def _province(slug):
+    """Return the unit of an address, or None: what is no slug ("ha-noiá") is not asked."""
+    if not SLUG.fullmatch(slug):
+        return None
+    return Province.objects.select_related("merged_into").filter(slug=slug).first()
+
+
 def province_detail(request, slug):
-    province = Province.objects.select_related("merged_into").filter(slug=slug).first()
-    if province is None and Province.objects.filter(slug=f"{slug}-truoc-2025").exists():
+    province = _province(slug)
+    if province is None and (before := _province(f"{slug}-truoc-2025")):
         # «hoa-binh», as people write it, for a unit merged away: its page before 2025.
-        return HttpResponsePermanentRedirect(
-            reverse("archive:province", args=[f"{slug}-truoc-2025"])
-        )
+        return HttpResponsePermanentRedirect(reverse("archive:province", args=[before.slug]))
     if province is None:
         return message_page(
             request,
-            _("Không có tỉnh, thành phố nào có đường dẫn «%(slug)s».") % {"slug": slug},
+            _("Không có tỉnh, thành phố nào có đường dẫn «%(slug)s».")
+            % {"slug": strip_controls(slug)[:SEARCH_CHARS]},
             404,
         )
     units = overview.province_units(province)
