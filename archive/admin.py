@@ -114,8 +114,10 @@ class GuardedLookups(IdPickers, admin.ModelAdmin):
         return super().response_action(request, queryset)
 
     def get_search_results(self, request, queryset, search_term):
-        # The link pickers' search too (Django's autocomplete view asks this).
-        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+        # The link pickers' search too (Django's autocomplete view asks this). Capped as the
+        # site's search is: a 16 kB term took a province's picker 6 s (an OR a word).
+        term = search_term.replace("\x00", "")[: search.MAX_QUERY_LENGTH]
+        return super().get_search_results(request, queryset, term)
 
 
 class HistoryNames(GuardedLookups):

@@ -629,7 +629,7 @@ def facet_values(filterset, name, keys):
 def _chosen(filterset):
     """Yield (facet, value the filter takes, label) of every value chosen, facet by facet."""
     for name in FACET_NAMES:
-        keys = _selected(filterset, name)
+        keys = list(dict.fromkeys(_selected(filterset, name)))  # "kind=plan" 300 times: once
         values = facet_values(filterset, name, keys)
         yield from ((name, *values[key]) for key in keys if key in values)
 

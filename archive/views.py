@@ -354,12 +354,17 @@ def wordless(query):
 
 def past_last(request, page):
     """Return the page number asked for when it is past the last page shown instead, or None:
-    the page said nothing, though its address still read page=999."""
+    the page said nothing, though its address still read page=999. Read as the page is chosen
+    (filters.first_page_below_one: int(), which takes "+5" and "٣" too)."""
+    raw = request.GET.get("page", "")
     try:
-        asked = positive_int(request.GET, "page", 1)
+        asked = int(raw) if len(raw) <= PAGE_DIGITS else None
     except ValueError:
         return None
-    return asked if page.paginator.count and asked > page.number else None
+    return asked if asked and page.paginator.count and asked > page.number else None
+
+
+PAGE_DIGITS = 18
 
 
 def undated_in_period(filterset):

@@ -326,6 +326,9 @@ def test_a_number_typed_that_the_archive_holds_is_a_duplicate(demo, staff_client
     assert "Số, ký hiệu của văn bản này đã có trong lưu trữ" not in refused.content.decode()
     refused = staff_client.post(URL, corrected | {"number": "1614/KH-UBND"})  # still held
     assert refused.context["duplicate_by_number"] is True
+    # Made an article, which no number of a plan can clash with.
+    refused = staff_client.post(URL, corrected | {"number": "1614/KH-UBND", "kind": "article"})
+    assert refused.context["duplicate"] is None
     assert analyse(staff_client, text=SEED_003).context["duplicate"] is None
     # The same text again is the document already imported: its page, no review.
     data["number"] = "1615/KH-UBND"

@@ -1310,6 +1310,9 @@ def test_a_page_beyond_the_last_shows_the_last_page_and_says_so(client, corpus):
     assert response.status_code == 200
     assert response.context["page"].number == 1
     assert "Không có trang 99: đây là trang cuối, trang 1." in response.content.decode()
+    for page in ("+5", "٣"):  # read as the page is chosen (int()), which shows the last
+        content = client.get(reverse("archive:search"), {"page": page}).content.decode()
+        assert "đây là trang cuối, trang 1." in content, page
     for page in ("1", "abc"):  # the page asked for, or none readable: nothing to say
         content = client.get(reverse("archive:search"), {"page": page}).content.decode()
         assert "Không có trang" not in content
@@ -1965,6 +1968,10 @@ def test_a_search_feed_names_its_filters_and_refuses_what_the_page_refuses(clien
         "1614/KH-UBND: Kế hoạch triển khai Thoả thuận GCM trên địa bàn tỉnh Hậu Giang",
     ]  # Hậu Giang's plan: Hậu Giang was merged into Cần Thơ
     assert feed(client).find(f"{ATOM}title").text == "Tài liệu mới – Lưu trữ chính sách di cư"
+    repeated = client.get(reverse("archive:search-feed"), {"kind": ["plan"] * 300})
+    assert ElementTree.fromstring(repeated.content).find(f"{ATOM}title").text == (
+        "Loại tài liệu: Văn bản – Lưu trữ chính sách di cư"  # named once, not 300 times
+    )
     assert feed(client, date_from="2021", date_to="06/2024").find(f"{ATOM}title").text == (
         "Từ ngày 01/01/2021 · Đến ngày 30/06/2024 – Lưu trữ chính sách di cư"
     )
@@ -1990,6 +1997,9 @@ def test_the_search_page_offers_its_feed(client, corpus):
     href = reverse("archive:search-feed") + "?q=di+c%C6%B0"
     assert f'<link rel="alternate" type="application/atom+xml" href="{href}"' in page
     assert f'href="{href}" type="application/atom+xml"' in page  # the link people see
+    refused = client.get(reverse("archive:search"), {"q": "di cư", "year": "abc"})
+    assert refused.status_code == 400  # its feed would answer 400 too: not offered
+    assert "application/atom+xml" not in refused.content.decode()
 
 
 def test_suggestions_for_numbers_and_titles(client, corpus):

@@ -392,9 +392,9 @@ def _edits(data):
     return edits
 
 
-# What the duplicate lookup reads of a plan: its number, and the issuer, year and provinces
-# that tell one plan of a number from another.
-LOOKUP_FIELDS = ("number", "issuer", "date", "provinces")
+# What the duplicate lookup reads: whether it is a plan, its number, and the issuer, year and
+# provinces that tell one plan of a number from another.
+LOOKUP_FIELDS = ("kind", "number", "issuer", "date", "provinces")
 
 
 def _looked_up(extraction, review, catalogue):
