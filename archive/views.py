@@ -418,11 +418,10 @@ def place_hints(request, filterset):
         rest = _without_name(query.shown, typed)
         url = _search_instead(request, rest, "province", unit.slug)
         successor = provinces.get(unit.merged_into_id) if not unit.continues else None
-        if successor and successor.pk not in chosen:  # chosen: its link would be this search
-            successor = (successor, _search_instead(request, rest, "province", successor.slug))
-        else:
-            successor = None
-        hints[unit] = (typed, unit, url, successor)
+        today = None  # what it is part of today, unless chosen already
+        if successor and successor.pk not in chosen:
+            today = (successor, _search_instead(request, rest, "province", successor.slug))
+        hints[unit] = (typed, unit, url, today)
     return list(hints.values())
 
 
