@@ -469,6 +469,15 @@ def test_a_date_on_its_own_line_is_a_dateline_only_under_the_headline(demo):
     assert (credited.author, credited.body[-1]) == ("", "Theo Báo Nghệ An")
 
 
+def test_a_lists_items_keep_their_dashes(demo):
+    """From an editor's review: a plan's «Nơi nhận» and its tasks lost their dashes, and read
+    as paragraphs of the text."""
+    body = extract(text_of("plan_ca_mau_65.txt"), Catalogue()).body
+    assert "- Bộ Ngoại giao (Cục Lãnh sự);" in body and "- Lưu: VT." in body
+    page = clean_page("Tin di cư\nNội dung tin.\n• Một việc\n– Việc khác\n| Trang chủ |\n")
+    assert page.body[-3:] == ["- Một việc", "- Việc khác", "Trang chủ"]
+
+
 def test_a_conference_reported_is_dated_by_its_event_not_by_what_the_lead_cites(demo):
     text = (
         "Nghệ An sơ kết 1 năm triển khai Thỏa thuận GCM\nThứ Sáu, 20/08/2021\nThực hiện Kế hoạch"

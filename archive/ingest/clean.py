@@ -58,6 +58,7 @@ _SHARE = re.compile(  # one separator class between the names: no backtracking t
     r"|Messenger|Telegram|In bài|Sao chép liên kết|Copy link)\b)*[\s,|]*$",
     re.IGNORECASE,
 )
+_LIST_ITEM = re.compile(r"^\s*[-–•]\s+(?=\w)")
 _SPACES = re.compile(r"[^\S\n]+")
 _SENTENCE_END = re.compile(r"[.!?…:;”\"')\]]$")
 _TEASER_END = re.compile(r"\s(?:\.\.\.|…)$")
@@ -177,7 +178,12 @@ def _strip_site_lines(lines, page):
             line = _UPDATED.sub("", line)
         if "xem" in line:
             line = squash_spaces(_VIEWS.sub("", line))
-        line = line.strip(" -|")
+        # A list's item keeps its dash ("- Bộ Ngoại giao;" of a plan's «Nơi nhận»); what a site
+        # left around a line (" | ", a view counter's " - ") goes.
+        item = _LIST_ITEM.match(line)
+        line = (line[item.end() :] if item else line).strip(" -|")
+        if item and line:
+            line = f"- {line}"
         if (match := _URL_LINE.match(line)) and _is_address(match.group(1)):
             page.source_url = page.source_url or match.group(1)
             continue
