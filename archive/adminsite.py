@@ -37,7 +37,7 @@ class DocumentAutocomplete(AutocompleteJsonView):
         if found.model is not Document:
             return found
         order = [F("date").desc(nulls_last=True), "-pk"]
-        if typed := " ".join(fold(clean_query(self.term)[0]).split()):
+        if typed := fold(clean_query(self.term)[0]):  # its spaces squashed already
             found = found.alias(folded_title=FOLDED_TITLE).alias(
                 title_match=Case(
                     When(folded_title__startswith=typed, then=2),

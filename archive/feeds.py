@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import periods
 from .filters import chosen_labels
-from .models import Document
+from .models import Document, plan_of
 
 ENTRIES = 50
 FEW = 5000  # matches read whole (items)
@@ -73,7 +73,7 @@ class SearchFeed(Feed):
         )
 
     def item_title(self, document):
-        plan = document.plan if document.kind == Document.Kind.PLAN else None
+        plan = plan_of(document)
         number = f"{plan.number}: " if plan and plan.number else ""
         # A staff member's feed holds drafts, which the reader must not take for published.
         draft = f"[{_('Bản nháp')}] " if document.status == Document.Status.DRAFT else ""

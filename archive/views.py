@@ -68,6 +68,7 @@ from .models import (
     Plan,
     Province,
     Relation,
+    plan_of,
 )
 from .numbers import YEARS
 from .templatetags.archive_tags import highlight, query_with
@@ -682,7 +683,7 @@ def csv_rows(documents, request, writer):
     # A byte-order mark first, so Excel opens the Vietnamese text as UTF-8.
     yield "\ufeff" + writer.writerow([str(column) for column in CSV_COLUMNS])
     for document in documents:
-        plan = document.plan if document.kind == Document.Kind.PLAN else None
+        plan = plan_of(document)
         cells = [
             document.get_kind_display(),
             plan.document_type.label if plan and plan.document_type_id else "",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from ..models import Document
 from ..numbers import DocumentNumberError, parse_number
 from ..text import alternation, squash_spaces
 from .spelling import canonical_tones, fold_in_place
@@ -44,7 +45,7 @@ _DATELINE = re.compile(
 DATELINE_LINES = 6
 BARE_DATELINE_LINES = 4  # a menu's two lines, the headline
 _VIEWS = re.compile(r"\[?\s*(?:Số lần xem|Lượt xem|Số lượt xem)\s*:\s*[\d.,]+\s*\]?", re.IGNORECASE)
-SOURCE_URL_MAX = 500  # Document.source_url's max_length
+SOURCE_URL_MAX = Document._meta.get_field("source_url").max_length
 _URL_LINE = re.compile(r"^(?:Nguồn|Source|URL)?\s*:?\s*(https?://\S+)$", re.IGNORECASE)
 # A page's menus above its headline: a breadcrumb ("Trang chủ > Tin tức > Thời sự"), the links
 # to sign in ("Đăng nhập | Đăng ký"). Short pieces between separators; taken only before the
