@@ -82,6 +82,11 @@ KIND_MODELS = {
 }
 
 
+# Searches the home page offers as examples: a word, a number, a province (the archive's own
+# words, in Vietnamese in either language of the interface).
+HOME_EXAMPLES = ["di cư", "402/QĐ-TTg", "Hậu Giang"]
+
+
 def home(request):
     documents = Document.objects.visible_to(request.user)
     latest = (
@@ -94,7 +99,10 @@ def home(request):
     for kind in Document.Kind.values:
         n = counts.get(kind, 0)
         kinds.append((kind, n, kind_noun(kind, n)))
-    return render(request, "archive/home.html", {"latest": latest, "kinds": kinds})
+    examples = HOME_EXAMPLES if counts else []  # an empty archive has nothing to show by them
+    return render(
+        request, "archive/home.html", {"latest": latest, "kinds": kinds, "examples": examples}
+    )
 
 
 def kind_noun(kind, n):

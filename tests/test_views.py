@@ -1,6 +1,8 @@
 """Public pages: the home page and the detail page of each kind, with links shown both ways."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.conf import settings
@@ -65,6 +67,19 @@ def test_home_lists_latest_published_documents_newest_first(client, chain):
     ]
     assert titles[-1] == "Thông qua Thỏa thuận GCM"
     assert draft.title not in response.content.decode()
+
+
+def test_home_offers_example_searches_that_find_something(client, demo):
+    response = client.get(reverse("archive:home"))
+    examples = re.findall(r'class="search-examples">.*?</p>', response.content.decode(), re.S)
+    links = re.findall(r'href="([^"]+)"', examples[0])
+    assert len(links) == 3
+    for link in links:
+        assert client.get(html.unescape(link)).context["page"].paginator.count > 0, link
+
+
+def test_home_of_an_empty_archive_offers_no_examples(client, db):
+    assert b"search-examples" not in client.get(reverse("archive:home")).content
 
 
 def test_home_shows_drafts_to_staff(staff_client, chain):

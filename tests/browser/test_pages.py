@@ -24,6 +24,27 @@ def test_home_page_leads_through_the_implementation_chain(page, demo_site, scree
     assert page.get_by_role("heading", name="Được đưa tin bởi").is_visible()
 
 
+def test_home_search_box_shows_its_whole_hint_on_a_phone(page, demo_site):
+    """The examples were the placeholder, cut off on a phone («Ví dụ: di cư, 402/QĐ-TT»): they
+    are links below the box, each a search that finds something."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_site.url + "/")
+    box = page.locator("#q")
+    overflow = box.evaluate(
+        """input => {
+            const style = getComputedStyle(input);
+            const context = document.createElement("canvas").getContext("2d");
+            context.font = style.font;
+            const room = input.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            return context.measureText(input.placeholder).width - room;
+        }"""
+    )
+    assert overflow <= 0, f"the placeholder is {overflow:.0f} px too wide"
+    page.get_by_role("link", name="402/QĐ-TTg", exact=True).click()
+    assert page.locator(".results-list .number").first.inner_text() == "402/QĐ-TTg"
+
+
 def test_search_narrow_page_open_and_come_back_to_the_same_state(page, demo_site, screenshot):
     page.goto(demo_site.url + "/tim-kiem/?page_size=5")
     page.get_by_label("Từ khóa, tiêu đề hoặc số, ký hiệu văn bản").fill("di cu")
