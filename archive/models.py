@@ -28,7 +28,13 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import periods, search, synonyms
-from .numbers import YEARS, DocumentNumberError, normalize_number, parse_number
+from .numbers import (
+    ISSUER_ABBREVIATIONS,
+    YEARS,
+    DocumentNumberError,
+    normalize_number,
+    parse_number,
+)
 from .text import WORD, fold, nfc, strip_controls
 
 # The 63 provinces became 34 on this day (Nghị quyết 202/2025/QH15, operative from 1/7/2025).
@@ -1011,7 +1017,21 @@ def other_type_error(parsed, document_type):
 
 
 def untyped_number_error(parsed, document_type):
-    """Return why a number without a type cannot be the number of this type of document."""
+    """Return why a number without a type cannot be the number of this type of document; a
+    symbol beginning with letters no issuer uses ("9065/XYZ-UBND") names them as no type's."""
+    written, dash, _rest = parsed.issuer.partition("-")
+    if dash and written not in ISSUER_ABBREVIATIONS:
+        return _(
+            "Số, ký hiệu %(number)s không ghi loại văn bản nào: «%(written)s» không phải chữ viết "
+            "tắt của loại văn bản. Số của %(type)s ghi «%(abbreviation)s» sau dấu «/», như "
+            "%(ordinal)s/%(abbreviation)s-UBND; chỉ công văn không ghi loại."
+        ) % {
+            "number": parsed,
+            "written": written,
+            "type": document_type.label,
+            "abbreviation": document_type.abbreviation,
+            "ordinal": parsed.ordinal,
+        }
     return _(
         "Số, ký hiệu %(number)s không ghi loại văn bản: số của %(type)s ghi «%(abbreviation)s» "
         "sau dấu «/», như %(ordinal)s/%(abbreviation)s-UBND; chỉ công văn không ghi."
