@@ -836,6 +836,28 @@ class Plan(Document):
         issuer as an agency, for the facet)."""
         return [agency for agency in self.agencies.all() if agency.pk != self.issuer_id]
 
+    def citation(self):
+        """Return how a Vietnamese text cites the plan (its «căn cứ» lines): «Quyết định số
+        402/QĐ-TTg ngày 20/3/2020 của Thủ tướng Chính phủ ban hành Kế hoạch …», the title
+        after its type's name as what it is about. In Vietnamese in either language of the
+        interface, as the reports it is pasted into are."""
+        type_name = self.document_type.name if self.document_type_id else "Văn bản"
+        about = self.title
+        if about.casefold().startswith(type_name.casefold() + " "):
+            about = about[len(type_name) + 1 :]  # "Quyết định ban hành …": "ban hành …"
+        elif about.casefold() != type_name.casefold():
+            about = f"về {about}"
+        else:
+            about = ""
+        parts = [
+            type_name,
+            f"số {self.number}" if self.number else "",
+            periods.cited(self.date, self.date_precision),
+            f"của {self.issuer.name}" if self.issuer_id else "",
+            about,
+        ]
+        return " ".join(part for part in parts if part)
+
     def derive_number_fields(self):
         """Write the number in its canonical spelling and fill its normalised form and year."""
         parsed = self.parsed_number
@@ -1088,6 +1110,14 @@ class Conference(Document):
         named = {agency.pk for agency in [*self.organisers.all(), *self.participants.all()]}
         return [agency for agency in self.agencies.all() if agency.pk not in named]
 
+    def citation(self):
+        """Return how a Vietnamese text cites the conference: its title, place and dates
+        («…, Hà Nội, ngày 19/12/2025»; «từ ngày 3/10/2024 đến ngày 4/10/2024»)."""
+        dates = periods.cited(self.date, self.date_precision)
+        if self.end_date and self.date and self.end_date != self.date:
+            dates = f"từ {dates} đến {periods.cited(self.end_date)}"
+        return ", ".join(part for part in (self.title, self.place, dates) if part)
+
     def clean(self):
         super().clean()
         if self.end_date and self.date and self.end_date < self.date:
@@ -1152,6 +1182,18 @@ class Article(Document):
     class Meta:
         verbose_name = _("bài viết")
         verbose_name_plural = pgettext_lazy("plural", "bài viết")
+
+    def citation(self):
+        """Return how a Vietnamese text cites the article: «Tác giả, “Tiêu đề”, Báo …, ngày
+        19/12/2025, https://…»."""
+        parts = (
+            self.author,
+            f"“{self.title}”",
+            self.publication,
+            periods.cited(self.date, self.date_precision),
+            self.source_url,
+        )
+        return ", ".join(part for part in parts if part)
 
 
 class Relation(models.TextChoices):

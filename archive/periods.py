@@ -79,6 +79,19 @@ def shown(day, precision=Precision.DAY):
     return f"{day:%d/%m/%Y}"
 
 
+def cited(day, precision=Precision.DAY):
+    """Return a date as a Vietnamese text cites it, in either language of the interface: «ngày
+    20/3/2020» (Quyết định số 402/QĐ-TTg ngày 20/3/2020), «tháng 3/2020» or «năm 2020»; "" for
+    no date."""
+    if day is None:
+        return ""
+    if precision == Precision.YEAR:
+        return f"năm {day.year}"
+    if precision == Precision.MONTH:
+        return f"tháng {day.month}/{day.year}"
+    return f"ngày {day.day}/{day.month}/{day.year}"
+
+
 def typed(day, precision=Precision.DAY):
     """Return a date as staff type it, the form it is read back from: 30/07/2020, 07/2020 or
     2020 (the admin's date input, the export's column as written)."""

@@ -403,3 +403,58 @@ def test_an_agency_entered_again_under_another_spelling_is_refused(db):
         ], name
     Agency(name="Sở Ngoại vụ tỉnh Hòa Bình", slug="sngv", kind=Agency.Kind.PROVINCIAL).full_clean()
     held.full_clean()  # itself is no twin
+
+
+def test_a_plan_is_cited_as_vietnamese_texts_cite_it():
+    """As 1614/KH-UBND's «căn cứ» cites 402/QĐ-TTg: type, number, date, issuer, what about."""
+    decision = PlanFactory(
+        title="Quyết định ban hành Kế hoạch triển khai Thỏa thuận GCM",
+        number="402/QĐ-TTg",
+        date=datetime.date(2020, 3, 20),
+        document_type=DocumentTypeFactory(name="Quyết định", abbreviation="QĐ", slug="quyet-dinh"),
+        issuer=AgencyFactory(name="Thủ tướng Chính phủ"),
+    )
+    assert decision.citation() == (
+        "Quyết định số 402/QĐ-TTg ngày 20/3/2020 của Thủ tướng Chính phủ ban hành Kế hoạch"
+        " triển khai Thỏa thuận GCM"
+    )
+    with translation.override("en"):  # pasted into Vietnamese reports, in either language
+        assert decision.citation().startswith("Quyết định số 402/QĐ-TTg ngày 20/3/2020 của")
+
+
+def test_a_plan_known_in_part_is_cited_with_what_is_known():
+    plan = PlanFactory(
+        title="Chương trình hành động về di cư",
+        number="87/KH-UBND",
+        date=datetime.date(2021, 5, 1),
+        date_precision="month",
+        document_type=DocumentTypeFactory(),
+    )
+    assert (
+        plan.citation() == "Kế hoạch số 87/KH-UBND tháng 5/2021 về Chương trình hành động về di cư"
+    )
+    plan.document_type, plan.date = None, None
+    assert plan.citation() == "Văn bản số 87/KH-UBND về Chương trình hành động về di cư"
+
+
+def test_a_conference_and_an_article_are_cited_with_their_place_dates_and_source():
+    conference = ConferenceFactory(
+        title="Hội nghị sơ kết 5 năm",
+        place="Hà Nội",
+        date=datetime.date(2025, 12, 18),
+        end_date=datetime.date(2025, 12, 19),
+    )
+    assert conference.citation() == (
+        "Hội nghị sơ kết 5 năm, Hà Nội, từ ngày 18/12/2025 đến ngày 19/12/2025"
+    )
+    article = ArticleFactory(
+        title="Việt Nam sơ kết 5 năm",
+        author="Minh Anh",
+        publication="Báo Quốc tế (baoquocte.vn)",
+        date=datetime.date(2025, 12, 19),
+        source_url="https://baoquocte.vn/bai-viet",
+    )
+    assert article.citation() == (
+        "Minh Anh, “Việt Nam sơ kết 5 năm”, Báo Quốc tế (baoquocte.vn), ngày 19/12/2025,"
+        " https://baoquocte.vn/bai-viet"
+    )

@@ -98,6 +98,18 @@ def test_home_runs_a_bounded_number_of_queries(client, chain, django_assert_max_
         client.get(reverse("archive:home"))
 
 
+def test_a_document_page_gives_its_citation_in_vietnamese(client, chain):
+    url = chain["national"].get_absolute_url()
+    expected = f'<p id="citation-text" lang="vi">{chain["national"].citation()}</p>'
+    assert expected in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = client.get(url).content.decode()
+    assert expected in content and "Citation (in Vietnamese)" in content
+    for kind in ("conference", "article"):
+        document = chain[kind]
+        assert document.citation() in client.get(document.get_absolute_url()).content.decode()
+
+
 def test_plan_page_shows_links_both_ways(client, chain):
     response = client.get(chain["national"].get_absolute_url())
     content = response.content.decode()

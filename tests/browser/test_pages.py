@@ -45,6 +45,28 @@ def test_home_search_box_shows_its_whole_hint_on_a_phone(page, demo_site):
     assert page.locator(".results-list .number").first.inner_text() == "402/QĐ-TTg"
 
 
+def test_a_plans_citation_is_copied_for_a_report(page, demo_site):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(demo_site.url + Plan.objects.get(number="402/QĐ-TTg").get_absolute_url())
+    page.get_by_role("button", name="Sao chép").click()
+    assert page.get_by_role("status").filter(has_text="Đã sao chép").is_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        "Quyết định số 402/QĐ-TTg ngày 20/3/2020 của Thủ tướng Chính phủ ban hành Kế hoạch triển"
+        " khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự của Liên hợp quốc"
+    )
+
+
+def test_a_citation_is_selected_where_the_clipboard_is_refused(page, demo_site):
+    """A page served over http at an intranet address has no clipboard API: the text is
+    selected for Ctrl+C instead, and the status says so."""
+    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    page.goto(demo_site.url + Plan.objects.get(number="1614/KH-UBND").get_absolute_url())
+    page.get_by_role("button", name="Sao chép").click()
+    assert page.get_by_role("status").filter(has_text="nhấn Ctrl+C").is_visible()
+    selected = page.evaluate("window.getSelection().toString()")
+    assert selected.startswith("Kế hoạch số 1614/KH-UBND ngày 30/7/2020 của Ủy ban nhân dân")
+
+
 def test_search_narrow_page_open_and_come_back_to_the_same_state(page, demo_site, screenshot):
     page.goto(demo_site.url + "/tim-kiem/?page_size=5")
     page.get_by_label("Từ khóa, tiêu đề hoặc số, ký hiệu văn bản").fill("di cu")
