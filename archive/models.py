@@ -840,8 +840,13 @@ class Plan(Document):
         """Return how a Vietnamese text cites the plan (its «căn cứ» lines): «Quyết định số
         402/QĐ-TTg ngày 20/3/2020 của Thủ tướng Chính phủ ban hành Kế hoạch …», the title
         after its type's name as what it is about. In Vietnamese in either language of the
-        interface, as the reports it is pasted into are."""
-        type_name = self.document_type.name if self.document_type_id else "Văn bản"
+        interface, as the reports it is pasted into are. Without a type entered, the type its
+        number names («87/KH-UBND»: Kế hoạch), else «Văn bản»."""
+        if self.document_type_id:
+            type_name = self.document_type.name
+        else:
+            parsed = self.parsed_number
+            type_name = parsed.type_name if parsed and parsed.type_name else "Văn bản"
         about = self.title
         if about.casefold().startswith(type_name.casefold() + " "):
             about = about[len(type_name) + 1 :]  # "Quyết định ban hành …": "ban hành …"

@@ -433,8 +433,10 @@ def test_a_plan_known_in_part_is_cited_with_what_is_known():
     assert (
         plan.citation() == "Kế hoạch số 87/KH-UBND tháng 5/2021 về Chương trình hành động về di cư"
     )
-    plan.document_type, plan.date = None, None
-    assert plan.citation() == "Văn bản số 87/KH-UBND về Chương trình hành động về di cư"
+    plan.document_type, plan.date = None, None  # the type the number names
+    assert plan.citation() == "Kế hoạch số 87/KH-UBND về Chương trình hành động về di cư"
+    plan.number = "87/UBND-VX"  # none
+    assert plan.citation() == "Văn bản số 87/UBND-VX về Chương trình hành động về di cư"
 
 
 def test_a_conference_and_an_article_are_cited_with_their_place_dates_and_source():
