@@ -100,6 +100,17 @@ def test_province_index_lists_both_eras_with_the_merger_and_search_counts(client
     assert reverse("archive:province", args=["hau-giang-truoc-2025"]) in content
 
 
+def test_province_index_lists_an_old_unit_whose_successor_was_never_entered(client, demo):
+    """The admin saves an old unit without its successor; the index was a 500."""
+    Province.objects.filter(slug="hau-giang-truoc-2025").update(merged_into=None)
+    response = client.get(reverse("archive:provinces"))
+    assert response.status_code == 200
+    line = re.search(
+        r"<li><a href=\"/tinh-thanh/hau-giang-truoc-2025/\">.*?</li>", response.content.decode()
+    )
+    assert "Hậu Giang" in line[0] and "nay thuộc" not in line[0]
+
+
 def test_provinces_are_in_vietnamese_alphabetical_order(client, demo):
     names = [
         unit.name for unit, _, _ in client.get(reverse("archive:provinces")).context["current"]
