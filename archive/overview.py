@@ -309,7 +309,7 @@ def implementation_chain(document, user):
 @dataclass
 class CoverageRow:
     unit: Province
-    plans: list  # [(plan document, the old unit it came through or None)]
+    plans: list  # [(plan document, the old units it came through: none for the unit's own)]
     missing: list  # predecessors without a plan, when only some have one
 
     @property
@@ -325,7 +325,10 @@ def coverage(chain_documents, provinces, era):
     # Today's unit → the old one it continues unchanged (Nghệ An, Lạng Sơn): the same province
     # in either era, whichever of its two names a plan was tagged with.
     continued = {unit.merged_into_id: unit for unit in provinces if unit.continues}
-    found = defaultdict(dict)  # unit id → {plan id: (plan, via)}
+    # unit id → {plan id: the old units it came through, None among them for the unit's own}:
+    # a plan tagged with Cần Thơ and with Sóc Trăng is Cần Thơ's own, whichever is read first.
+    found = defaultdict(dict)
+    documents = {doc.pk: doc for doc in chain_documents}
     for doc in sorted(chain_documents, key=lambda d: (d.date is None, d.date, d.pk)):
         if doc.kind != Document.Kind.PLAN:
             continue
@@ -345,15 +348,18 @@ def coverage(chain_documents, provinces, era):
             else:
                 target, via = unit, None
             if target:
-                found[target.pk].setdefault(doc.pk, (doc, via))
+                found[target.pk].setdefault(doc.pk, set()).add(via)
 
     merged = predecessors_of(provinces)
     rows = []
     for unit in alphabetical(p for p in provinces if p.era == era):
-        plans = list(found[unit.pk].values())
+        plans = [
+            (documents[pk], [] if None in vias else alphabetical(vias))
+            for pk, vias in found[unit.pk].items()
+        ]
         missing = []
-        if plans and all(via for _, via in plans):
-            covered = {via.pk for _, via in plans}
+        if plans and all(vias for _, vias in plans):
+            covered = {old.pk for _, vias in plans for old in vias}
             missing = [old for old in merged[unit.pk] if old.pk not in covered]
         rows.append(CoverageRow(unit, plans, missing))
     return rows

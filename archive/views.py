@@ -897,7 +897,7 @@ def coverage_tile(row):
         title = _("%(unit)s: một phần đơn vị cũ đã ban hành (%(numbers)s)")
     else:
         title = _("%(unit)s: chưa có văn bản triển khai trong lưu trữ")
-    numbers = ", ".join(plan.plan.number for plan, _via in row.plans)
+    numbers = ", ".join(plan.plan.number for plan, _vias in row.plans)
     return f"cov-{row.status}", title % {"unit": row.unit.name, "numbers": numbers}, ""
 
 

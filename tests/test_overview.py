@@ -437,8 +437,8 @@ def test_coverage_of_the_34_units_folds_old_units_into_new_ones(client, demo):
     assert {slug for slug, row in rows.items() if row.plans} == {u.slug for u in expected}
     assert response.context["coverage_done"] == len(expected)
     can_tho = rows["can-tho"]
-    assert [(plan.slug, via.slug) for plan, via in can_tho.plans] == [
-        (HAU_GIANG_PLAN, "hau-giang-truoc-2025")
+    assert [(plan.slug, [via.slug for via in vias]) for plan, vias in can_tho.plans] == [
+        (HAU_GIANG_PLAN, ["hau-giang-truoc-2025"])
     ]
     assert can_tho.status == "partial"
     assert {old.slug for old in can_tho.missing} == {"can-tho-truoc-2025", "soc-trang-truoc-2025"}
@@ -486,6 +486,50 @@ def test_a_plan_of_a_current_unit_covers_it_fully(client, demo):
     assert old["can-tho-truoc-2025"].status == "none"  # it came after the old city ceased
 
 
+def test_a_plan_tagged_with_a_current_unit_and_one_of_its_old_ones_is_the_units_own(client, demo):
+    """The first unit read decided: whichever of the two came first in a set of ids, the plan
+    was the new unit's own ("Đã ban hành") or an old one's, the others listed as missing."""
+    old = next(  # an old unit read before its successor, as the bug needed
+        unit
+        for unit in Province.objects.filter(era="63", merged_into__isnull=False)
+        if unit.merged_into.predecessors.count() > 1
+        and next(iter({unit.pk, unit.merged_into_id})) == unit.pk
+    )
+    plan = PlanFactory(title="Kế hoạch của đơn vị mới", number="9/KH-UBND")
+    plan.provinces.set([old, old.merged_into])
+    DocumentLink.objects.create(
+        source=plan, relation=Relation.IMPLEMENTS, target=Plan.objects.get(slug=NATIONAL)
+    )
+    rows = {r.unit.pk: r for r in client.get(plan_url(NATIONAL)).context["coverage"]}
+    row = rows[old.merged_into_id]
+    assert (plan.pk, []) in [(p.pk, vias) for p, vias in row.plans]
+    assert row.status == "full" and row.missing == []
+
+
+def test_a_plan_of_two_old_units_counts_for_both(client, demo):
+    """Tagged with Sóc Trăng and the old Cần Thơ, it listed one of them as missing; and the old
+    Cần Thơ missing under the row of today's read «Chưa có trong lưu trữ: Cần Thơ»."""
+    response = client.get(plan_url(NATIONAL))
+    row = next(r for r in response.context["coverage"] if r.unit.slug == "can-tho")
+    missing = re.search(
+        r'"/tinh-thanh/can-tho/">Cần Thơ</a></th>(?:(?!</tr>).)*?Chưa có trong lưu trữ:([^<]*)<',
+        response.content.decode(),
+        re.S,
+    )
+    assert "Cần Thơ (trước 2025)" in missing[1] and row.status == "partial"
+    plan = PlanFactory(title="Kế hoạch chung", number="10/KH-UBND")
+    plan.provinces.set(
+        Province.objects.filter(slug__in=["soc-trang-truoc-2025", "can-tho-truoc-2025"])
+    )
+    DocumentLink.objects.create(
+        source=plan, relation=Relation.IMPLEMENTS, target=Plan.objects.get(slug=NATIONAL)
+    )
+    rows = {r.unit.slug: r for r in client.get(plan_url(NATIONAL)).context["coverage"]}
+    entry = next(vias for p, vias in rows["can-tho"].plans if p.pk == plan.pk)
+    assert [via.slug for via in entry] == ["can-tho-truoc-2025", "soc-trang-truoc-2025"]
+    assert rows["can-tho"].status == "full" and rows["can-tho"].missing == []
+
+
 def test_a_plan_of_a_unit_the_merger_left_unchanged_counts_in_either_era(client, demo):
     """Nghệ An before 2025 is Nghệ An now: its plan tagged with today's name was on the map of
     the 34 and missing from the table of the 63, side by side."""
@@ -497,7 +541,7 @@ def test_a_plan_of_a_unit_the_merger_left_unchanged_counts_in_either_era(client,
     for era, slug in [("34", "nghe-an"), ("63", "nghe-an-truoc-2025")]:
         response = client.get(plan_url(NATIONAL, era=era))
         rows = {r.unit.slug: r for r in response.context["coverage"]}
-        assert [(p.slug, via) for p, via in rows[slug].plans] == [(plan.slug, None)], era
+        assert [(p.slug, vias) for p, vias in rows[slug].plans] == [(plan.slug, [])], era
         tile = next(t for t in response.context["map"].tiles if t.unit.slug == "nghe-an")
         assert tile.css == "cov-full"
 
