@@ -530,6 +530,42 @@ def test_a_plan_of_two_old_units_counts_for_both(client, demo):
     assert rows["can-tho"].status == "full" and rows["can-tho"].missing == []
 
 
+def test_staff_see_a_draft_marked_wherever_a_plans_page_names_it(staff_client, demo):
+    """Its links, its chain, its timeline and its coverage table named a draft as published."""
+    national = Plan.objects.get(slug=NATIONAL)
+    drafts = []
+    for n in (1, 2):
+        draft = PlanFactory(
+            title=f"Dự thảo kế hoạch {n}",
+            number=f"77{n}/KH-UBND",
+            status=Document.Status.DRAFT,
+            date=datetime.date(2021, 1, n),
+        )
+        draft.provinces.set([Province.objects.get(slug="soc-trang-truoc-2025")])
+        DocumentLink.objects.create(source=draft, relation=Relation.IMPLEMENTS, target=national)
+        drafts.append(draft)
+        reviewing = ConferenceFactory(
+            title=f"Hội nghị nháp {n}", status=Document.Status.DRAFT, date=datetime.date(2022, 1, n)
+        )
+        DocumentLink.objects.create(source=reviewing, relation=Relation.REVIEWS, target=national)
+        with CaptureQueriesContext(connection) as queries:
+            content = staff_client.get(plan_url(NATIONAL)).content.decode()
+        if n == 1:
+            first = len(queries)
+    assert len(queries) == first  # the status read with each document, not one by one
+    for part, name in [
+        ("doc-item", "771/KH-UBND"),
+        ("chain-node", "771/KH-UBND"),
+        ("cov-row", "771/KH-UBND"),
+        ("doc-item", "Hội nghị nháp 1"),
+        ("event", "Hội nghị nháp 1"),
+    ]:
+        named = re.findall(
+            rf'<(?:li|tr) class="{part}[^"]*">(?:(?!</li>|</tr>).)*?{name}', content, re.S
+        )
+        assert named and all("badge-draft" in item for item in named), part
+
+
 def test_a_plan_of_a_unit_the_merger_left_unchanged_counts_in_either_era(client, demo):
     """Nghệ An before 2025 is Nghệ An now: its plan tagged with today's name was on the map of
     the 34 and missing from the table of the 63, side by side."""
