@@ -3,6 +3,7 @@ browser's; a request Django refuses to read gets the site's page."""
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -50,5 +51,9 @@ class RefusedRequestMiddleware:
         except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as error:
             from .views import bad_request  # views import the models: not at start-up
 
-            return bad_request(request, error)
+            # The page's language switch posts a CSRF token: its cookie set as the CSRF
+            # middleware, which this answer never reaches, would have (the switch was a 403).
+            csrf = CsrfViewMiddleware(self.get_response)
+            csrf.process_request(request)
+            return csrf.process_response(request, bad_request(request, error))
         return self.get_response(request)

@@ -332,6 +332,21 @@ def test_a_request_too_big_to_read_gets_the_sites_page_with_debug_on_too(
     assert response.status_code == 400 and "Dữ liệu gửi đi quá lớn" in response.content.decode()
 
 
+def test_the_language_switch_of_a_refused_requests_page_works(db, settings):
+    """The page's switch posted a token whose cookie was never set: a 403."""
+    client = Client(enforce_csrf_checks=True)
+    many = "&".join(f"p{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.get(f"{reverse('archive:search')}?{many}")
+    assert response.status_code == 400
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    switched = client.post(
+        reverse("set_language"),
+        {"csrfmiddlewaretoken": token[1], "language": "en", "next": "/"},
+    )
+    assert switched.status_code == 302
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
 def test_refused_requests_get_the_sites_own_page_saying_nothing_was_saved(client, db, settings):
     """Django answered a request too big, too many parameters or an expired form in English."""
     settings.DEBUG = False
