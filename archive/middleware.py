@@ -1,5 +1,6 @@
 """The site's middleware: the interface language is the user's choice (a cookie), never the
-browser's; a request Django refuses to read gets the site's page."""
+browser's; a request Django refuses to read, and an address no view answers, get the site's
+page."""
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -57,3 +58,24 @@ class RefusedRequestMiddleware:
             csrf.process_request(request)
             return csrf.process_response(request, bad_request(request, error))
         return self.get_response(request)
+
+
+class SiteNotFoundMiddleware:
+    """Answer an address no view answers with the site's 404 page, with DEBUG on too.
+
+    Without DEBUG, handler404 (views.not_found) answers. With it, as `make run` serves the demo,
+    Django showed its technical page, in English, listing every route of the site («/van-ban/»,
+    cut back from a document's address, or «/muc-tieu/abc/»). An address that resolved keeps
+    its view's answer; a missing slash is still added (CommonMiddleware, outside this one).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
+            from .views import not_found  # views import the models: not at start-up
+
+            return not_found(request, None)
+        return response

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "archive.middleware.SiteNotFoundMiddleware",  # inside CommonMiddleware: a slash still added
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 if ARCHIVE_LOGIN_REQUIRED:

@@ -14,6 +14,11 @@ app_patterns = [
     path("tim-kiem/atom/", views.search_feed, name="search-feed"),
     path("api/search/", views.api_search, name="api-search"),
     path("api/suggest/", views.api_suggest, name="api-suggest"),
+    # A document's address cut back to its folder, as people go up a level: its kind's search
+    # (where the breadcrumb leads).
+    path("van-ban/", views.kind_index, {"kind": Document.Kind.PLAN}),
+    path("hoi-nghi/", views.kind_index, {"kind": Document.Kind.CONFERENCE}),
+    path("bai-viet/", views.kind_index, {"kind": Document.Kind.ARTICLE}),
     path("van-ban/<str:slug>/", views.document_detail, {"kind": Document.Kind.PLAN}, name="plan"),
     path(
         "hoi-nghi/<str:slug>/",

@@ -28,7 +28,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -112,6 +112,11 @@ def kind_noun(kind, n):
     if kind == Document.Kind.CONFERENCE:
         return npgettext("đếm", "hội nghị", "hội nghị", n)
     return npgettext("đếm", "bài viết", "bài viết", n)
+
+
+def kind_index(request, kind):
+    """Send a kind's folder (/van-ban/) to the search of that kind."""
+    return redirect(f"{reverse('archive:search')}?kind={kind}")
 
 
 def document_detail(request, slug, kind):

@@ -332,6 +332,30 @@ def test_a_request_too_big_to_read_gets_the_sites_page_with_debug_on_too(
     assert response.status_code == 400 and "Dữ liệu gửi đi quá lớn" in response.content.decode()
 
 
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_address_no_view_answers_gets_the_sites_page_with_debug_on_too(
+    client, db, settings, debug
+):
+    """With DEBUG on (`make run`), Django's English technical page listed every route."""
+    settings.DEBUG = debug
+    for url in ("/khong-co-trang-nay/", "/muc-tieu/abc/", "/co-quan/Bộ-công-an/", "/van-ban/a/b/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        content = response.content.decode()
+        assert "Không có trang nào ở địa chỉ này" in content and "URLconf" not in content, url
+    assert client.get("/tim-kiem").url == "/tim-kiem/"  # a missing slash is still added
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Không có trang nào" not in client.get("/khong-co-trang-nay/").content.decode()
+
+
+@pytest.mark.parametrize("kind", ["plan", "conference", "article"])
+def test_a_kinds_folder_leads_to_its_search(client, db, kind):
+    """A document's address cut back to its folder (/van-ban/), as people go up a level."""
+    folder = reverse(f"archive:{kind}", args=["x"]).removesuffix("x/")
+    response = client.get(folder)
+    assert response.status_code == 302 and response.url == f"/tim-kiem/?kind={kind}"
+
+
 def test_the_language_switch_of_a_refused_requests_page_works(db, settings):
     """The page's switch posted a token whose cookie was never set: a 403."""
     client = Client(enforce_csrf_checks=True)
