@@ -96,7 +96,8 @@ class SearchFeed(Feed):
         return document.updated_at
 
     def item_categories(self, document):
-        return [document.get_kind_display(), *map(str, document.provinces.all())]
+        provinces = document.provinces.all()
+        return [document.get_kind_display(), *(province.shown for province in provinces)]
 
 
 def _with_parameters(name, filterset):

@@ -356,6 +356,22 @@ def test_a_kinds_folder_leads_to_its_search(client, db, kind):
     assert response.status_code == 302 and response.url == f"/tim-kiem/?kind={kind}"
 
 
+def test_a_unit_the_merger_left_unchanged_is_named_as_today_everywhere(client, demo):
+    """Lạng Sơn was «Lạng Sơn (trước 2025)» in exports, the feed and on agency pages, as if it
+    no longer existed, and «Lạng Sơn» on every other page."""
+    query = "?q=130/KH-UBND"
+    csv = b"".join(client.get(reverse("archive:search-csv") + query).streaming_content)
+    api = client.get(reverse("archive:api-search") + query).json()
+    feed = client.get(reverse("archive:search-feed") + query).content.decode()
+    agencies = client.get(reverse("archive:agencies")).content.decode()
+    agency = client.get(reverse("archive:agency", args=["ubnd-tinh-lang-son"])).content.decode()
+    assert "Lạng Sơn" in csv.decode() and api["results"][0]["provinces"] == ["Lạng Sơn"]
+    assert 'term="Lạng Sơn"' in feed
+    assert '<a href="/tinh-thanh/lang-son/">Lạng Sơn</a>' in agency
+    for text in (csv.decode(), feed, agencies, agency):
+        assert "Lạng Sơn (trước 2025)" not in text
+
+
 def test_the_language_switch_of_a_refused_requests_page_works(db, settings):
     """The page's switch posted a token whose cookie was never set: a 403."""
     client = Client(enforce_csrf_checks=True)
