@@ -995,7 +995,7 @@ def province_detail(request, slug):
         (year, [(kind, counts.get((year, kind), 0)) for kind, _label in kinds]) for year in years
     ]
     siblings = (
-        list(province.merged_into.predecessors.exclude(pk=province.pk))
+        overview.alphabetical(province.merged_into.predecessors.exclude(pk=province.pk))
         if province.merged_into
         else []
     )

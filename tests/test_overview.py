@@ -100,6 +100,18 @@ def test_province_index_lists_both_eras_with_the_merger_and_search_counts(client
     assert reverse("archive:province", args=["hau-giang-truoc-2025"]) in content
 
 
+def test_an_old_units_page_says_what_became_of_it(client, demo):
+    """Lạng Sơn before 2025 «thuộc Tỉnh Lạng Sơn» from then: part of itself. Bình Thuận's
+    fellow units were in the database's order, Lâm Đồng before Đắk Nông."""
+    page = client.get(reverse("archive:province", args=["lang-son-truoc-2025"]))
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    assert "Tỉnh Lạng Sơn giữ nguyên địa giới khi sắp xếp ngày 1/7/2025" in text
+    assert "thuộc Tỉnh Lạng Sơn" not in text
+    page = client.get(reverse("archive:province", args=["binh-thuan-truoc-2025"]))
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    assert "thuộc Tỉnh Lâm Đồng (cùng với Đắk Nông , Lâm Đồng )" in text
+
+
 def test_province_index_lists_an_old_unit_whose_successor_was_never_entered(client, demo):
     """The admin saves an old unit without its successor; the index was a 500."""
     Province.objects.filter(slug="hau-giang-truoc-2025").update(merged_into=None)
