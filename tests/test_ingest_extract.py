@@ -145,6 +145,18 @@ def test_plan_header_gives_title_and_leaves_body():
     assert "CỘNG HÒA" not in page.body_text
 
 
+@pytest.mark.parametrize("written", ["77 /KH-UBND", "77/ KH - UBND", "77 / KH-UBND"])
+def test_a_number_typed_into_its_blank_is_read_whole(written):
+    """«Số: 77 /KH-UBND» was read as «77»: no number, and the motto became the title."""
+    page = clean_page(
+        "ỦY BAN NHÂN DÂN\nTỈNH SƠN LA\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        f"Số: {written}\nSơn La, ngày 5 tháng 10 năm 2021\nKẾ HOẠCH\nTriển khai Thỏa thuận GCM\n\n"
+        "Căn cứ Quyết định số 402/QĐ-TTg."
+    )
+    assert page.header.number_text == "77/KH-UBND"
+    assert page.title == "Kế hoạch triển khai Thỏa thuận GCM"
+
+
 def test_a_plan_pasted_without_blank_lines_keeps_its_text():
     """A text copied from a PDF has no blank line after the subject: the whole text became the
     title (1,244 letters, refused), and a shortened title saved a plan with no body."""

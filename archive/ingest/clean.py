@@ -67,7 +67,9 @@ _TEASER_END = re.compile(r"\s(?:\.\.\.|…)$")
 _GLUED_AUTHOR = re.compile(r"^(.*[.!?…”\"])\s*([^\W\d_]+(?: [^\W\d_]+){1,3})$", re.DOTALL)
 
 # The state header of an administrative document (Nghị định 30/2020/NĐ-CP, Phụ lục I).
-_NUMBER_LINE = re.compile(r"^Số\s*:\s*(\S+)", re.IGNORECASE)
+# "Số: 77/KH-UBND"; also "Số: 77 /KH-UBND", the number typed into the blank before its symbol.
+_NUMBER_LINE = re.compile(r"^Số\s*:\s*([^\s/\-–]+(?:\s*[/\-–]\s*[^\s/\-–]+)*)", re.IGNORECASE)
+_SPACED_SEPARATOR = re.compile(r"\s*([/\-–])\s*")
 _MOTTO = re.compile(
     r"^(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     r"|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc|ĐẢNG CỘNG SẢN VIỆT NAM)\b",
@@ -302,7 +304,7 @@ def _split_glued_author(paragraphs, page):
 def _header_part(part, header):
     """Read one part of a header line into the header; return False if it is not one."""
     if match := _NUMBER_LINE.match(part):
-        header.number_text = header.number_text or match.group(1)
+        header.number_text = header.number_text or _SPACED_SEPARATOR.sub(r"\1", match.group(1))
         part = part[match.end() :].strip()
         if not part:
             return True
