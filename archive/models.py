@@ -912,6 +912,12 @@ class Plan(Document):
             and type_abbreviation != parsed.type_abbreviation
         ):
             raise ValidationError({"document_type": other_type_error(parsed, self.document_type)})
+        if not self.document_type_id and parsed.type_abbreviation:
+            # "9402/QĐ-UBND" left untyped: the type its number names, as an import takes it, or
+            # the plan is missing from its type's filter.
+            self.document_type = DocumentType.objects.filter(
+                abbreviation=parsed.type_abbreviation
+            ).first()
         if self.effective_date and self.date and self.effective_date < self.date:
             raise ValidationError(
                 {"effective_date": _("Ngày có hiệu lực không thể trước ngày ban hành.")}

@@ -269,6 +269,17 @@ def test_number_type_must_match_the_chosen_document_type():
     assert "is for document type Plan, not Decision" in error.value.message_dict["document_type"][0]
 
 
+def test_a_plan_left_untyped_takes_the_type_its_number_names():
+    """«9402/qd-ubnd» saved without a type was missing from the «Quyết định» filter."""
+    decision = DocumentTypeFactory(name="Quyết định", abbreviation="QĐ", slug="quyet-dinh")
+    plan = Plan(title="Quyết định thử", slug="quyet-dinh-thu", number="9402/qd-ubnd")
+    plan.full_clean()
+    assert plan.document_type == decision and plan.number == "9402/QĐ-UBND"
+    letter = Plan(title="Công văn thử", slug="cong-van-thu", number="12/UBND-VX")
+    letter.full_clean()
+    assert letter.document_type is None  # a number that names no type leaves it to the editor
+
+
 @pytest.mark.parametrize(
     "number, why",
     [
