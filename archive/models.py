@@ -1161,8 +1161,12 @@ class ConferenceSession(NfcTextMixin, models.Model):
         verbose_name = _("phiên hội nghị")
         verbose_name_plural = pgettext_lazy("plural", "phiên hội nghị")
         constraints = [
+            # Checked at commit: sessions put in another order swap their numbers, which one
+            # update after another would clash on (a 500 in the admin).
             models.UniqueConstraint(
-                fields=["conference", "position"], name="session_unique_position"
+                fields=["conference", "position"],
+                name="session_unique_position",
+                deferrable=models.Deferrable.DEFERRED,
             ),
         ]
 
@@ -1324,6 +1328,7 @@ class DocumentLink(models.Model):
                 fields=["source", "relation", "target"],
                 name="link_unique",
                 violation_error_message=_("Liên kết này đã có."),
+                deferrable=models.Deferrable.DEFERRED,  # two rows may swap their relations
             ),
             models.CheckConstraint(
                 condition=~Q(source=models.F("target")),

@@ -1156,3 +1156,49 @@ def test_a_viewer_reads_a_month_as_known(client, django_user_model):
     undated = ArticleFactory(date=None)
     html = client.get(reverse("admin:archive_article_change", args=[undated.pk])).content.decode()
     assert "Ngày đăng" in html and "None" not in html
+
+
+@pytest.mark.django_db(transaction=True)  # the unique constraints are checked at commit
+def test_sessions_reordered_and_link_relations_swapped_are_saved(staff_client):
+    """Swapping two sessions' numbers, or two links' relations, was a 500 (IntegrityError): the
+    rows are updated one after another, through a moment of duplicates."""
+    conference = ConferenceFactory(title="Hội nghị hai phiên", date=datetime.date(2025, 12, 19))
+    first = conference.sessions.create(position=1, title="Khai mạc")
+    second = conference.sessions.create(position=2, title="Thảo luận")
+    plan = PlanFactory()
+    related = DocumentLink.objects.create(source=conference, relation=Relation.RELATED, target=plan)
+    reviews = DocumentLink.objects.create(source=conference, relation=Relation.REVIEWS, target=plan)
+    data = document_form(
+        title=conference.title,
+        slug=conference.slug,
+        date="19/12/2025",
+        place="Hà Nội",
+        end_date="",
+        participant_note="",
+    )
+    data |= inline_management("sessions", total=2, initial=2)
+    for n, (session, position) in enumerate([(first, 2), (second, 1)]):
+        data |= {
+            f"sessions-{n}-id": session.pk,
+            f"sessions-{n}-conference": conference.pk,
+            f"sessions-{n}-position": position,
+            f"sessions-{n}-title": session.title,
+        }
+    data |= inline_management("outgoing_links", total=2, initial=2)
+    for n, (link, relation) in enumerate(
+        [(related, Relation.REVIEWS), (reviews, Relation.RELATED)]
+    ):
+        data |= {
+            f"outgoing_links-{n}-id": link.pk,
+            f"outgoing_links-{n}-source": conference.pk,
+            f"outgoing_links-{n}-relation": relation,
+            f"outgoing_links-{n}-target": plan.pk,
+            f"outgoing_links-{n}-note": "",
+        }
+    url = reverse("admin:archive_conference_change", args=[conference.pk])
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [s.title for s in conference.sessions.order_by("position")] == ["Thảo luận", "Khai mạc"]
+    related.refresh_from_db()
+    reviews.refresh_from_db()
+    assert (related.relation, reviews.relation) == (Relation.REVIEWS, Relation.RELATED)
