@@ -28,6 +28,7 @@ from .filters import DocumentFilter, search_generation
 from .models import (
     BY_NAME,
     DATE_INVALID,
+    DIRECTED,
     Agency,
     Article,
     Conference,
@@ -38,8 +39,10 @@ from .models import (
     GcmObjective,
     Plan,
     Province,
+    Relation,
     SlowSearch,
     issuer_mismatch,
+    linked_name,
     untold_twin_error,
 )
 from .overview import alphabetical
@@ -227,11 +230,53 @@ class VerboseUniqueFormSet(BaseInlineFormSet):
         return super().get_unique_error_message(fields)
 
 
+class LinkFormSet(VerboseUniqueFormSet):
+    """A document's incoming links, checked against the outgoing rows sent with them: an
+    outgoing «Triển khai thực hiện» to 9614/KH-UBND and an incoming one from it, in one save,
+    made a loop that the model's check of each row against the database never saw (both
+    were new), and every later save of either document was refused."""
+
+    OUTGOING = "outgoing_links"  # the outgoing inline's prefix, its rows in the same POST
+
+    def clean(self):
+        super().clean()
+        if self.fk.name != "target":
+            return  # the incoming rows say it, once
+        outgoing = self._outgoing_rows()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            relation, other = data.get("relation"), data.get("source")
+            if data.get("DELETE") or relation not in DIRECTED or other is None:
+                continue
+            if (str(other.pk), relation) in outgoing:
+                form.add_error(
+                    "relation",
+                    _(
+                        "Phần liên kết đến tài liệu khác cũng ghi «%(relation)s» %(other)s: hai "
+                        "chiều ngược nhau; hãy bỏ một trong hai."
+                    )
+                    % {"relation": Relation(relation).label, "other": linked_name(other)},
+                )
+
+    def _outgoing_rows(self):
+        """Return {(target id, relation)} of the outgoing rows sent, but those deleted."""
+        try:
+            total = min(int(self.data.get(f"{self.OUTGOING}-TOTAL_FORMS", 0)), 1000)
+        except ValueError:
+            return set()  # that formset says its own management data is wrong
+        rows = (f"{self.OUTGOING}-{n}-" for n in range(total))
+        return {
+            (self.data.get(row + "target", ""), self.data.get(row + "relation", ""))
+            for row in rows
+            if not self.data.get(row + "DELETE")
+        }
+
+
 class LinkInline(IdPickers, admin.TabularInline):
     """A document's links, the documents at their other end named by number and date."""
 
     model = DocumentLink
-    formset = VerboseUniqueFormSet
+    formset = LinkFormSet
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1283,7 +1283,7 @@ def plan_of(document):
     return getattr(document, "plan", None) if document.kind == Document.Kind.PLAN else None
 
 
-def _named(document):
+def linked_name(document):
     """Return a plan's number, else the document's title in quotes."""
     plan = plan_of(document)
     return plan.number if plan and plan.number else f"«{document.title}»"
@@ -1340,7 +1340,7 @@ class DocumentLink(models.Model):
     def __str__(self):
         # A plan by its number: seven provinces' plans differ only in their titles' last words.
         relation = self.get_relation_display()
-        return f"{_named(self.source)} → {relation} → {_named(self.target)}"
+        return f"{linked_name(self.source)} → {relation} → {linked_name(self.target)}"
 
     def natural_key(self):
         return (self.source.slug, self.relation, self.target.slug)
@@ -1380,7 +1380,7 @@ class DocumentLink(models.Model):
                     }
                 }
             )
-        if self.relation in DIRECTED and self._reverse_exists():
+        if self.relation in DIRECTED and not self._unchanged() and self._reverse_exists():
             # 1234/KH-UBND carrying out 402/QĐ-TTg and carried out by it: its implementation
             # chain then listed the whole national chain under a provincial plan.
             raise ValidationError(
@@ -1388,11 +1388,23 @@ class DocumentLink(models.Model):
                     "relation": _("Đã có liên kết ngược lại: %(target)s «%(relation)s» %(source)s.")
                     % {
                         "relation": self.get_relation_display(),
-                        "source": _named(source),
-                        "target": _named(target),
+                        "source": linked_name(source),
+                        "target": linked_name(target),
                     }
                 }
             )
+
+    def _unchanged(self):
+        """Return whether the link is saved as it is: a loop saved before this check existed
+        is left to be deleted, not held against every save of its documents."""
+        return bool(self.pk) and (
+            DocumentLink.objects.filter(
+                pk=self.pk,
+                source_id=self.source_id,
+                relation=self.relation,
+                target_id=self.target_id,
+            ).exists()
+        )
 
     def _reverse_exists(self):
         """Return whether the target already links to the source by the same relation."""

@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -683,6 +684,52 @@ def autocomplete(client, model_name, field_name, term):
     )
     assert response.status_code == 200
     return [item["text"] for item in response.json()["results"]]
+
+
+def test_a_link_both_ways_in_one_save_is_refused(staff_client, objects):
+    """Entered as an outgoing and an incoming «Triển khai thực hiện» in one save, each row was
+    checked against the database alone, where neither was yet: the loop was saved, and every
+    later save of either plan was refused on both rows."""
+    other = PlanFactory(number="9614/KH-UBND", slug="kh-9614", validity="khong_xac_dinh")
+    data = document_form(
+        number="9402/QĐ-UBND", title="Quyết định mới", slug="qd-moi", validity="khong_xac_dinh"
+    )
+    data |= inline_management("outgoing_links", total=1) | {
+        "outgoing_links-0-relation": Relation.IMPLEMENTS,
+        "outgoing_links-0-target": other.pk,
+        "outgoing_links-0-note": "",
+    }
+    data |= inline_management("incoming_links", total=1) | {
+        "incoming_links-0-relation": Relation.IMPLEMENTS,
+        "incoming_links-0-source": other.pk,
+        "incoming_links-0-note": "",
+    }
+    response = staff_client.post(reverse("admin:archive_plan_add"), data)
+    assert response.status_code == 200
+    assert (
+        "Phần liên kết đến tài liệu khác cũng ghi «Triển khai thực hiện» 9614/KH-UBND: hai chiều"
+        " ngược nhau; hãy bỏ một trong hai."
+    ) in response.content.decode()
+    assert not Document.objects.filter(slug="qd-moi").exists()
+    data["outgoing_links-0-DELETE"] = "on"  # one way only: saved
+    assert staff_client.post(reverse("admin:archive_plan_add"), data).status_code == 302
+    assert DocumentLink.objects.filter(source=other, target__slug="qd-moi").count() == 1
+
+
+def test_a_loop_saved_before_does_not_hold_up_every_save(db):
+    """A loop saved before the check (or through two rows at once) refused every later save of
+    its documents, on rows the editor had not touched."""
+    decision, plan = PlanFactory(), PlanFactory()
+    ahead = DocumentLink.objects.create(source=plan, relation=Relation.IMPLEMENTS, target=decision)
+    DocumentLink.objects.create(source=decision, relation=Relation.IMPLEMENTS, target=plan)
+    ahead.full_clean()  # as saved: left to be deleted
+    ahead.note = "ghi chú"
+    ahead.full_clean()
+    ahead.relation = Relation.AMENDS
+    ahead.full_clean()  # no reverse of its own
+    DocumentLink.objects.create(source=decision, relation=Relation.AMENDS, target=plan)
+    with pytest.raises(ValidationError):
+        ahead.full_clean()  # changed into the reverse of another: refused
 
 
 def test_the_link_picker_lists_titles_beginning_as_typed_first(staff_client, objects):
