@@ -1145,20 +1145,12 @@ def matrix(request):
     units = overview.alphabetical(Province.objects.filter(era=era))
     for unit in units:
         unit.document_count = totals.get(unit.pk, 0)
-    highest = max(cells.values(), default=0)
+    counts = [(unit, [(o, cells.get((unit.pk, o.pk), 0)) for o in objectives]) for unit in units]
+    # The era's own highest: today's units count their old ones' documents too, and set the
+    # scale of the 63 to a count their table never shows.
+    highest = max((n for _unit, row in counts for _o, n in row), default=0)
     rows = [
-        (
-            unit,
-            [
-                (
-                    o,
-                    cells.get((unit.pk, o.pk), 0),
-                    overview.count_class(cells.get((unit.pk, o.pk), 0), highest),
-                )
-                for o in objectives
-            ],
-        )
-        for unit in units
+        (unit, [(o, n, overview.count_class(n, highest)) for o, n in row]) for unit, row in counts
     ]
     return render(
         request,

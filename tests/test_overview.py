@@ -694,6 +694,11 @@ def test_matrix_of_the_63_units(client, demo):
     assert len(rows) == 63
     hau_giang = {o.number: count for o, count, _ in rows["hau-giang-truoc-2025"]}
     assert hau_giang[1] == search_count(client, province="hau-giang-truoc-2025", objective=1) > 0
+    # Coloured by the 63's own highest, not today's units' (their old units' counts summed).
+    shown = [(count, css) for cells in rows.values() for _o, count, css in cells]
+    highest = max(count for count, _css in shown)
+    assert {css for count, css in shown if count == highest} == {5}
+    assert response.context["legend"][-1][1].endswith(str(highest))
 
 
 def test_objective_index_counts_documents_per_objective(client, demo):
