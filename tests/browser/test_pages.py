@@ -141,8 +141,9 @@ def test_suggestions_as_you_type_find_any_accents_and_open_a_document(page, demo
     option = suggestions.get_by_role("option").filter(has_text="1614/KH-UBND").first
     option.wait_for()
     assert suggestions.get_by_role("option").count() == 1
-    # Said as one, not "1 suggestions".
-    assert page.locator("#suggest-status").inner_text() == "Một gợi ý: Enter để mở"
+    # Said as one, not "1 suggestions", and how to open it: Enter alone searches the words.
+    status = "Một gợi ý: mũi tên xuống để chọn, Enter để mở"
+    assert page.locator("#suggest-status").inner_text() == status
     option.click()
     page.wait_for_load_state()
     assert "1614/KH-UBND" in page.locator("h1").inner_text()
