@@ -409,7 +409,8 @@ class DocumentLists:
     """
 
     search_help_text = _("Gõ từ có dấu hoặc không dấu, hoặc số, ký hiệu (402/QĐ-TTg).")
-    # Columns outside the text, searched too, in any accents: an article's newspaper, author.
+    # Columns outside the text, searched too, in any accents: an article's newspaper, author;
+    # a plan's signer; a conference's place.
     also_searched = []
 
     # A list counts its matches once (the search's), not the whole table again besides.
@@ -421,15 +422,18 @@ class DocumentLists:
             return queryset, False
         places = reference.references(search_generation()).places  # as the site's search
         found = queryset.find(term, places=places)
-        if "number_first" in found.query.annotations and ORDER_VAR not in request.GET:
-            # A number's own documents first, as the link pickers list them (in date order
-            # "402/QĐ-TTg" showed the decision 6th of 7), then the list's order (set before).
-            found = found.order_by("-number_first", *found.query.order_by)
+        number_first = found.query.annotations.get("number_first")
         if self.also_searched:
             lookups = [(f"{name}__unaccent__icontains", term) for name in self.also_searched]
             either = queryset.filter(models.Q.create(lookups, connector=models.Q.OR))
             # A union of ids: one OR across both would scan every row, reading its vector.
             found = queryset.filter(pk__in=found.values("pk").union(either.values("pk")))
+            if number_first is not None:
+                found = found.alias(number_first=number_first)
+        if number_first is not None and ORDER_VAR not in request.GET:
+            # A number's own documents first, as the link pickers list them (in date order
+            # "402/QĐ-TTg" showed the decision 6th of 7), then the list's order (set before).
+            found = found.order_by("-number_first", *found.query.order_by)
         return found, False
 
     def get_deleted_objects(self, objs, request):
@@ -612,6 +616,7 @@ class PlanAdmin(DocumentKindAdmin):
     list_display_links = ["numbered", "title"]
     list_filter = ["status", "document_type", "validity", ProvinceFilter, "issuer"]
     list_select_related = ["issuer__province"]
+    also_searched = ["signer"]
     autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "document_type", "issuer"]
     fieldsets = [
         (
@@ -659,6 +664,7 @@ class ConferenceAdmin(DocumentKindAdmin):
     date_label = _("Ngày bắt đầu")
     list_display = ["title", "dated", "end_date", "place", "is_abroad", "status"]
     list_filter = ["status", "is_abroad", ProvinceFilter, "organisers"]
+    also_searched = ["place"]
     autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "organisers", "participants"]
     inlines = [ConferenceSessionInline, OutgoingLinkInline, IncomingLinkInline]
     fieldsets = [

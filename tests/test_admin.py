@@ -1059,6 +1059,13 @@ def test_the_admin_lists_search_in_any_accents(staff_client, objects):
     for term in ("bao quoc te", "Thu Hà", "hoi nhap", decomposed):
         content = staff_client.get(articles, {"q": term}).content.decode()
         assert "Hội nhập quốc tế" in content and "Lao động ngoài nước" not in content, term
+    # A plan by its signer, a conference by its place (neither is in the text searched).
+    PlanFactory(number="9/KH-UBND", title="Kế hoạch có người ký", signer="Nguyễn Văn An")
+    content = staff_client.get(plans, {"q": "nguyen van an"}).content.decode()
+    assert "Kế hoạch có người ký" in content and "thiên tai" not in content
+    ConferenceFactory(title="Hội nghị ở đảo", place="Phú Quốc")
+    conferences = reverse("admin:archive_conference_changelist")
+    assert "Hội nghị ở đảo" in staff_client.get(conferences, {"q": "phu quoc"}).content.decode()
     ProvinceFactory(era="63", code="17", name="Hoà Bình", slug="hoa-binh-truoc-2025")
     AgencyFactory(name="Ủy ban nhân dân tỉnh Đồng Tháp", abbreviation="UBND")
     GcmObjective.objects.create(
