@@ -152,6 +152,10 @@ def test_the_admin_has_the_sites_icon_and_language_switch(staff_client, objects)
     index = staff_client.get(reverse("admin:index")).content.decode()
     assert 'rel="icon"' in index and "archive/admin/archive.css" in index
     assert '<button type="submit" name="language" value="en" lang="en">English</button>' in index
+    # Django's Vietnamese left these in English, or half («Các mô models trong …»).
+    for english in ("Skip to main content", "Toggle theme", "Toggle navigation", "mô models"):
+        assert english not in index, english
+    assert "Bỏ qua, đến nội dung chính" in index and "Các mục trong" in index
     english = staff_client.post(
         reverse("set_language"), {"language": "en", "next": reverse("admin:index")}, follow=True
     ).content.decode()
