@@ -488,8 +488,9 @@ def total(filterset, counts):
 CACHED_IDS, CACHED_SNIPPETS = 100, 20
 # Part of the key: bump it when the cached entry's shape changes, or what a query finds (the
 # synonyms' groups) or counts (14: the undated documents' year value) or renders (15: a date
-# known by its month or year), so a deploy never reads an entry written by the previous code.
-RESULTS_FORMAT = 15
+# known by its month or year; 16: the summary as the snippet of a text without the words), so a
+# deploy never reads an entry written by the previous code.
+RESULTS_FORMAT = 16
 
 
 def search_generation():

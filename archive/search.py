@@ -989,8 +989,11 @@ def _other_words(query):
 # a word is missing (found in the title only, or a number the text does not hold), ts_headline
 # has no match to show and shows the text's first MinWords (12) words: the text is cut to its
 # first FIRST_WORDS_CHARS (600 before session 12, three times the text to parse, gave the
-# same snippets). The cuts fall on spaces (the text padded with one each side; string
-# functions, as a regex trimming the ends took 40 µs a text). Plain SQL: the ORM took as long
+# same snippets). A text that marks nothing so (a document found by its number, a link or a tag)
+# is shown by its summary instead, as a browse shows it: the body's first words were a preamble
+# («Căn cứ Luật Tổ chức Chính phủ…») or another document's news. The cuts fall on spaces (the
+# text padded with one each side; string functions, as a regex trimming the ends took 40 µs a
+# text). Plain SQL: the ORM took as long
 # to build this statement (1.4 ms) as PostgreSQL takes to run it for a page of rare words.
 # A number the query names is also asked as texts write it (`cited`): ts_headline reads the text
 # as written, where "402/QĐ-TTg" is pieces the vector's one token ("402/qd-ttg") never meets. A
@@ -999,17 +1002,15 @@ EXCERPT_CHARS, BEFORE_CHARS, MAX_SPAN, FIRST_WORDS_CHARS = 600, 150, 3000, 200
 FRAGMENT_DELIMITER = " … "
 ENDS_CHARS = 120  # of the text's start and end, to tell whether a snippet starts or ends it
 HEADLINE_OPTIONS = f"StartSel={START_MARK}, StopSel={STOP_MARK}"
+SNIPPET_OPTIONS = (
+    f"{HEADLINE_OPTIONS}, MaxWords=28, MinWords=12, MaxFragments=2,"
+    f' FragmentDelimiter="{FRAGMENT_DELIMITER}"'
+)
 HEADLINES_SQL = rf"""
 SELECT d.id,
     ts_headline('{CONFIG}', d.title, query, '{HEADLINE_OPTIONS}, HighlightAll=true'),
-    ts_headline('{CONFIG}', CASE WHEN whole THEN text ELSE substring(
-            piece FROM strpos(piece, ' ') + 1
-            FOR greatest(0, length(piece) - strpos(piece, ' ') - strpos(reverse(piece), ' ')))
-        END,
-        query,
-        '{HEADLINE_OPTIONS}, MaxWords=28, MinWords=12, MaxFragments=2,
-            FragmentDelimiter="{FRAGMENT_DELIMITER}"'),
-    left(text, {ENDS_CHARS}), right(text, {ENDS_CHARS})
+    COALESCE(ts_headline('{CONFIG}', alt.summary, query, '{SNIPPET_OPTIONS}'), s.snippet),
+    left(shown, {ENDS_CHARS}), right(shown, {ENDS_CHARS})
 FROM archive_document AS d,
     COALESCE(websearch_to_tsquery('{CONFIG}', %s) || NULLIF(%s, '')::tsquery,
         websearch_to_tsquery('{CONFIG}', %s)) AS typed,
@@ -1028,7 +1029,14 @@ FROM archive_document AS d,
         CASE WHEN found = words THEN greatest(1, first - {BEFORE_CHARS}) ELSE 1 END AS start,
         CASE WHEN found = words THEN until - first + {EXCERPT_CHARS} ELSE {FIRST_WORDS_CHARS} END
             AS chars) AS cut,
-    LATERAL (SELECT substring(' ' || text || ' ' FROM start FOR chars) AS piece OFFSET 0) AS p
+    LATERAL (SELECT substring(' ' || text || ' ' FROM start FOR chars) AS piece OFFSET 0) AS p,
+    LATERAL (SELECT ts_headline('{CONFIG}', CASE WHEN whole THEN text ELSE substring(
+            piece FROM strpos(piece, ' ') + 1
+            FOR greatest(0, length(piece) - strpos(piece, ' ') - strpos(reverse(piece), ' ')))
+        END, query, '{SNIPPET_OPTIONS}') AS snippet) AS s,
+    LATERAL (SELECT CASE WHEN strpos(s.snippet, '{START_MARK}') = 0 AND d.summary <> ''
+        AND text <> d.summary THEN d.summary END AS summary) AS alt,
+    LATERAL (SELECT COALESCE(alt.summary, text) AS shown) AS e
 WHERE d.id = ANY(%s)
 """
 

@@ -900,6 +900,22 @@ def only_snippet(client, q, body, title="Kế hoạch dài"):
     return result["snippet"]
 
 
+def test_a_text_without_the_words_is_shown_by_its_summary(client, db):
+    """Found by its number, 402/QĐ-TTg showed its preamble («Căn cứ Luật Tổ chức Chính phủ…»),
+    and a letter found by a link the first words of another plan's news."""
+    preamble = "Căn cứ Luật Tổ chức Chính phủ ngày 19/6/2015 và các văn bản liên quan. " * 5
+    PlanFactory(
+        title="Quyết định ban hành Kế hoạch",
+        number="402/QĐ-TTg",
+        summary="Kế hoạch triển khai Thỏa thuận GCM gồm 5 nhiệm vụ trọng tâm.",
+        body=preamble,
+    )
+    (result,) = api(client, q="402/QĐ-TTg")[1]["results"]
+    assert result["snippet"].startswith("Kế hoạch triển khai Thỏa thuận GCM gồm 5 nhiệm vụ")
+    (result,) = api(client, q="Luật Tổ chức")[1]["results"]  # words in the text: its own
+    assert "<mark>Luật</mark> <mark>Tổ</mark> <mark>chức</mark>" in result["snippet"]
+
+
 @pytest.mark.parametrize("q", ["núi", "NUI", "nui thôn"])
 def test_long_text_snippet_comes_from_around_the_first_occurrence(client, q):
     body = f"{LONG_FILLER}thôn Núi Thành {LONG_FILLER}đỉnh NÚI cao {LONG_FILLER}"
