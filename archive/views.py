@@ -47,6 +47,7 @@ from django.views import csrf, defaults
 from . import overview, periods, reference, search
 from .feeds import SearchFeed
 from .filters import (
+    FACET_NAMES,
     SORT_CHOICES,
     UNKNOWN_YEAR,
     DocumentFilter,
@@ -351,6 +352,7 @@ def results_html(request, filterset):
             "past_last": past_last(request, page),
             # Punctuation alone ("???", "…"): nothing to match, and no condition to take away.
             "wordless": wordless(filterset.parsed_query),
+            "narrowed": narrowed(filterset),
         }
         if not page.paginator.count and not _only_places(filterset.parsed_query, hints):
             # A name alone that found nothing has its page offered, not titles like it.
@@ -358,6 +360,16 @@ def results_html(request, filterset):
         return render_to_string("archive/_search_results.html", context, request)
 
     return mark_safe(rendered(request, filterset, "html", render))  # noqa: S308 (our template)
+
+
+NARROWING = [*FACET_NAMES, "date_from", "date_to"]
+
+
+def narrowed(filterset):
+    """Return whether a search is narrowed by a filter or a period, not by its words alone: a
+    search of words that found nothing said to take away «a condition above», when none was."""
+    data = filterset.form.cleaned_data
+    return any(data.get(name) for name in NARROWING)
 
 
 def wordless(query):

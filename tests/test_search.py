@@ -1344,7 +1344,21 @@ def test_a_query_of_punctuation_alone_says_it_has_nothing_to_search(client, corp
         assert "Hãy thử bỏ bớt một điều kiện" not in content
         assert "Theo dõi tài liệu mới" not in content and "application/atom+xml" not in content
     content = client.get(reverse("archive:search"), {"q": "xyzzy"}).content.decode()
-    assert "Hãy thử bỏ bớt một điều kiện" in content and "không có chữ hay số" not in content
+    assert "Không tìm thấy tài liệu nào chứa «xyzzy»." in content
+    assert "không có chữ hay số" not in content
+
+
+def test_words_found_nowhere_are_told_what_to_type_not_to_take_away_filters(client, corpus):
+    """With no filter chosen, «bỏ bớt một điều kiện ở trên» pointed at none; English words
+    («Decision 402») found nothing with nothing to say the texts are Vietnamese."""
+    content = client.get(reverse("archive:search"), {"q": "Decision 402"}).content.decode()
+    assert "Không tìm thấy tài liệu nào chứa «Decision 402»." in content
+    assert "Tài liệu trong lưu trữ viết bằng tiếng Việt" in content
+    assert "bỏ bớt một điều kiện" not in content
+    narrowed = {"q": "xyzzy", "year": "2020"}
+    content = client.get(reverse("archive:search"), narrowed).content.decode()
+    assert "Hãy thử bỏ bớt một điều kiện ở trên" in content
+    assert "Tài liệu trong lưu trữ viết bằng tiếng Việt" not in content
 
 
 # The search page -----------------------------------------------------------------------------
