@@ -82,6 +82,18 @@ def test_home_of_an_empty_archive_offers_no_examples(client, db):
     assert b"search-examples" not in client.get(reverse("archive:home")).content
 
 
+def test_the_menu_marks_where_the_reader_is(client, demo):
+    """Nothing in the menu said which page or section was open."""
+    nav = re.compile(r'<nav class="site-nav".*?</nav>', re.S)
+    content = nav.search(client.get(reverse("archive:map")).content.decode())[0]
+    assert '<a href="/ban-do/" aria-current="page">Bản đồ</a>' in content
+    assert content.count("aria-current") == 1
+    province = client.get(reverse("archive:province", args=["can-tho"])).content.decode()
+    assert '<a href="/tinh-thanh/" aria-current="location">' in nav.search(province)[0]
+    home = nav.search(client.get("/").content.decode())[0]
+    assert '<a href="/" aria-current="page">' in home and home.count("aria-current") == 1
+
+
 def test_home_shows_drafts_to_staff(staff_client, chain):
     PlanFactory(
         title="Dự thảo chưa công bố", status=Document.Status.DRAFT, date=datetime.date(2026, 1, 1)

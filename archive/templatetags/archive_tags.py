@@ -45,6 +45,19 @@ def query_with(params, replaced):
 
 
 @register.simple_tag(takes_context=True)
+def current(context, url):
+    """Return the aria-current attribute of a menu link: «page» on its own page, «location»
+    on a page under it (a province's under «Tỉnh, thành phố»); nothing elsewhere."""
+    request = context.get("request")
+    path = request.path if request else ""
+    if path == url:
+        return mark_safe(' aria-current="page"')  # noqa: S308 (a constant)
+    if url != "/" and path.startswith(url):
+        return mark_safe(' aria-current="location"')  # noqa: S308 (a constant)
+    return ""
+
+
+@register.simple_tag(takes_context=True)
 def toggle_url(context, name, value):
     """Return the current search URL with one facet value switched on or off, back on page 1."""
     params = context["request"].GET

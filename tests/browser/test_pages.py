@@ -225,6 +225,12 @@ def test_search_page_on_a_phone(page, demo_site, screenshot):
     assert facets.bounding_box()["y"] < 844 / 2  # scrolled to it
     page.set_viewport_size({"width": 1280, "height": 900})
     assert not page.get_by_role("link", name="Bộ lọc").is_visible()  # beside the results
+    # The menu's row scrolls sideways: the current item is brought into it, «Bản đồ» last.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_site.url + "/ban-do/")
+    current = page.locator(".site-nav [aria-current]")
+    box, nav = current.bounding_box(), page.locator(".site-nav").bounding_box()
+    assert nav["x"] <= box["x"] and box["x"] + box["width"] <= nav["x"] + nav["width"] + 1
 
 
 def test_nothing_found_takes_the_whole_width(page, demo_site):
