@@ -121,6 +121,21 @@ def test_import_creates_a_draft_article_with_its_tags_and_links(demo):
     assert unicodedata.is_normalized("NFC", article.body)
 
 
+def test_a_link_proposed_twice_is_written_once(demo):
+    """The links were written with ON CONFLICT DO NOTHING, which PostgreSQL refuses on a
+    unique constraint checked at commit (migration 0033): a proposal's repeats are left out."""
+    from archive.ingest.extract import ProposedLink
+
+    catalogue = Catalogue()
+    extraction = document_import(text=SEED_003.read_text(), catalogue=catalogue, dry_run=True)
+    target = extraction.extraction.links[0].target
+    extraction.extraction.links.append(ProposedLink(relation="dua_tin", target=target))
+    extraction.extraction.links.append(ProposedLink(relation="dua_tin", target=target))
+    links = store._links(Article(id=1), extraction.extraction)
+    assert len(links) == len({(link.relation, link.target_id) for link in links})
+    assert ("dua_tin", target["id"]) in {(link.relation, link.target_id) for link in links}
+
+
 def test_facet_arrays_written_with_the_row_are_what_the_database_computes(demo):
     """The importer writes the row once with its facet arrays (store._save); they must equal
     what migration 0004's refresh computes from the tag tables."""
@@ -144,7 +159,7 @@ def test_a_row_is_written_as_djangos_compiler_writes_it(demo):
     plan = Plan.objects.select_related("document_type").first()
     for model in (Document, Plan):
         fields = [field for field in model._meta.local_concrete_fields if not field.generated]
-        compiled_sql, compiled_params = store._compiled_insert(model, fields, [plan], None)
+        compiled_sql, compiled_params = store._compiled_insert(model, fields, [plan])
         sql, params = store._insert(model, [plan])
         auto_now = [
             n

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.utils.translation import gettext as _
 
@@ -159,7 +158,7 @@ _TAG_INSERTS = [
 ]
 
 
-def _insert(model, objects, on_conflict=None):
+def _insert(model, objects):
     """Return (sql, params) of the INSERT that save()/bulk_create() would run on model's table.
 
     Django's own compiler writes it from the model (columns, auto_now dates, value conversion),
@@ -175,8 +174,8 @@ def _insert(model, objects, on_conflict=None):
         and not (field is model._meta.auto_field and getattr(objects[0], field.attname) is None)
     ]
     if len(objects) > 1:  # several rows: the compiler sends them as column arrays (UNNEST)
-        return _compiled_insert(model, fields, objects, on_conflict)
-    sql = _one_row_insert_sql(model, tuple(fields), on_conflict)
+        return _compiled_insert(model, fields, objects)
+    sql = _one_row_insert_sql(model, tuple(fields))
     database = connections[DEFAULT_DB_ALIAS]
     # SQLInsertCompiler.prepare_value(field, pre_save_val(field, obj)) for a plain value.
     return sql, [
@@ -184,17 +183,17 @@ def _insert(model, objects, on_conflict=None):
     ]
 
 
-def _compiled_insert(model, fields, objects, on_conflict):
-    query = InsertQuery(model, on_conflict=on_conflict)
+def _compiled_insert(model, fields, objects):
+    query = InsertQuery(model)
     query.insert_values(fields, objects)
     [(sql, params)] = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
     return sql, list(params)
 
 
 @functools.cache
-def _one_row_insert_sql(model, fields, on_conflict):
+def _one_row_insert_sql(model, fields):
     blank = model(**{field.attname: None for field in fields})
-    query = InsertQuery(model, on_conflict=on_conflict)
+    query = InsertQuery(model)
     query.insert_values(list(fields), [blank], raw=True)  # raw: no auto_now on the blank row
     [(sql, _params)] = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
     return sql
@@ -282,7 +281,9 @@ def _save(document, extraction, catalogue):
         )
     ]
     if links := _links(document, extraction):
-        tags_and_links.append(_insert(DocumentLink, links, on_conflict=OnConflict.IGNORE))
+        # No ON CONFLICT: the links' unique constraint is checked at commit (migration 0033),
+        # which PostgreSQL does not take as an arbiter.
+        tags_and_links.append(_insert(DocumentLink, links))
     with connection.cursor() as cursor:
         cursor.execute(*_one_statement(tags_and_links))
         cursor.execute(
@@ -304,16 +305,17 @@ def _set_facet_arrays(document, provinces, agency_ids, objective_ids):
 
 
 def _links(document, extraction):
-    """Return the links the extraction proposes to documents the archive holds."""
+    """Return the links the extraction proposes to documents the archive holds, each once (a
+    new document has no link yet: the proposals' own repeats are all there is to leave out)."""
+    links = {}
+    for link in extraction.links:
+        if link.target:
+            links.setdefault((link.relation, link.target["id"]), link)
     return [
         DocumentLink(
-            source_id=document.id,
-            relation=link.relation,
-            target_id=link.target["id"],
-            note=link.note[:300],
+            source_id=document.id, relation=relation, target_id=target, note=link.note[:300]
         )
-        for link in extraction.links
-        if link.target
+        for (relation, target), link in links.items()
     ]
 
 
