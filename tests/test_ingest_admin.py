@@ -253,6 +253,19 @@ def test_the_review_takes_a_month_or_a_year_when_only_that_is_known(demo, staff_
     assert (article.date, article.date_precision) == (datetime.date(2020, 1, 1), "year")
 
 
+def test_a_plan_dated_by_its_month_is_reviewed_and_saved_so(demo, staff_client):
+    """«Sơn La, tháng 10 năm 2021»: the title was the date line, the date a cited decision's."""
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH SƠN LA\nSố: 77 /KH-UBND\nSơn La, tháng 10 năm 2021\nKẾ HOẠCH\n"
+        "Triển khai Chương trình phòng, chống mua bán người\n\n"
+        "Căn cứ Quyết định số 193/QĐ-TTg ngày 09/02/2021 của Thủ tướng Chính phủ.\n\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n\nTổ chức triển khai có hiệu quả trên địa bàn tỉnh."
+    )
+    html = analyse(staff_client, text=text).content.decode()
+    assert 'name="date" value="10/2021"' in html and 'name="number" value="77/KH-UBND"' in html
+    assert 'value="Kế hoạch triển khai Chương trình phòng, chống mua bán người"' in html
+
+
 def test_a_number_typed_in_the_review_makes_the_plan(demo, staff_client):
     """A text whose header was not read (no "Số: ..." line) can still be saved as a plan: the
     editor types its number and picks its issuer; its type follows the number."""

@@ -157,6 +157,21 @@ def test_a_number_typed_into_its_blank_is_read_whole(written):
     assert page.title == "Kế hoạch triển khai Thỏa thuận GCM"
 
 
+def test_a_plan_dated_by_its_month_alone_is_dated_so_and_never_by_a_citation(catalogue):
+    """«Sơn La, tháng 10 năm 2021» became the title, and the plan took the date of the decision
+    it cites (09/02/2021), with nothing to say so."""
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH SƠN LA\nSố: 77/KH-UBND\nSơn La, tháng 10 năm 2021\nKẾ HOẠCH\n"
+        "Triển khai Chương trình phòng, chống mua bán người\n\n"
+        "Căn cứ Quyết định số 193/QĐ-TTg ngày 09/02/2021 của Thủ tướng Chính phủ."
+    )
+    result = extract(text, catalogue)
+    assert result.title == "Kế hoạch triển khai Chương trình phòng, chống mua bán người"
+    assert (result.date.year, result.date.month, result.date.precision) == (2021, 10, "month")
+    undated = text.replace("Sơn La, tháng 10 năm 2021\n", "")
+    assert extract(undated, catalogue).date is None  # left to the editor, not 09/02/2021
+
+
 def test_a_plan_pasted_without_blank_lines_keeps_its_text():
     """A text copied from a PDF has no blank line after the subject: the whole text became the
     title (1,244 letters, refused), and a shortened title saved a plan with no body."""

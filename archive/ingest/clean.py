@@ -76,7 +76,10 @@ _MOTTO = re.compile(
     re.IGNORECASE,
 )
 _RULE = re.compile(r"^[-_=*o0\s]{3,}$")
-_PLACE_DATE = re.compile(r"^(.{2,40}?),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
+# "Hậu Giang, ngày 30 tháng 7 năm 2020"; a month alone too ("Sơn La, tháng 10 năm 2021").
+_PLACE_DATE = re.compile(
+    r"^(.{2,40}?),\s*(?:ngày\s+\d{1,2}\s+)?tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE
+)
 PLAN_TYPES = {
     "KẾ HOẠCH": "Kế hoạch",
     "QUYẾT ĐỊNH": "Quyết định",

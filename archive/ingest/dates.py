@@ -87,6 +87,21 @@ def find_dates(text):
     return tuple(found)
 
 
+_MONTH_WORDS = re.compile(r"tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+
+
+def month_of(text):
+    """Return the month a date line gives without its day («Sơn La, tháng 10 năm 2021», as a
+    document is dated before its day is filled in), a FoundDate of its first day, or None."""
+    match = _MONTH_WORDS.search(text)
+    if not match:
+        return None
+    month, year = int(match.group(1)), int(match.group(2))
+    if not _valid(1, month, year):
+        return None
+    return FoundDate(1, month, year, match.start(), match.end(), precision=Precision.MONTH)
+
+
 def parse_date(text):
     """Return the first full date in a short text ("31/07/2020"), or None."""
     dates = [d for d in find_dates(text) if d.year]

@@ -10,7 +10,7 @@ from ..periods import Precision
 from ..text import fold, squash_spaces
 from .citations import find_citations
 from .clean import clean_page
-from .dates import find_dates, infer_year, parse_date
+from .dates import find_dates, infer_year, month_of, parse_date
 from .objectives import find_objective_spans
 from .spelling import fold_in_place
 
@@ -233,11 +233,13 @@ def _main_province(places):
 
 def _choose_date(result, page, catalogue):
     """Set the document's date: issue date, publication date, or the lead's date."""
-    if page.header and page.header.place_date_line:
-        dates = [d for d in find_dates(page.header.place_date_line) if d.year]
-        if dates:
-            result.date = dates[0]
-            return
+    if page.header:
+        # A state document is dated by its header alone: the dates in its text are those of
+        # the documents it cites (193/QĐ-TTg's 09/02/2021 was offered as a plan's own).
+        line = page.header.place_date_line
+        dates = [d for d in find_dates(line) if d.year]
+        result.date = dates[0] if dates else month_of(line)
+        return
     published = parse_date(page.published) if page.published else None
     if published:
         result.date = find_dates(page.published)[0]

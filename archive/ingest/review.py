@@ -259,7 +259,12 @@ def review_initial(extraction, text, source_url):
         "kind": extraction.kind,
         "number": extraction.own_number.number if extraction.own_number else "",
         "issuer": extraction.issuer.pk if extraction.issuer else None,
-        "date": extraction.date.date if extraction.date else None,
+        # As known: «10/2021» for a plan dated by its month, not the first day of it.
+        "date": (
+            periods.PartialDate.of(extraction.date.date, extraction.date.precision)
+            if extraction.date and extraction.date.date
+            else None
+        ),
         "provinces": [p.pk for p in extraction.provinces],
         "agencies": [a.pk for a in extraction.agencies],
         "objectives": [objective.pk for _n, objective in held_objectives(extraction)],
