@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from . import periods, reference, search
 from .adminsite import IdPicker, IdsPicker, can_be_id, document_label
@@ -322,12 +322,18 @@ def set_status(modeladmin, request, queryset, *, status, message):
     modeladmin.message_user(request, message(len(pks)) % len(pks), messages.SUCCESS)
 
 
+STATUS_CHANGES = {
+    Document.Status.PUBLISHED: gettext_noop("trạng thái (đã công bố)"),
+    Document.Status.DRAFT: gettext_noop("trạng thái (về bản nháp)"),
+}
+
+
 def _write_status(request, pks, status):
     """Set the status of these documents and note it in each one's history."""
     Document.objects.filter(pk__in=pks).update(status=status, updated_at=timezone.now())
-    # Untranslated, as a form's changes are logged (HistoryNames): the history translates.
-    with translation.override(None):
-        field = str(Document._meta.get_field("status").verbose_name)
+    # Untranslated, as a form's changes are logged (HistoryNames): the history translates
+    # each name. The status it took is named with it: a publish and an unpublish read alike.
+    field = STATUS_CHANGES[status]
     # In the history of each one's own kind, which its change page reads (an action on the
     # list of every kind gives the shared Document rows); only what a log names.
     for model, named in (
