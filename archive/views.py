@@ -779,6 +779,9 @@ def api_suggest(request):
         {
             "title": d.title,
             "number": d.plan.number if d.kind == Document.Kind.PLAN else None,
+            # An article and the conference it reports have near the same title.
+            "kind": d.get_kind_display(),
+            "date": d.date_shown,
             "url": d.get_absolute_url(),
         }
         for d in documents

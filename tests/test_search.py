@@ -2032,6 +2032,19 @@ def test_the_search_page_offers_its_feed(client, corpus):
     assert "application/atom+xml" not in refused.content.decode()
 
 
+def test_a_suggestion_says_its_kind_and_date(client, db):
+    """An article and the conference it reports, of near the same title, looked the same."""
+    ConferenceFactory(title="Hội nghị sơ kết 5 năm", date=D(2025, 12, 19))
+    ArticleFactory(title="Việt Nam sơ kết 5 năm", date=D(2025, 12, 20))
+    found = client.get(reverse("archive:api-suggest"), {"q": "sơ kết"}).json()["suggestions"]
+    assert {(s["kind"], s["date"]) for s in found} == {
+        ("Hội nghị", "19/12/2025"),
+        ("Bài viết", "20/12/2025"),
+    }
+    page = client.get(reverse("archive:api-suggest"), {"q": "sơ kết"}, HTTP_ACCEPT="text/html")
+    assert '<span class="number">Hội nghị</span> Hội nghị sơ kết 5 năm' in page.content.decode()
+
+
 def test_suggestions_for_numbers_and_titles(client, corpus):
     numbers = client.get(reverse("archive:api-suggest"), {"q": "1614/kh"}).json()["suggestions"]
     assert numbers[0]["number"] == "1614/KH-UBND"

@@ -48,13 +48,21 @@
     var link = document.createElement("a");
     link.href = item.url;
     link.tabIndex = -1;  // reached with the arrow keys from the box
-    if (item.number || item.label) {  // a plan's number, or what a place's page is
+    // A plan's number, what a place's page is, or the kind of an article or a conference
+    // (one reporting the other has near the same title).
+    if (item.number || item.label || item.kind) {
       var number = document.createElement("span");
       number.className = "number";
-      number.textContent = item.number || item.label;
+      number.textContent = item.number || item.label || item.kind;
       link.append(number, " ");
     }
     link.append(item.title);
+    if (item.date) {
+      var date = document.createElement("span");
+      date.className = "suggestion-date";
+      date.textContent = " · " + item.date;
+      link.append(date);
+    }
     li.append(link);
     return li;
   }
