@@ -32,7 +32,8 @@ class SearchFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         return self.filterset
 
-    def title(self, filterset):
+    def asked(self, filterset):
+        """Return what the search asks, as its feed and its page name it ("" for none)."""
         asked = [f"«{filterset.parsed_query.shown}»"] if filterset.parsed_query.shown else []
         asked += [f"{group}: {label}" for group, label in chosen_labels(filterset)]
         period = filterset.form.cleaned_data
@@ -41,10 +42,13 @@ class SearchFeed(Feed):
             for name, label in (("date_from", _("Từ ngày")), ("date_to", _("Đến ngày")))
             if period.get(name)
         ]
+        return " · ".join(asked)
+
+    def title(self, filterset):
         site = _("Lưu trữ chính sách di cư")
-        if not asked:
-            return _("Tài liệu mới – %(site)s") % {"site": site}
-        return f"{' · '.join(asked)} – {site}"
+        if asked := self.asked(filterset):
+            return f"{asked} – {site}"
+        return _("Tài liệu mới – %(site)s") % {"site": site}
 
     def subtitle(self, filterset):
         return _("Tài liệu mới vào lưu trữ khớp với tìm kiếm này, mới nhất trước.")

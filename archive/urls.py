@@ -12,6 +12,7 @@ app_patterns = [
     path("tim-kiem/", views.search_page, name="search"),
     path("tim-kiem/csv/", views.search_csv, name="search-csv"),
     path("tim-kiem/atom/", views.search_feed, name="search-feed"),
+    path("tim-kiem/theo-doi/", views.search_follow, name="search-follow"),
     path("api/search/", views.api_search, name="api-search"),
     path("api/suggest/", views.api_suggest, name="api-suggest"),
     # A document's address cut back to its folder, as people go up a level: its kind's search

@@ -674,6 +674,26 @@ def search_feed(request):
     return HttpResponse(body, content_type=feed.feed_type.content_type)
 
 
+FOLLOW_SHOWN = 10
+
+
+def search_follow(request):
+    """Explain a search's feed to whoever opens it: a browser showed the feed as raw XML. Its
+    address to copy into a mail program or feed reader, and what it would hold now."""
+    filterset = bind_search(request)
+    if not filterset.is_valid():
+        return refused(filterset)
+    feed = SearchFeed(filterset)
+    context = {
+        "title": feed.title(filterset),
+        "asked": feed.asked(filterset),
+        "address": request.build_absolute_uri(feed.feed_url(filterset)),
+        "search": feed.link(filterset),
+        "latest": feed.items(filterset)[:FOLLOW_SHOWN],
+    }
+    return render(request, "archive/follow.html", context)
+
+
 def search_csv(request):
     filterset = bind_search(request)
     if not filterset.is_valid():

@@ -2026,7 +2026,14 @@ def test_the_search_page_offers_its_feed(client, corpus):
     page = client.get(reverse("archive:search"), {"q": "di cư"}).content.decode()
     href = reverse("archive:search-feed") + "?q=di+c%C6%B0"
     assert f'<link rel="alternate" type="application/atom+xml" href="{href}"' in page
-    assert f'href="{href}" type="application/atom+xml"' in page  # the link people see
+    # The link people see opens a page explaining it: a browser showed the feed as raw XML.
+    follow = reverse("archive:search-follow") + "?q=di+c%C6%B0"
+    assert f'<a class="export feed" href="{follow}">Theo dõi tài liệu mới</a>' in page
+    content = client.get(follow).content.decode()
+    assert f'value="http://testserver{href}"' in content  # its address, to copy
+    assert "Tìm kiếm: <span lang=\"vi\">«di cư»</span>" in content
+    assert "Outlook" in content and content.count('<li class="doc-item">') > 0
+    assert client.get(reverse("archive:search-follow"), {"year": "abc"}).status_code == 400
     refused = client.get(reverse("archive:search"), {"q": "di cư", "year": "abc"})
     assert refused.status_code == 400  # its feed would answer 400 too: not offered
     assert "application/atom+xml" not in refused.content.decode()

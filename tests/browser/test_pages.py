@@ -56,6 +56,18 @@ def test_a_plans_citation_is_copied_for_a_report(page, demo_site):
     )
 
 
+def test_a_searchs_feed_address_is_copied_from_its_page(page, demo_site):
+    """«Theo dõi tài liệu mới» opened the feed, raw XML, in the browser."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(demo_site.url + "/tim-kiem/?q=di+cư")
+    page.get_by_role("link", name="Theo dõi tài liệu mới").click()
+    assert page.locator("h1").inner_text() == "Theo dõi tài liệu mới"
+    page.get_by_role("button", name="Sao chép").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == demo_site.url + "/tim-kiem/atom/?q=di+c%C6%B0"
+    assert page.request.get(copied).headers["content-type"].startswith("application/atom+xml")
+
+
 def test_a_citation_is_selected_where_the_clipboard_is_refused(page, demo_site):
     """A page served over http at an intranet address has no clipboard API: the text is
     selected for Ctrl+C instead, and the status says so."""
