@@ -474,6 +474,30 @@ class ProvinceFilter(admin.SimpleListFilter):
         return queryset.filter(facet_units__contains=[int(self.value())])
 
 
+class YearFilter(admin.SimpleListFilter):
+    """The documents of a year, or those of no known date. Django's date hierarchy filed a
+    document known by its year alone under «Tháng 1» and its first day, as it is stored
+    (periods): the list itself says «năm 2020»."""
+
+    title = _("năm")
+    parameter_name = "nam"
+    UNDATED = "chua-ro"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years] + [
+            (self.UNDATED, _("chưa rõ ngày"))
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.UNDATED:
+            return queryset.filter(date__isnull=True)
+        if value and value.isascii() and value.isdigit() and int(value) in periods.YEARS:
+            return queryset.filter(date__year=int(value))
+        return queryset  # none chosen, or an address edited by hand: the whole list
+
+
 class PartiallyDatedForm(forms.ModelForm):
     """A document's form whose date may be a month or a year alone (periods.PartialDateField):
     shown as it was typed (05/2026), and saved with what of it is known."""
@@ -516,8 +540,7 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
 
     # The label of the shared `date` field for this kind ("Ngày ban hành" for a plan).
     date_label = _("Ngày")
-    list_filter = ["status", ProvinceFilter, "agencies", "objectives"]
-    date_hierarchy = "date"
+    list_filter = ["status", YearFilter, ProvinceFilter, "agencies", "objectives"]
     search_fields = ["title"]  # shows the box; DocumentLists searches
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["provinces", "agencies", "objectives"]
@@ -620,7 +643,7 @@ class PlanAdmin(DocumentKindAdmin):
     # the issuer is named short ("UBND Hậu Giang"); both, and the validity, are filters.
     list_display = ["numbered", "title", "issued_by", "dated", "status"]
     list_display_links = ["numbered", "title"]
-    list_filter = ["status", "document_type", "validity", ProvinceFilter, "issuer"]
+    list_filter = ["status", YearFilter, "document_type", "validity", ProvinceFilter, "issuer"]
     list_select_related = ["issuer__province"]
     also_searched = ["signer"]
     autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "document_type", "issuer"]
@@ -669,7 +692,7 @@ class ConferenceSessionInline(admin.TabularInline):
 class ConferenceAdmin(DocumentKindAdmin):
     date_label = _("Ngày bắt đầu")
     list_display = ["title", "dated", "end_date", "place", "is_abroad", "status"]
-    list_filter = ["status", "is_abroad", ProvinceFilter, "organisers"]
+    list_filter = ["status", YearFilter, "is_abroad", ProvinceFilter, "organisers"]
     also_searched = ["place"]
     autocomplete_fields = [*DocumentKindAdmin.autocomplete_fields, "organisers", "participants"]
     inlines = [ConferenceSessionInline, OutgoingLinkInline, IncomingLinkInline]
@@ -693,7 +716,7 @@ class ConferenceAdmin(DocumentKindAdmin):
 class ArticleAdmin(DocumentKindAdmin):
     date_label = _("Ngày đăng")
     list_display = ["title", "publication", "author", "dated", "status"]
-    list_filter = ["status", "publication", ProvinceFilter, "agencies"]
+    list_filter = ["status", YearFilter, "publication", ProvinceFilter, "agencies"]
     also_searched = ["publication", "author"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status"]}),
@@ -709,9 +732,8 @@ class DocumentAdmin(DocumentLists, GuardedLookups):
     """Every document in one list, for the autocomplete of links; edits go to the kind's admin."""
 
     list_display = ["title", "kind", "dated", "status"]
-    list_filter = ["kind", "status"]
+    list_filter = ["kind", "status", YearFilter]
     dated = DocumentKindAdmin.dated  # «tháng 5/2026», as the kinds' lists
-    date_hierarchy = "date"
     search_fields = ["title"]  # shows the box; DocumentLists searches
     actions = [publish, unpublish]
 

@@ -2031,7 +2031,7 @@ def test_the_search_page_offers_its_feed(client, corpus):
     assert f'<a class="export feed" href="{follow}">Theo dõi tài liệu mới</a>' in page
     content = client.get(follow).content.decode()
     assert f'value="http://testserver{href}"' in content  # its address, to copy
-    assert "Tìm kiếm: <span lang=\"vi\">«di cư»</span>" in content
+    assert 'Tìm kiếm: <span lang="vi">«di cư»</span>' in content
     assert "Outlook" in content and content.count('<li class="doc-item">') > 0
     assert client.get(reverse("archive:search-follow"), {"year": "abc"}).status_code == 400
     refused = client.get(reverse("archive:search"), {"q": "di cư", "year": "abc"})
