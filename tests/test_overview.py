@@ -919,7 +919,7 @@ PAGES = [
     # unit, predecessors, kind × year, sizes, lists, agencies, the locator map
     ("/tinh-thanh/can-tho/", 7),
     ("/tinh-thanh/hau-giang-truoc-2025/", 7),
-    ("/co-quan/", 9),  # agencies, counts (cached)
+    ("/co-quan/", 10),  # agencies, their provinces, counts (cached)
     ("/co-quan/bo-ngoai-giao/", 6),  # agency, children, four lists
     ("/muc-tieu/", 9),  # objectives, counts (cached)
     ("/muc-tieu/10/", 5),
@@ -974,7 +974,7 @@ def test_pages_run_a_bounded_number_of_queries(
 # rows, the search generation and one cache read.
 CACHED_PAGES = [
     ("/tinh-thanh/", 3),  # provinces, generation, counts
-    ("/co-quan/", 3),  # generation, counts, agencies
+    ("/co-quan/", 4),  # generation, counts, agencies, their provinces
     ("/muc-tieu/", 3),  # generation, counts, objectives
     ("/ma-tran/", 4),  # generation, cells, objectives, provinces
     ("/ma-tran/?era=63", 4),
