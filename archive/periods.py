@@ -20,6 +20,7 @@ YEARS = range(1900, 2101)
 
 # "12/2020", "12-2020", "12.2020", "2020-12", "2020": a month or a year, as staff write one.
 MONTH_OR_YEAR = re.compile(r"(?:(\d{1,2})\s*[/.-]\s*)?(\d{4})|(\d{4})\s*[/-]\s*(\d{1,2})")
+SHOWN_AS = re.compile(r"^(?:tháng|năm)\s+", re.IGNORECASE)
 
 
 class Precision(models.TextChoices):
@@ -129,7 +130,8 @@ class PartialDateField(forms.DateField):
             return value
         if isinstance(value, str):
             try:
-                period = month_or_year(value)
+                # «tháng 7/2020», «năm 2020»: as lists and pickers show a date, copied from them
+                period = month_or_year(SHOWN_AS.sub("", value.strip()))
             except ValueError:
                 raise forms.ValidationError(
                     self.error_messages["invalid"], code="invalid"

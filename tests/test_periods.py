@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import Conference, Document, DocumentLink, Relation
-from archive.periods import PartialDate, Precision, month_or_year
+from archive.periods import PartialDate, PartialDateField, Precision, month_or_year
 
 from .factories import ArticleFactory, ConferenceFactory
 from .test_admin import autocomplete, document_form, inline_management
@@ -33,6 +34,18 @@ def test_a_month_or_a_year_is_read_as_staff_write_it():
     assert month_or_year("30/05/2026") is None  # a day: the date field's own formats read it
     with pytest.raises(ValueError):
         month_or_year("13/2026")
+
+
+def test_a_date_is_read_as_the_lists_show_it_too():
+    """«tháng 7/2020», copied from a list or a picker, was refused: «type a month»."""
+    field = PartialDateField()
+    assert (field.clean("tháng 7/2020"), field.clean("tháng 7/2020").precision) == (
+        datetime.date(2020, 7, 1),
+        Precision.MONTH,
+    )
+    assert field.clean("Năm 2020").precision == Precision.YEAR
+    with pytest.raises(ValidationError):
+        field.clean("tháng 13/2020")
 
 
 def test_an_editor_enters_a_conference_known_by_its_month(staff_client):
