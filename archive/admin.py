@@ -29,6 +29,7 @@ from .models import (
     BY_NAME,
     DATE_INVALID,
     DIRECTED,
+    RELATION_KINDS,
     Agency,
     Article,
     Conference,
@@ -277,6 +278,20 @@ class LinkInline(IdPickers, admin.TabularInline):
 
     model = DocumentLink
     formset = LinkFormSet
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        """Offer only the relations this kind of document can hold on this side: an article's
+        outgoing links offered «Căn cứ» and «Bãi bỏ», refused only once saved."""
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        kind = getattr(self.parent_model, "KIND", None)
+        if db_field.name == "relation" and kind:
+            side = 0 if self.fk_name == "source" else 1
+            field.choices = [
+                (value, label)
+                for value, label in field.choices
+                if not value or kind in RELATION_KINDS[value][side]
+            ]
+        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 import unicodedata
 
 import pytest
@@ -1283,3 +1284,19 @@ def test_a_list_filters_by_year_a_document_known_by_its_year_alone(staff_client,
     undated = staff_client.get(plans, {"nam": "chua-ro"}).content.decode()
     assert "Quyết định chưa rõ ngày" in undated and "Quyết định của năm" not in undated
     assert staff_client.get(plans, {"nam": "20x5"}).status_code == 200  # typed by hand
+
+
+def test_a_link_offers_only_the_relations_its_kind_can_hold(staff_client, objects):
+    """An article's outgoing links offered «Căn cứ» and «Bãi bỏ», refused only once saved."""
+
+    def offered(kind, prefix):
+        page = staff_client.get(reverse(f"admin:archive_{kind}_change", args=[objects[kind].pk]))
+        select = re.search(
+            rf'<select name="{prefix}-__prefix__-relation".*?</select>', page.content.decode(), re.S
+        )[0]
+        return set(re.findall(r'<option value="([^"]+)"', select))
+
+    assert offered("article", "outgoing_links") == {"lien_quan", "dua_tin", "nhac_den"}
+    assert offered("conference", "outgoing_links") == {"lien_quan", "ra_soat", "nhac_den"}
+    assert {"can_cu", "trien_khai", "ra_soat"} <= offered("plan", "incoming_links")
+    assert "dua_tin" not in offered("plan", "outgoing_links")
