@@ -11,7 +11,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR
 from django.db import DataError, models, transaction
-from django.db.models import F, Func, IntegerField, Value
+from django.db.models import F, Func, IntegerField, Max, Value
 from django.db.models.functions import Cast
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
@@ -725,6 +725,14 @@ class ConferenceAdmin(DocumentKindAdmin):
         "Mọi cơ quan liên quan. Cơ quan tổ chức và cơ quan tham dự được tự thêm vào đây khi lưu: "
         "chỉ cần thêm các cơ quan khác được nhắc đến."
     )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """Number a new session row after the last: every number was typed by hand."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ConferenceSessionInline) and request.method != "POST":
+            last = obj.sessions.aggregate(last=Max("position"))["last"] if obj and obj.pk else None
+            kwargs["initial"] = [{"position": (last or 0) + 1}]
+        return kwargs
 
 
 @admin.register(Article)

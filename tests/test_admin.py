@@ -137,6 +137,24 @@ def test_django_admin_strings_read_as_vietnamese(staff_client, objects):
     assert "Biểu mẫu thiếu hoặc bị sửa dữ liệu quản lý" in content
 
 
+def test_a_session_number_past_its_limit_is_refused_in_plain_vietnamese(staff_client, objects):
+    """Django's Vietnamese read «… nhỏ hơn hoặc bằng với 32767 .»."""
+    data = document_form(
+        title="Hội nghị nhiều phiên", slug="nhieu-phien", date="19/12/2025", place="Hà Nội"
+    ) | inline_management("sessions", total=1)
+    data |= {"end_date": "", "participant_note": ""}
+    data |= {"sessions-0-position": "40000", "sessions-0-title": "Khai mạc"}
+    content = staff_client.post(reverse("admin:archive_conference_add"), data).content.decode()
+    assert "Giá trị này phải nhỏ hơn hoặc bằng 32767." in content
+    # A new row is numbered after the last (1 on a new conference), not left to type.
+    page = staff_client.get(reverse("admin:archive_conference_add")).content.decode()
+    assert 'name="sessions-0-position" value="1"' in page
+    conference = objects["conference"]
+    conference.sessions.create(position=4, title="Bế mạc")
+    url = reverse("admin:archive_conference_change", args=[conference.pk])
+    assert 'name="sessions-1-position" value="5"' in staff_client.get(url).content.decode()
+
+
 def test_two_sessions_in_one_place_are_refused_by_the_fields_label(staff_client, objects):
     data = document_form(
         title="Hội nghị hai phiên trùng", slug="hai-phien", date="19/12/2025", place="Hà Nội"
