@@ -757,6 +757,7 @@ def results_page(filterset, number, size):
         with search.tuned():
             page.object_list = list(with_listing(filterset.ordered_qs())[start:end])
     attach_places_and_agencies(page.object_list, filterset.references)
+    attach_via_units(page.object_list, filterset)
     attach_snippets(page.object_list, filterset.parsed_query, results["snippets"])
     attach_named_links(page.object_list, results.get("named"))
     return page
@@ -824,6 +825,24 @@ def attach_places_and_agencies(documents, references):
         document.listed_issuer = references.agencies.get(document.listed_issuer_id)
         document.listed_provinces = references.named("provinces", document.facet_provinces)
         document.listed_agencies = references.named("agencies", document.facet_agencies)
+
+
+def attach_via_units(documents, filterset):
+    """Tell each shown document found by a province chosen only through an old unit it is
+    tagged with («qua Bà Rịa - Vũng Tàu (trước 2025)» under Hồ Chí Minh), as the province's
+    page does: nothing said why a document of another unit was listed."""
+    data = filterset.form.cleaned_data
+    chosen = {province.pk for province in data.get("province") or []}
+    for document in documents:
+        document.via_units = [
+            unit
+            for unit in document.listed_provinces
+            if chosen
+            and not data.get("exact_province")
+            and unit.merged_into_id in chosen
+            and unit.pk not in chosen
+            and not unit.continues
+        ]
 
 
 def attach_named_links(documents, named):

@@ -1095,6 +1095,20 @@ def test_current_province_includes_the_units_merged_into_it(client, corpus):
     assert facet(payload, "province")["hau-giang-truoc-2025"] == (1, False)
 
 
+def test_a_result_found_through_an_old_unit_says_so(client, corpus):
+    """Under Cần Thơ, Hậu Giang's plan was listed with nothing to say why: «qua …», as the
+    province's page marks it."""
+    via = '<span class="tag tag-via" title="Tài liệu của đơn vị hành chính cũ'
+    page = client.get(reverse("archive:search"), {"province": "can-tho"}).content.decode()
+    results = re.findall(r'<li class="doc-item result">.*?</li>', page, re.S)
+    marked = [item for item in results if via in item]
+    assert len(marked) == 1 and "qua Hậu Giang (trước 2025)" in marked[0]
+    for exact in ({"exact_province": "on"}, {}):  # the old unit itself: its own
+        province = "can-tho" if exact else "hau-giang-truoc-2025"
+        page = client.get(reverse("archive:search"), {"province": province, **exact})
+        assert via not in page.content.decode()
+
+
 def test_restrict_to_the_exact_unit(client, corpus):
     assert slugs(client, province="can-tho", exact_province="on") == ["kh-402"]
 
