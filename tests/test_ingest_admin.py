@@ -3,6 +3,7 @@
 import datetime
 import re
 import unicodedata
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from archive.models import Agency, Article, Document, Plan
+from archive.text import vn_slugify
 
 DATA = Path(__file__).parent / "data" / "ingest"
 SEED_003 = (DATA / "seed_003_794bb8f233882032.txt").read_text(encoding="utf-8")
@@ -386,3 +388,13 @@ def test_a_text_edited_in_the_hidden_field_is_read_as_the_text_form_would(demo, 
     staff_client.post(URL, data | {"text": decomposed})
     document = Document.objects.exclude(content_hash="").get()
     assert document.body and unicodedata.is_normalized("NFC", document.body)
+
+
+def test_a_conference_reported_and_not_held_is_created_from_a_filled_form(demo, staff_client):
+    """«hãy tạo hội nghị này rồi liên kết» gave no way to: its title, date and place retyped."""
+    text = (DATA / "article_tphcm_2023.txt").read_text(encoding="utf-8")
+    html = analyse(staff_client, text=text).content.decode()
+    (url,) = re.findall(r'<a href="(/admin/archive/conference/add/\?[^"]+)"', html)
+    form = staff_client.get(html_unescape(url)).context["adminform"].form
+    assert form.initial["date"] == "13/12/2023" and form.initial["place"] == "TP. Hồ Chí Minh"
+    assert form.initial["title"] and form.initial["slug"] == vn_slugify(form.initial["title"])

@@ -272,6 +272,19 @@ def review_initial(extraction, text, source_url):
     }
 
 
+def conference_to_create(create):
+    """Return the address of the conference form filled with what a report says of the
+    conference it reports (title, place, date): the editor retyped them."""
+    params = {"title": create["title"], "slug": vn_slugify(create["title"])[:200]}
+    if create.get("place"):
+        params["place"] = create["place"]
+    if create.get("date"):
+        params["date"] = periods.typed(create["date"])
+    if create.get("is_abroad"):
+        params["is_abroad"] = "1"
+    return f"{reverse('admin:archive_conference_add')}?{urlencode(params)}"
+
+
 def held_objectives(extraction):
     """Return (number, GcmObjective) for the objectives the extraction suggests."""
     held = {o.number: o for o in GcmObjective.objects.filter(number__in=extraction.objectives)}
@@ -371,7 +384,11 @@ def _review(request, context, data, review=None):
                 (objective, extraction.objectives[number])
                 for number, objective in held_objectives(extraction)
             ],
-            "proposals": [link for link in extraction.links if link.create],
+            "proposals": [
+                (link, conference_to_create(link.create))
+                for link in extraction.links
+                if link.create
+            ],
             "duplicate": duplicate,
             "duplicate_by_number": by_number,
         },
