@@ -404,3 +404,35 @@ def test_a_conference_reported_and_not_held_is_created_from_a_filled_form(demo, 
     form = staff_client.get(html_unescape(url)).context["adminform"].form
     assert form.initial["date"] == "13/12/2023" and form.initial["place"] == "TP. Hồ Chí Minh"
     assert form.initial["title"] and form.initial["slug"] == vn_slugify(form.initial["title"])
+
+
+PLAN_SIGNED = (
+    "ỦY BAN NHÂN DÂN\nTỈNH SƠN LA\nSố: 78/KH-UBND\nSơn La, ngày 5 tháng 10 năm 2021\nKẾ HOẠCH\n"
+    "Triển khai Chương trình phòng, chống mua bán người\n\n"
+    "Căn cứ Quyết định số 193/QĐ-TTg ngày 09/02/2021 của Thủ tướng Chính phủ.\n\n"
+    "Tổ chức triển khai có hiệu quả trên địa bàn tỉnh.\n\n"
+    "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn Chương"
+)
+
+
+def test_the_review_shows_what_was_saved_unseen_and_saves_its_corrections(demo, staff_client):
+    """Summary, signer, newspaper and author were saved as read, and never shown: a plan's
+    summary was the motto, its signer and an article's newspaper empty."""
+    response = analyse(staff_client, text=PLAN_SIGNED)
+    html = response.content.decode()
+    assert 'name="signer" value="Nguyễn Văn Chương"' in html
+    summary = "Căn cứ Quyết định số 193/QĐ-TTg ngày 09/02/2021 của Thủ tướng Chính phủ."
+    assert f'id="id_summary">\n{summary}</textarea>' in html
+    data = review_data(response) | {"summary": "Kế hoạch phòng, chống mua bán người năm 2021."}
+    data["issuer"] = str(Agency.objects.first().pk)
+    assert staff_client.post(URL, data).status_code == 302
+    plan = Plan.objects.get(number="78/KH-UBND")
+    assert (plan.signer, plan.summary) == (
+        "Nguyễn Văn Chương",
+        "Kế hoạch phòng, chống mua bán người năm 2021.",
+    )
+    response = analyse(staff_client, text=SEED_003)
+    data = review_data(response) | {"publication": "Báo Hậu Giang", "author": "Minh Anh"}
+    assert staff_client.post(URL, data).status_code == 302
+    article = Article.objects.get(publication="Báo Hậu Giang")
+    assert article.author == "Minh Anh"

@@ -119,6 +119,7 @@ class Page:
     title: str = ""
     body: list = field(default_factory=list)
     author: str = ""
+    signer: str = ""  # the name under a signature block («KT. CHỦ TỊCH» … «Nguyễn Văn A»)
     published: str = ""  # dd/mm/yyyy as the site wrote it
     source_url: str = ""
     header: PlanHeader | None = None
@@ -291,9 +292,19 @@ def _byline(paragraphs, page):
     return not _CREDIT.match(paragraphs[-1]) and not (above.isupper() or _SIGNATURE.match(above))
 
 
+def _signer(paragraphs):
+    """Return the name a text ends with under its signature block («TM. ỦY BAN NHÂN DÂN»,
+    «KT. CHỦ TỊCH», «PHÓ CHỦ TỊCH», «Nguyễn Văn Chương»), or ""."""
+    if len(paragraphs) < 2 or not _is_name(paragraphs[-1]):
+        return ""
+    above = paragraphs[-2].splitlines()[-1]  # a block pasted without blank lines is one
+    return paragraphs[-1] if above.isupper() or _SIGNATURE.match(above) else ""
+
+
 def _split_glued_author(paragraphs, page):
     if not paragraphs:
         return paragraphs
+    page.signer = _signer(paragraphs)
     if _byline(paragraphs, page):
         page.author = paragraphs[-1]
         return paragraphs[:-1]

@@ -106,6 +106,8 @@ class Extraction:
     body: list = field(default_factory=list)
     author: str = ""
     publication: str = ""
+    signer: str = ""  # a plan's, read under its signature block
+    summary_edited: str | None = None  # the editor's, when the review corrects it
     source_url: str = ""
     kind: str = ARTICLE
     date: object = None  # a FoundDate, or None
@@ -131,6 +133,8 @@ class Extraction:
 
     @property
     def summary(self):
+        if self.summary_edited is not None:
+            return self.summary_edited
         first = self.body[0] if self.body else ""
         return first if len(first) <= SUMMARY_MAX else first[:SUMMARY_MAX].rsplit(" ", 1)[0] + "…"
 
@@ -168,6 +172,7 @@ def extract(text, catalogue):
         title=page.title,
         body=page.body,
         author=page.author,
+        signer=page.signer,
         source_url=page.source_url,
         publication=_publication(page.dropped),
     )

@@ -147,6 +147,32 @@ class ReviewForm(forms.Form):
         ),
         help_text=gettext_lazy("Nếu chỉ biết tháng hoặc năm, hãy nhập 05/2026 hoặc 2026."),
     )
+    # Read from the text and saved with it, where the editor could not see them: a plan's
+    # summary was the national motto when its header was misread.
+    summary = SeenText(
+        label=gettext_lazy("Tóm tắt"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Mặc định là đoạn đầu của văn bản."),
+    )
+    signer = SeenText(
+        label=gettext_lazy("Người ký"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Của văn bản; bài viết không cần."),
+    )
+    publication = SeenText(
+        label=gettext_lazy("Báo, trang tin"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Của bài viết."),
+    )
+    author = SeenText(
+        label=gettext_lazy("Tác giả"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Của bài viết."),
+    )
     provinces = forms.ModelMultipleChoiceField(
         Province.objects.order_by("era", *BY_NAME),  # the 34 units of today first
         label=gettext_lazy("Tỉnh, thành phố"),
@@ -259,6 +285,10 @@ def review_initial(extraction, text, source_url):
         "kind": extraction.kind,
         "number": extraction.own_number.number if extraction.own_number else "",
         "issuer": extraction.issuer.pk if extraction.issuer else None,
+        "summary": extraction.summary,
+        "signer": extraction.signer,
+        "publication": extraction.publication,
+        "author": extraction.author,
         # As known: «10/2021» for a plan dated by its month, not the first day of it.
         "date": (
             periods.PartialDate.of(extraction.date.date, extraction.date.precision)
@@ -398,7 +428,8 @@ def _review(request, context, data, review=None):
 def _edits(data):
     """Return the importer's edits (store.apply_edits) of a review's cleaned fields: all of
     them once valid, those that were of a review refused."""
-    edits = {name: data[name] for name in ("title", "kind", "number", "issuer") if name in data}
+    named = ("title", "kind", "number", "issuer", "summary", "signer", "publication", "author")
+    edits = {name: data[name] for name in named if name in data}
     if "date" in data:
         date = data["date"]
         edits["date"] = (

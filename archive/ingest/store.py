@@ -138,6 +138,7 @@ def _build(extraction, status, source_url, digest, slug):
             number=extraction.own_number.number,
             document_type=extraction.document_type,
             issuer=extraction.issuer,
+            signer=extraction.signer[:200],
         )
     return Article(**common, author=extraction.author[:200], publication=extraction.publication)
 
@@ -390,9 +391,11 @@ def document_import(*, text, catalogue, source_url="", publish=False, dry_run=Fa
 
 def apply_edits(extraction, edits, catalogue):
     """Replace extracted fields with an editor's corrections (those `edits` holds)."""
-    for name in ("title", "kind", "provinces", "agencies"):
+    for name in ("title", "kind", "provinces", "agencies", "author", "publication", "signer"):
         if name in edits:
             setattr(extraction, name, edits[name])
+    if "summary" in edits:
+        extraction.summary_edited = edits["summary"]
     if "date" in edits:  # first: a number's year follows its date
         extraction.date = edits["date"]
     if edits.get("number"):
