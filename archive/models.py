@@ -708,11 +708,16 @@ class Document(NfcTextMixin, models.Model):
         """Return the summary shown above the text, none when the text opens with it (an
         imported article's summary is its first paragraph, which its page showed twice) or
         when every word of it is in the text's first paragraph (a conference's summary
-        condensed from it: the page read as saying it twice)."""
+        condensed from it: the page read as saying it twice). A summary opening with the text's
+        first paragraph shows only what follows it (Nghệ An's report repeated its first
+        sentence, the summary's, just under it)."""
         summary, body = self.summary.strip(), self.body.lstrip()
         if not summary or body.startswith(summary):
             return ""
-        opening = set(WORD.findall(body.split("\n", 1)[0].lower()))
+        first = body.split("\n", 1)[0].strip()
+        if first and summary.startswith(first):
+            return summary[len(first) :].strip()
+        opening = set(WORD.findall(first.lower()))
         return "" if set(WORD.findall(summary.lower())) <= opening else summary
 
     def natural_key(self):

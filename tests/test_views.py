@@ -194,6 +194,13 @@ def test_a_summary_the_text_opens_with_is_shown_once(client, db):
     for summary in ("Hội nghị gồm 4 phiên tại Hà Nội.", "Bộ Ngoại giao tổ chức ở Huế."):
         Document.objects.filter(pk=meeting.pk).update(summary=summary)
         assert summary in client.get(meeting.get_absolute_url()).content.decode()
+    # Opening with the first paragraph, then more: only the more (Nghệ An's report said its
+    # first sentence twice, one under the other).
+    more = "Đoàn công tác tỉnh Nghệ An tham dự Hội nghị."
+    first = opening.split("\n")[0]
+    Document.objects.filter(pk=meeting.pk).update(summary=f"{first} {more}")
+    content = client.get(meeting.get_absolute_url()).content.decode()
+    assert content.count(first) == 1 and f'<p class="summary" lang="vi">{more}</p>' in content
 
 
 def test_a_conference_lists_each_agency_once(client, db):
