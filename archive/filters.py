@@ -183,6 +183,25 @@ class ChosenFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = ChosenField
 
 
+class NumberChosenField(ChosenField):
+    """Chosen by their numbers, written as people write them: «01» is objective 1, as
+    /muc-tieu/01/ is (the search refused it)."""
+
+    def clean(self, value):
+        if value:
+            value = [
+                str(int(v))
+                if isinstance(v, str) and v.isascii() and v.isdigit() and len(v) < 9
+                else v
+                for v in value
+            ]
+        return super().clean(value)
+
+
+class NumberChosenFilter(ChosenFilter):
+    field_class = NumberChosenField
+
+
 def array_filter(column):
     """Return a filter method keeping documents whose facet array holds any chosen value."""
 
@@ -228,7 +247,7 @@ class DocumentFilter(django_filters.FilterSet):
         to_field_name="slug",
         method=array_filter("facet_agencies"),
     )
-    objective = ChosenFilter(
+    objective = NumberChosenFilter(
         label=_("Mục tiêu GCM"),
         queryset=all_of(GcmObjective),
         to_field_name="number",
