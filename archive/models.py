@@ -179,6 +179,16 @@ class Province(NfcTextMixin, models.Model):
         return self.name
 
     @property
+    def titled(self):
+        """Return the unit's full name in the page's language: «Tỉnh Hậu Giang» as entered,
+        «Hậu Giang Province» in English, whose pages kept the Vietnamese."""
+        if get_language() == "vi":
+            return self.full_name
+        if self.unit_type == self.UnitType.CITY:
+            return _("Thành phố %(name)s") % {"name": self.name}
+        return _("Tỉnh %(name)s") % {"name": self.name}
+
+    @property
     def shown(self):
         """Return the name the site's pages give the unit: an old unit that continues unchanged
         (Lạng Sơn) as it is named today, without «(trước 2025)», which read as a unit that no

@@ -112,6 +112,16 @@ def test_an_old_units_page_says_what_became_of_it(client, demo):
     assert "thuộc Tỉnh Lâm Đồng (cùng với Đắk Nông , Lâm Đồng )" in text
 
 
+def test_a_units_page_names_it_in_the_pages_language(client, demo, settings):
+    """English pages said «Tỉnh Hậu Giang was an administrative unit…»."""
+    url = reverse("archive:province", args=["hau-giang-truoc-2025"])
+    assert "<h1>Tỉnh Hậu Giang" in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = client.get(url).content.decode()
+    assert "<h1>Hậu Giang Province" in content and "Cần Thơ City" in content
+    assert "Tỉnh Hậu Giang" not in content
+
+
 def test_province_index_lists_an_old_unit_whose_successor_was_never_entered(client, demo):
     """The admin saves an old unit without its successor; the index was a 500."""
     Province.objects.filter(slug="hau-giang-truoc-2025").update(merged_into=None)
