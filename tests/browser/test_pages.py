@@ -49,7 +49,7 @@ def test_a_plans_citation_is_copied_for_a_report(page, demo_site):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(demo_site.url + Plan.objects.get(number="402/QĐ-TTg").get_absolute_url())
     page.get_by_role("button", name="Sao chép").click()
-    assert page.get_by_role("status").filter(has_text="Đã sao chép").is_visible()
+    page.get_by_role("status").filter(has_text="Đã sao chép").wait_for()  # once written
     assert page.evaluate("navigator.clipboard.readText()") == (
         "Quyết định số 402/QĐ-TTg ngày 20/3/2020 của Thủ tướng Chính phủ ban hành Kế hoạch triển"
         " khai Thỏa thuận toàn cầu về Di cư hợp pháp, an toàn và trật tự của Liên hợp quốc"
@@ -63,6 +63,7 @@ def test_a_searchs_feed_address_is_copied_from_its_page(page, demo_site):
     page.get_by_role("link", name="Theo dõi tài liệu mới").click()
     assert page.locator("h1").inner_text() == "Theo dõi tài liệu mới"
     page.get_by_role("button", name="Sao chép").click()
+    page.get_by_role("status").filter(has_text="Đã sao chép").wait_for()  # once written
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == demo_site.url + "/tim-kiem/atom/?q=di+c%C6%B0"
     assert page.request.get(copied).headers["content-type"].startswith("application/atom+xml")
@@ -74,7 +75,7 @@ def test_a_citation_is_selected_where_the_clipboard_is_refused(page, demo_site):
     page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
     page.goto(demo_site.url + Plan.objects.get(number="1614/KH-UBND").get_absolute_url())
     page.get_by_role("button", name="Sao chép").click()
-    assert page.get_by_role("status").filter(has_text="nhấn Ctrl+C").is_visible()
+    page.get_by_role("status").filter(has_text="nhấn Ctrl+C").wait_for()
     selected = page.evaluate("window.getSelection().toString()")
     assert selected.startswith("Kế hoạch số 1614/KH-UBND ngày 30/7/2020 của Ủy ban nhân dân")
 
