@@ -548,6 +548,9 @@ def _as_known(field):
     return "date_as_known" if field == "date" else field
 
 
+PARTIAL_DATE_HELP = _("Nếu chỉ biết tháng hoặc năm, hãy nhập 05/2026 hoặc 2026.")
+
+
 class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
     """What the admins of plans, conferences and articles share."""
 
@@ -590,6 +593,8 @@ class DocumentKindAdmin(DocumentLists, VietnameseSlugs):
         form = super().get_form(request, obj, **kwargs)
         if "date" in form.base_fields:
             form.base_fields["date"].label = self.date_label
+            # The kind's own label names the date: the model's help named all three.
+            form.base_fields["date"].help_text = PARTIAL_DATE_HELP
         if self.agencies_help and "agencies" in form.base_fields:
             form.base_fields["agencies"].help_text = self.agencies_help
         return form

@@ -1285,6 +1285,15 @@ def test_sessions_reordered_and_link_relations_swapped_are_saved(staff_client):
     assert (related.relation, reviews.relation) == (Relation.REVIEWS, Relation.RELATED)
 
 
+def test_a_date_is_helped_for_its_own_kind(staff_client, objects):
+    """Under «Ngày bắt đầu» the help began «Ngày ban hành (văn bản), ngày khai mạc…»."""
+    for kind in ("plan", "conference", "article"):
+        form = staff_client.get(reverse(f"admin:archive_{kind}_add")).context["adminform"].form
+        assert form.fields["date"].help_text == (
+            "Nếu chỉ biết tháng hoặc năm, hãy nhập 05/2026 hoặc 2026."
+        ), kind
+
+
 def test_a_list_filters_by_year_a_document_known_by_its_year_alone(staff_client, objects):
     """The date bar filed a document of «năm 2020» under «Tháng 1» and its first day."""
     PlanFactory(
