@@ -412,6 +412,14 @@ def test_unknown_agencies_are_candidates_not_inventions(catalogue):
     assert "Sở Lao động - Thương binh và Xã hội" in result.candidates
     assert "Sở Tư pháp tỉnh Cà Mau" in result.candidates  # named as the catalogue names one
     assert all("Lao động" not in agency.name for agency in result.agencies)
+    # A name stops where its task's verb starts, in lower case; a name's own syllables do not.
+    text = (
+        "Kế hoạch\n\nSở Ngoại vụ chủ trì, phối hợp với Sở Lao động - Thương binh và Xã hội rà"
+        " soát, thu thập dữ liệu. Ban Chỉ đạo Phòng chống tội phạm tổng hợp kết quả."
+    )
+    candidates = extract(text, catalogue).candidates
+    assert "Sở Lao động - Thương binh và Xã hội" in candidates
+    assert "Ban Chỉ đạo Phòng chống tội phạm" in candidates
 
 
 # --- objectives -------------------------------------------------------------------------------

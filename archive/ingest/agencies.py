@@ -47,6 +47,13 @@ _NAME_STOPS = set(
     "chủ phối quản cho tại đã sẽ là được với trong để chịu thực làm cùng có đến từ tổ dự tham "
     "gửi đề báo nắm đấu hỗ cũng vẫn tiếp phát trình ban ký về nhằm theo".split()
 )
+# Verbs that start a body's task after its name («Sở Lao động - Thương binh và Xã hội rà soát,
+# thu thập…»): a stop only written in lower case, as a name's own syllables may be («Ban Chỉ
+# đạo», «Tổng cục»).
+_LOWER_STOPS = set(
+    "rà thu triển hướng kiểm xây tuyên nghiên đánh giải xử cung lập đôn hoàn nâng tăng chỉ "
+    "tổng thống phổ rút bố".split()
+)
 CANDIDATE_MAX_WORDS = 10
 
 
@@ -211,6 +218,8 @@ def body_name(head, following):
     for word in words[:CANDIDATE_MAX_WORDS]:
         bare = word.rstrip(',.;:)”"')
         if not bare or bare.startswith("(") or bare.lower() in _NAME_STOPS:
+            break
+        if bare in _LOWER_STOPS:  # in lower case: a verb, not a syllable of the name
             break
         taken.append(bare)
         if bare != word:
