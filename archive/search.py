@@ -1033,7 +1033,7 @@ FROM archive_document AS d,
     LATERAL (SELECT ts_headline('{CONFIG}', CASE WHEN whole THEN text ELSE substring(
             piece FROM strpos(piece, ' ') + 1
             FOR greatest(0, length(piece) - strpos(piece, ' ') - strpos(reverse(piece), ' ')))
-        END, query, '{SNIPPET_OPTIONS}') AS snippet) AS s,
+        END, query, '{SNIPPET_OPTIONS}') AS snippet OFFSET 0) AS s,
     LATERAL (SELECT CASE WHEN strpos(s.snippet, '{START_MARK}') = 0 AND d.summary <> ''
         AND text <> d.summary THEN d.summary END AS summary) AS alt,
     LATERAL (SELECT COALESCE(alt.summary, text) AS shown) AS e
