@@ -49,7 +49,13 @@ def squash_spaces(value):
     return re.sub(r"\s+", " ", value).strip()
 
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the noncharacters XML 1.0 forbids (U+FFFE, U+FFFF and the others of
+# each plane, U+FDD0–U+FDEF): one stored in a title made every feed listing it unreadable.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
 # Pasted from web pages and Word: characters nobody sees (zero-width space and joiners,
 # direction marks and embeddings, word joiner, byte-order mark, soft hyphen), which split a word
 # or a number where none shows ("215/KH-UBND" refused as typed, a word no search found); spaces
@@ -73,8 +79,8 @@ def as_seen(value):
 
 
 def strip_controls(value):
-    """Return the text without control characters (PostgreSQL refuses NUL; the others are noise),
-    its lines ended "\n", and as it reads (as_seen)."""
+    """Return the text without control characters (PostgreSQL refuses NUL; the others are noise)
+    nor noncharacters (XML refuses them), its lines ended "\n", and as it reads (as_seen)."""
     return as_seen(_CONTROLS.sub("", line_ends(value)))
 
 

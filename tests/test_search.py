@@ -2039,6 +2039,17 @@ def test_a_feeds_summary_is_escaped_once_for_the_reader(client, corpus):
     assert summaries == ["01/01/2023. Luật &lt;b&gt;mới&lt;/b&gt; &amp; cũ"]
 
 
+def test_a_feed_stays_readable_whatever_a_title_was_typed_with(client, corpus):
+    """A title holding U+FFFE was stored, and every feed listing it was XML no reader parses."""
+    plan = corpus["phrase"]
+    plan.title = "Kế hoạch \ufffe tuần \uffff mới \U0010ffff \ufdd0"
+    plan.save()
+    plan.refresh_from_db()
+    assert plan.title.split() == ["Kế", "hoạch", "tuần", "mới"]
+    entries = feed(client, q="tuần").iter(f"{ATOM}entry")  # parsed: it raised before
+    assert [e.find(f"{ATOM}title").text.split()[-2:] for e in entries] == [["tuần", "mới"]]
+
+
 def test_the_search_page_offers_its_feed(client, corpus):
     page = client.get(reverse("archive:search"), {"q": "di cư"}).content.decode()
     href = reverse("archive:search-feed") + "?q=di+c%C6%B0"
