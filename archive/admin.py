@@ -95,7 +95,8 @@ class IdPickers:
 class GuardedLookups(IdPickers, admin.ModelAdmin):
     """A ModelAdmin whose list answers a hand-edited address without a 500: the address's own
     lookups (?title__regex=(, ?kind=%00) and searches (a NUL byte, which PostgreSQL refuses in
-    text) that the database refuses give the whole list, as Django's own bad lookups do."""
+    text) that the database refuses give the whole list, as Django's own bad lookups do; so do
+    the values Django cannot make a query of (?date__year=0, a year of 23 digits)."""
 
     def get_changelist_instance(self, request):
         try:
@@ -103,7 +104,7 @@ class GuardedLookups(IdPickers, admin.ModelAdmin):
             # lookup the database refuses fails in the count first).
             with transaction.atomic():
                 return super().get_changelist_instance(request)
-        except DataError as error:
+        except (DataError, ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
 
     def response_action(self, request, queryset):
