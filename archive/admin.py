@@ -10,7 +10,7 @@ from django.contrib.admin import helpers, widgets
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR
-from django.db import DataError, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.db.models import F, Func, IntegerField, Max, Value
 from django.db.models.functions import Cast
 from django.forms.models import BaseInlineFormSet
@@ -92,6 +92,12 @@ class IdPickers:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+SAVED_TWICE = _(
+    "Không lưu được: cùng lúc đó một lần lưu khác đã ghi đúng các giá trị này (có thể do nhấn "
+    "«Lưu» hai lần). Hãy xem lại: bản đã lưu ở đây."
+)
+
+
 class GuardedLookups(IdPickers, admin.ModelAdmin):
     """A ModelAdmin whose list answers a hand-edited address without a 500: the address's own
     lookups (?title__regex=(, ?kind=%00) and searches (a NUL byte, which PostgreSQL refuses in
@@ -106,6 +112,20 @@ class GuardedLookups(IdPickers, admin.ModelAdmin):
                 return super().get_changelist_instance(request)
         except (DataError, ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            # Two saves of one form at once (a double click, a retry): the first is saved, the
+            # other meets a unique constraint past the form's checks (a 500; nothing written,
+            # its transaction rolled back). Where the first one's work can be seen.
+            self.message_user(request, SAVED_TWICE, messages.ERROR)
+            if object_id:
+                return redirect(request.path)
+            return redirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            )
 
     def response_action(self, request, queryset):
         # A list's action on rows that cannot be ids (a form edited by hand): Django's filter

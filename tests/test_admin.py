@@ -1332,3 +1332,23 @@ def test_a_link_offers_only_the_relations_its_kind_can_hold(staff_client, object
     assert offered("conference", "outgoing_links") == {"lien_quan", "ra_soat", "nhac_den"}
     assert {"can_cu", "trien_khai", "ra_soat"} <= offered("plan", "incoming_links")
     assert "dua_tin" not in offered("plan", "outgoing_links")
+
+
+def test_a_form_saved_twice_at_once_says_so_without_a_500(staff_client, objects, monkeypatch):
+    """A double click on «Lưu»: the second save met the slug's unique constraint past the form's
+    checks, a traceback for a save that had succeeded. Its twin is written here first, as the
+    first click's request would have."""
+    from archive.admin import ArticleAdmin
+
+    save = ArticleAdmin.save_model
+
+    def twin_first(self, request, obj, form, change):
+        ArticleFactory(title="Bản lưu trước", slug=obj.slug)
+        save(self, request, obj, form, change)
+
+    monkeypatch.setattr(ArticleAdmin, "save_model", twin_first)
+    data = document_form(title="Tin hai lần", slug="tin-hai-lan", publication="", author="")
+    response = staff_client.post(reverse("admin:archive_article_add"), data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:archive_article_changelist")
+    assert "có thể do nhấn «Lưu» hai lần" in response.content.decode()
+    assert not Document.objects.filter(title="Tin hai lần").exists()
