@@ -681,8 +681,9 @@ def search_follow(request):
     """Explain a search's feed to whoever opens it: a browser showed the feed as raw XML. Its
     address to copy into a mail program or feed reader, and what it would hold now."""
     filterset = bind_search(request)
-    if not filterset.is_valid():
-        return refused(filterset)
+    if not filterset.is_valid():  # a page for people: the site's, not the feed's plain text
+        _name, label, message = form_errors(filterset.form)[0]
+        return message_page(request, f"{label}: {message}" if label else message, 400)
     feed = SearchFeed(filterset)
     context = {
         "title": feed.title(filterset),

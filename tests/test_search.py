@@ -2061,7 +2061,9 @@ def test_the_search_page_offers_its_feed(client, corpus):
     assert f'value="http://testserver{href}"' in content  # its address, to copy
     assert 'Tìm kiếm: <span lang="vi">«di cư»</span>' in content
     assert "Outlook" in content and content.count('<li class="doc-item">') > 0
-    assert client.get(reverse("archive:search-follow"), {"year": "abc"}).status_code == 400
+    refused = client.get(reverse("archive:search-follow"), {"year": "abc"})
+    assert refused.status_code == 400 and refused["Content-Type"].startswith("text/html")
+    assert "Năm: «abc»" in refused.content.decode()  # what was refused, in the site's page
     refused = client.get(reverse("archive:search"), {"q": "di cư", "year": "abc"})
     assert refused.status_code == 400  # its feed would answer 400 too: not offered
     assert "application/atom+xml" not in refused.content.decode()
