@@ -22,13 +22,24 @@ class ChosenLanguageMiddleware:
 
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = self.supported_variant(chosen)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+    def supported_variant(self, chosen):
+        """Return the language of a cookie: set_language stores any variant Django knows
+        («en-us», «EN»), which was ignored, the page left in Vietnamese."""
+        if chosen in self.supported:
+            return chosen
+        try:
+            variant = translation.get_supported_language_variant((chosen or "").lower())
+        except LookupError:
+            return settings.LANGUAGE_CODE
+        return variant if variant in self.supported else settings.LANGUAGE_CODE
 
 
 class RefusedRequestMiddleware:

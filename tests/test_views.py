@@ -445,6 +445,12 @@ def test_language_switch_gives_english(client, chain):
     assert "Migration policy archive" in content
     vietnamese = client.post(reverse("set_language"), {"language": "vi", "next": "/"}, follow=True)
     assert "Lưu trữ chính sách di cư" in vietnamese.content.decode()
+    # A variant Django stores as chosen («en-us», «EN») was ignored: the page stayed Vietnamese.
+    for variant in ("en-us", "EN"):
+        client.post(reverse("set_language"), {"language": variant, "next": "/"})
+        assert client.get("/")["Content-Language"] == "en", variant
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert client.get("/")["Content-Language"] == "vi"
 
 
 def test_working_translations_of_objectives_are_said_once(client, demo):
