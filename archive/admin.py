@@ -92,6 +92,7 @@ class IdPickers:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+ROW_GONE = _("Một dòng vừa bị xóa ở nơi khác từ khi trang được mở: hãy tải lại trang rồi sửa lại.")
 SAVED_TWICE = _(
     "Không lưu được: cùng lúc đó một lần lưu khác đã ghi đúng các giá trị này (có thể do nhấn "
     "«Lưu» hai lần). Hãy xem lại: bản đã lưu ở đây."
@@ -241,7 +242,16 @@ class DocumentTypeAdmin(VietnameseSlugs):
 
 class VerboseUniqueFormSet(BaseInlineFormSet):
     """An inline formset naming a duplicated field by its label ("thứ tự"), not its name
-    ("position"), when two rows repeat what must be unique."""
+    ("position"), when two rows repeat what must be unique; and a row gone meanwhile where the
+    editor sees it."""
+
+    def clean(self):
+        super().clean()
+        if any("id" in form.errors for form in self.forms):
+            # A row deleted by another editor since the page was opened: its hidden id is
+            # refused, and the admin draws no row for it («Hãy sửa các lỗi…», nothing below).
+            # Said above the rows, as the formset's own error.
+            raise forms.ValidationError(ROW_GONE)
 
     def get_unique_error_message(self, unique_check):
         fields = [

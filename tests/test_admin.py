@@ -1352,3 +1352,23 @@ def test_a_form_saved_twice_at_once_says_so_without_a_500(staff_client, objects,
     assert response.redirect_chain[-1][0] == reverse("admin:archive_article_changelist")
     assert "có thể do nhấn «Lưu» hai lần" in response.content.decode()
     assert not Document.objects.filter(title="Tin hai lần").exists()
+
+
+def test_a_link_deleted_since_the_page_was_opened_is_said_on_its_row(staff_client, objects):
+    """Another editor removed it: the save was refused with «Hãy sửa các lỗi…» and no error
+    shown anywhere, the error on a hidden field."""
+    article, plan = objects["article"], objects["plan"]
+    link = DocumentLink.objects.create(source=article, relation=Relation.RELATED, target=plan)
+    data = document_form(title=article.title, slug=article.slug, publication="", author="")
+    data |= inline_management("outgoing_links", total=1, initial=1) | {
+        "outgoing_links-0-id": link.pk,
+        "outgoing_links-0-source": article.pk,
+        "outgoing_links-0-relation": Relation.RELATED,
+        "outgoing_links-0-target": plan.pk,
+        "outgoing_links-0-note": "ghi chú mới",
+    }
+    link.delete()
+    url = reverse("admin:archive_article_change", args=[article.pk])
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "Một dòng vừa bị xóa ở nơi khác từ khi trang được mở" in response.content.decode()
