@@ -6,6 +6,8 @@ by their head ("Sở Ngoại vụ", "Công an tỉnh", "UBND tỉnh") and the pr
 when the text says only "tỉnh", the province the text is about.
 """
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -196,10 +198,10 @@ class AgencyMatcher:
         return names
 
     def _unknown(self, text, found):
-        covered = [(f.start, f.end) for f in found]
+        covered = _Covered([(f.start, f.end) for f in found])
         candidates = []
         for match in BODY_HEAD.finditer(text):
-            if any(start <= match.start() < end for start, end in covered):
+            if covered.holds(match.start()):
                 continue
             if self.head_pattern.match(text, match.start()):
                 continue  # a provincial body, reported with its province by _provincial
@@ -234,12 +236,32 @@ def _alternation(words, before, after):
 
 
 def _longest_first(found):
-    """Drop matches inside a longer one ("Chính phủ" inside "Thủ tướng Chính phủ")."""
-    kept = []
+    """Drop matches inside a longer one ("Chính phủ" inside "Thủ tướng Chính phủ").
+
+    Each is checked only against the kept ones that start close enough before it to hold it (a
+    sorted list, bisect), not against every kept one: a text naming one agency 12,000 times took
+    10 s to analyse, the square of its mentions."""
+    kept, starts, longest = [], [], 0
     for item in sorted(found, key=lambda f: (-(f.end - f.start), f.start)):
-        if any(
-            k.start <= item.start and item.end <= k.end and k.agency != item.agency for k in kept
-        ):
+        at = bisect.bisect_right(starts, item.start)
+        near = range(at - 1, bisect.bisect_left(starts, item.start - longest) - 1, -1)
+        if any(kept[i].end >= item.end and kept[i].agency != item.agency for i in near):
             continue
-        kept.append(item)
-    return sorted(kept, key=lambda f: f.start)
+        starts.insert(at, item.start)
+        kept.insert(at, item)
+        longest = max(longest, item.end - item.start)
+    return kept
+
+
+class _Covered:
+    """Spans of a text, asked whether they hold a position in a bisect of their starts (each
+    asked of every span took as long as _longest_first's did)."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [start for start, _end in spans]
+        self.reach = list(itertools.accumulate((end for _start, end in spans), max, initial=0))
+
+    def holds(self, position):
+        """Return whether a span starts at or before the position and ends after it."""
+        return self.reach[bisect.bisect_right(self.starts, position)] > position
