@@ -508,6 +508,10 @@ class DocumentQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+# A first paragraph a summary may open with and be shown without: a sentence, not a heading.
+LEAD_SENTENCE = 40
+
+
 class Document(NfcTextMixin, models.Model):
     """What all kinds share: the title, text, dates, status and what the document is about."""
 
@@ -725,7 +729,7 @@ class Document(NfcTextMixin, models.Model):
         if not summary or body.startswith(summary):
             return ""
         first = body.split("\n", 1)[0].strip()
-        if first and summary.startswith(first):
+        if len(first) >= LEAD_SENTENCE and summary.startswith(first):  # not a word or a name
             return summary[len(first) :].strip()
         opening = set(WORD.findall(first.lower()))
         return "" if set(WORD.findall(summary.lower())) <= opening else summary
