@@ -851,16 +851,13 @@ def attach_via_units(documents, filterset):
     tagged with («qua Bà Rịa - Vũng Tàu (trước 2025)» under Hồ Chí Minh), as the province's
     page does: nothing said why a document of another unit was listed."""
     data = filterset.form.cleaned_data
-    chosen = {province.pk for province in data.get("province") or []}
+    exact = data.get("exact_province")  # the units chosen only: none through another
+    chosen = set() if exact else {province.pk for province in data.get("province") or []}
     for document in documents:
         document.via_units = [
             unit
             for unit in document.listed_provinces
-            if chosen
-            and not data.get("exact_province")
-            and unit.merged_into_id in chosen
-            and unit.pk not in chosen
-            and not unit.continues
+            if unit.merged_into_id in chosen and unit.pk not in chosen and not unit.continues
         ]
 
 

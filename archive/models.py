@@ -1073,22 +1073,20 @@ def untyped_number_error(parsed, document_type):
     symbol beginning with letters no issuer uses ("9065/XYZ-UBND") names them as no type's."""
     written, dash, _rest = parsed.issuer.partition("-")
     if dash and written not in ISSUER_ABBREVIATIONS:
-        return _(
+        message = _(
             "Số, ký hiệu %(number)s không ghi loại văn bản nào: «%(written)s» không phải chữ viết "
             "tắt của loại văn bản. Số của %(type)s ghi «%(abbreviation)s» sau dấu «/», như "
             "%(ordinal)s/%(abbreviation)s-UBND; chỉ công văn không ghi loại."
-        ) % {
-            "number": parsed,
-            "written": written,
-            "type": document_type.label,
-            "abbreviation": document_type.abbreviation,
-            "ordinal": parsed.ordinal,
-        }
-    return _(
-        "Số, ký hiệu %(number)s không ghi loại văn bản: số của %(type)s ghi «%(abbreviation)s» "
-        "sau dấu «/», như %(ordinal)s/%(abbreviation)s-UBND; chỉ công văn không ghi."
-    ) % {
+        )
+    else:
+        message = _(
+            "Số, ký hiệu %(number)s không ghi loại văn bản: số của %(type)s ghi "
+            "«%(abbreviation)s» sau dấu «/», như %(ordinal)s/%(abbreviation)s-UBND; chỉ công văn "
+            "không ghi."
+        )
+    return message % {
         "number": parsed,
+        "written": written,
         "type": document_type.label,
         "abbreviation": document_type.abbreviation,
         "ordinal": parsed.ordinal,

@@ -655,12 +655,16 @@ class Echo:
         return value
 
 
+def refusal(filterset):
+    """Return what a search refused was refused for: its first error, named as the form names
+    the field."""
+    _name, label, message = form_errors(filterset.form)[0]
+    return f"{label}: {message}" if label else message
+
+
 def refused(filterset):
     """Return the 400 of a search a file or feed cannot be made of, saying what was refused."""
-    _name, label, message = form_errors(filterset.form)[0]
-    return HttpResponseBadRequest(
-        f"{label}: {message}" if label else message, content_type="text/plain; charset=utf-8"
-    )
+    return HttpResponseBadRequest(refusal(filterset), content_type="text/plain; charset=utf-8")
 
 
 def search_feed(request):
@@ -682,8 +686,7 @@ def search_follow(request):
     address to copy into a mail program or feed reader, and what it would hold now."""
     filterset = bind_search(request)
     if not filterset.is_valid():  # a page for people: the site's, not the feed's plain text
-        _name, label, message = form_errors(filterset.form)[0]
-        return message_page(request, f"{label}: {message}" if label else message, 400)
+        return message_page(request, refusal(filterset), 400)
     feed = SearchFeed(filterset)
     context = {
         "title": feed.title(filterset),

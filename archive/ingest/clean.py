@@ -304,7 +304,6 @@ def _signer(paragraphs):
 def _split_glued_author(paragraphs, page):
     if not paragraphs:
         return paragraphs
-    page.signer = _signer(paragraphs)
     if _byline(paragraphs, page):
         page.author = paragraphs[-1]
         return paragraphs[:-1]
@@ -441,5 +440,6 @@ def clean_page(text):
         paragraphs = _take_title(paragraphs, page)
     paragraphs = _drop_teasers(paragraphs, page)
     paragraphs = _drop_repeats(paragraphs, page)
+    page.signer = _signer(paragraphs)
     page.body = _split_glued_author(paragraphs, page)
     return page

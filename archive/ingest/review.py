@@ -43,7 +43,14 @@ from .catalogue import Catalogue
 from .dates import FoundDate
 from .decode import MAX_BYTES, IngestError, decode_bytes, normalize_text
 from .extract import ARTICLE, CONFERENCE_REPORT, PLAN, extract
-from .store import DUPLICATE, apply_edits, content_hash, document_import, find_duplicate
+from .store import (
+    DUPLICATE,
+    apply_edits,
+    content_hash,
+    document_import,
+    find_duplicate,
+    slug_for,
+)
 
 TEMPLATE = "admin/archive/document/import_text.html"
 KINDS = [
@@ -65,6 +72,12 @@ class SeenText(forms.CharField):
 
     def to_python(self, value):
         return super().to_python(strip_controls(value) if isinstance(value, str) else value)
+
+
+def read_text(label, help_text):
+    """Return the field of a short text read from the document (a signer, a newspaper, an
+    author), as long as the documents' own fields of it hold (200 characters)."""
+    return SeenText(label=label, required=False, max_length=200, help_text=help_text)
 
 
 class TextForm(forms.Form):
@@ -155,24 +168,9 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Mặc định là đoạn đầu của văn bản."),
     )
-    signer = SeenText(
-        label=gettext_lazy("Người ký"),
-        required=False,
-        max_length=200,
-        help_text=gettext_lazy("Của văn bản; bài viết không cần."),
-    )
-    publication = SeenText(
-        label=gettext_lazy("Báo, trang tin"),
-        required=False,
-        max_length=200,
-        help_text=gettext_lazy("Của bài viết."),
-    )
-    author = SeenText(
-        label=gettext_lazy("Tác giả"),
-        required=False,
-        max_length=200,
-        help_text=gettext_lazy("Của bài viết."),
-    )
+    signer = read_text(gettext_lazy("Người ký"), gettext_lazy("Của văn bản; bài viết không cần."))
+    publication = read_text(gettext_lazy("Báo, trang tin"), gettext_lazy("Của bài viết."))
+    author = read_text(gettext_lazy("Tác giả"), gettext_lazy("Của bài viết."))
     provinces = forms.ModelMultipleChoiceField(
         Province.objects.order_by("era", *BY_NAME),  # the 34 units of today first
         label=gettext_lazy("Tỉnh, thành phố"),
@@ -305,7 +303,7 @@ def review_initial(extraction, text, source_url):
 def conference_to_create(create):
     """Return the address of the conference form filled with what a report says of the
     conference it reports (title, place, date): the editor retyped them."""
-    params = {"title": create["title"], "slug": vn_slugify(create["title"])[:200]}
+    params = {"title": create["title"], "slug": slug_for(create["title"])}  # as an import's
     if create.get("place"):
         params["place"] = create["place"]
     if create.get("date"):
